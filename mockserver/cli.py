@@ -1,0 +1,135 @@
+"""`shopxo-mock` / `python -m mockserver` / `python run.py`: argv -> Settings -> serve.
+
+The only module that prints. Exit codes: 0 after a clean stop, 1 when the server cannot run
+(port taken, ...), 2 for usage errors and broken scenario files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Mapping, Sequence, TextIO
+
+from . import __version__
+from .app import create_app
+from .contract.profiles import DEFAULT_PROFILE, PROFILES
+from .scenarios.loader import ScenarioLoadError, display_path, load_scenarios
+from .scenarios.model import ScenarioSet
+from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
+
+ENV_PREFIX = "SHOPXO_MOCK_"
+USAGE_ERROR = 2
+RUNTIME_ERROR = 1
+
+
+def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
+    """Flags, each with an environment twin (SHOPXO_MOCK_PORT=9000 is --port 9000)."""
+
+    def default(name: str, value: object) -> object:
+        return environ.get(ENV_PREFIX + name.upper(), value)
+
+    p = argparse.ArgumentParser(
+        prog="shopxo-mock",
+        description="ShopXO's mini-program login API (user/appminiuserauth), on localhost, from YAML scenarios.",
+    )
+    p.add_argument("--host", default=default("host", DEFAULT_HOST), help="address to bind (default %(default)s)")
+    p.add_argument("--port", type=int, default=default("port", DEFAULT_PORT), help="port (default %(default)s)")
+    p.add_argument(
+        "--fixtures",
+        type=Path,
+        default=default("fixtures", SHIPPED_FIXTURES),
+        metavar="DIR",
+        help="directory of *.yaml scenario files (default: the shipped fixtures/)",
+    )
+    p.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default=default("profile", DEFAULT_PROFILE),
+        help="documented: the published page (ShopXO v2.2); current: ShopXO v6.9 (default %(default)s)",
+    )
+    p.add_argument("--seed", type=int, default=default("seed", 0), help="seed for generated users (default %(default)s)")
+    p.add_argument("--locale", default=default("locale", DEFAULT_LOCALE), help="Faker locale (default %(default)s)")
+    p.add_argument(
+        "--mandatory-bind-mobile",
+        type=int,
+        choices=(0, 1),
+        default=default("mandatory_bind_mobile", 0),
+        help="the admin setting common_user_is_mandatory_bind_mobile (default %(default)s)",
+    )
+    p.add_argument("--version", action="version", version=f"shopxo-mock {__version__}")
+    return p
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    p = parser(os.environ if environ is None else environ)
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed the usage error
+        return int(exit_.code or 0)
+    settings = Settings(
+        host=args.host,
+        port=int(args.port),
+        fixtures=Path(args.fixtures),
+        profile=args.profile,
+        seed=int(args.seed),
+        locale=args.locale,
+        mandatory_bind_mobile=int(args.mandatory_bind_mobile),
+    )
+    if not _locale_exists(settings.locale):
+        print(f"shopxo-mock: error: unknown Faker locale '{settings.locale}' (e.g. zh_CN, en_US)", file=err)
+        return USAGE_ERROR
+    try:
+        scenarios = load_scenarios(settings.fixtures)
+    except ScenarioLoadError as exc:
+        print(f"shopxo-mock: {len(exc.errors)} problem(s) in the scenario files, not starting:", file=err)
+        for problem in exc.errors:
+            print(f"  {problem}", file=err)
+        return USAGE_ERROR
+    return serve(settings, scenarios, out, err)
+
+
+def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO) -> int:
+    from aiohttp import web
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(settings, scenarios)
+
+    def ready(_: str) -> None:
+        print(banner(settings, scenarios), file=out, flush=True)
+
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, print=ready, access_log=None)
+    except OSError as exc:
+        print(f"shopxo-mock: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=err)
+        return RUNTIME_ERROR
+    print("shopxo-mock: stopped", file=out)
+    return 0
+
+
+def banner(settings: Settings, scenarios: ScenarioSet) -> str:
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return (
+        f"shopxo-mock {__version__} on http://{host}:{settings.port}/api.php?s=user/appminiuserauth\n"
+        f"  profile    {settings.profile}\n"
+        f"  scenarios  {len(scenarios.scenarios)} from {len(scenarios.files)} file(s) in "
+        f"{display_path(settings.fixtures)}\n"
+        f"Press Ctrl-C to stop."
+    )
+
+
+def _locale_exists(locale: str) -> bool:
+    if locale == DEFAULT_LOCALE:
+        return True
+    from faker.config import AVAILABLE_LOCALES
+
+    return locale in AVAILABLE_LOCALES

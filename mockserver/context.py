@@ -1,0 +1,23 @@
+"""Everything an action needs besides the request, frozen; a reload swaps the whole Context."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .contract.profiles import Profile
+from .fake_users import FakeUsers
+from .scenarios.model import ScenarioSet
+from .state import State
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    profile: Profile
+    scenarios: ScenarioSet
+    fake_users: FakeUsers
+    state: State = field(default_factory=State)
+    # The admin setting `common_user_is_mandatory_bind_mobile` (§4.4), as every user sees it.
+    mandatory_bind_mobile: int = 0
+    clock: Callable[[], float] = time.time

@@ -1,0 +1,65 @@
+"""The user columns a payload is built from, and the fields computed from them (§3.3, §7.2).
+
+`COLUMNS` is the stored user: what a scenario may set and what the generator fills. Integer columns
+are native ints here; a profile decides whether they go on the wire as JSON strings (§2.4).
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final, Mapping
+
+ID_COLUMNS: Final = (
+    "alipay_openid",
+    "weixin_openid",
+    "weixin_unionid",
+    "weixin_web_openid",
+    "baidu_openid",
+    "toutiao_openid",
+    "toutiao_unionid",
+    "qq_openid",
+    "qq_unionid",
+    "kuaishou_openid",
+)
+
+INT_COLUMNS: Final = (
+    "id",
+    "status",
+    "gender",
+    "birthday",  # Unix seconds, 0 = unset; a scenario may also write "YYYY-MM-DD"
+    "integral",
+    "locking_integral",
+    "referrer",
+    "plugins_distribution_level",
+    "plugins_user_level",
+    "is_delete_time",
+    "is_logout_time",
+    "add_time",
+    "upd_time",
+    "is_setup_pwd",
+)
+
+STR_COLUMNS: Final = (
+    "number_code",
+    "username",
+    "nickname",
+    "mobile",
+    "email",
+    "avatar",
+    "province",
+    "city",
+    "county",
+    "address",
+    *ID_COLUMNS,
+)
+
+# A stored user with nothing set: what a database row holds by default.
+EMPTY_USER: Final[Mapping[str, int | str]] = MappingProxyType(
+    {**{name: 0 for name in INT_COLUMNS}, **{name: "" for name in STR_COLUMNS}}
+)
+
+# Not columns, but a scenario may pin them on a user: the login token (decision 5) and the admin
+# setting `common_user_is_mandatory_bind_mobile` as this user sees it.
+PINNABLE: Final = ("token", "is_mandatory_bind_mobile")
+
+USER_KEYS: Final = (*EMPTY_USER.keys(), *PINNABLE)

@@ -1,0 +1,87 @@
+"""Every response code and zh/en message of the contract, by name.
+
+The texts are ShopXO's language files (`app/lang/zh.php`, `en.php`); the comments give the
+contract section each one comes from. Nothing outside `mockserver.contract` writes a message or
+a negative code literally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+LANGS: Final = ("zh", "en")
+DEFAULT_LANG: Final = "zh"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One message in the two languages the mock speaks."""
+
+    zh: str
+    en: str
+
+    def in_lang(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+# -- codes (§2.5) ----------------------------------------------------------------------------
+SUCCESS: Final = 0
+FAIL: Final = -1
+PLATFORM_REJECTED_V2: Final = -10  # documented profile: every failed code exchange (§7.1)
+PLATFORM_REJECTED_ALIPAY_V2: Final = -100
+USER_STATUS_FORBIDS: Final = -110
+LOGIN_EXPIRED_CODE: Final = -400
+SERVER_ERROR_CODE: Final = -500
+UNKNOWN_ROUTE: Final = -1000
+SITE_CLOSED_CODE: Final = -10000
+
+# -- appminiuserauth (§3) --------------------------------------------------------------------
+AUTH_LOGIN_SUCCESS: Final = Text("授权登录成功", "Auth login succeeded")
+AUTH_SUCCESS: Final = Text("授权成功", "Authorization Succeeded")
+AUTHCODE_EMPTY: Final = Text("授权码为空", "The auth code is empty")
+AUTHCODE_INCORRECT: Final = Text("授权码有误", "Incorrect authorization code")
+PARAMS_ERROR: Final = Text("参数错误", "Params Error")
+AUTH_API_CALL_FAILED: Final = Text("授权接口调用失败", "Authorization interface call failed")
+AUTH_FAILED: Final = Text("授权失败", "Authorization Failed")
+AUTH_API_EXCEPTION: Final = Text("授权接口异常错误", "Authorization interface exception error")
+SIGNATURE_INVALID: Final = Text("签名验证失败", "Signature verification failed")
+DEFAULT_NICKNAME_WEIXIN: Final = Text("微信用户", "WeChat User")
+USER_NOT_AUDIT: Final = Text("用户等待审核中", "User waiting for approval")
+USER_STATUS_INVALID: Final = Text("用户状态有误", "Incorrect user status")
+USER_MISSING: Final = Text("用户不存在或已删除", "The user does not exist or has been deleted")
+OPERATE_FAIL: Final = Text("操作失败", "Operation Failed")
+
+# Not translated on the real server (hard-coded in User.php:228).
+METHOD_UNDEFINED: Final = "方法未定义[{method}]"
+
+# `UserStatusCheck` texts per status (§3.5); note status 3 differs in English from USER_NOT_AUDIT.
+USER_STATUS_TEXTS: Final = {
+    1: Text("用户被禁止发言", "User is prohibited from speaking"),
+    2: Text("用户被禁止登录", "User is prohibited from logging in"),
+    3: Text("用户等待审核中", "User waiting for review"),
+}
+
+GENDER_TEXTS: Final = {
+    0: Text("保密", "secrecy"),
+    1: Text("女", "female"),
+    2: Text("男", "male"),
+}
+
+# -- global paths (§1.1, §2.3) ---------------------------------------------------------------
+CONTROLLER_NOT_EXIST: Final = Text("控制器不存在", "Controller does not exist")
+ILLEGAL_ACCESS: Final = Text("非法访问", "illegal access")
+LOGIN_EXPIRED: Final = Text("登录失效，请重新登录", "Login has expired, please log in again")
+SITE_CLOSED_V2: Final = Text("网站维护中...", "Website maintenance...")
+SITE_CLOSED: Final = Text("升级中...", "Upgrading...")
+
+# -- platform texts passed through verbatim (§3.5, [external: WeChat]); never translated -----
+PLATFORM_CODE_INVALID: Final = "invalid code, rid: {rid}"
+PLATFORM_CODE_USED: Final = "code been used, rid: {rid}"
+
+# -- the mock's own answers, for what the real server has no route for ----------------------
+NOT_AN_API_PATH: Final = (
+    "shopxo-mock: no API here; requests go to /api.php?s=<controller>/<action> "
+    "(or /api.php/<controller>/<action>)"
+)
+INTERNAL_ERROR: Final = "shopxo-mock internal error: {error}"

@@ -1,0 +1,54 @@
+"""The `{"msg","code","data"}` envelope and its exact bytes on the wire (§2).
+
+ThinkPHP answers `json_encode($data, JSON_UNESCAPED_UNICODE)`: compact, raw UTF-8, `/` escaped as
+`\\/`, and (PHP >= 7.1) U+2028/U+2029 still escaped. The three `exit(json_encode(...))` paths
+(`-400`, `-10000`, `-500`) drop JSON_UNESCAPED_UNICODE, so everything non-ASCII is `\\uXXXX` (§2.3).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Final
+
+
+class Encoding(Enum):
+    NORMAL = "normal"  # ThinkPHP json() response
+    EXIT = "exit"  # bare exit(json_encode(...)): Unicode escaped, PHP's default text/html type
+    EXCEPTION = "exception"  # ExceptionHandle: Unicode escaped, explicit JSON content type
+
+
+JSON_TYPE: Final = "application/json; charset=utf-8"
+CONTENT_TYPES: Final = {
+    Encoding.NORMAL: JSON_TYPE,
+    Encoding.EXIT: "text/html; charset=UTF-8",
+    Encoding.EXCEPTION: JSON_TYPE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    msg: str
+    code: int
+    data: Any = ""  # the real server's default for every error (§2.1, decision 2)
+    encoding: Encoding = Encoding.NORMAL
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.encoding]
+
+
+def encode_json(value: Any, *, escape_unicode: bool = False) -> str:
+    """PHP's `json_encode` of one value, byte for byte."""
+    text = json.dumps(value, ensure_ascii=escape_unicode, separators=(",", ":"))
+    text = text.replace("/", "\\/")
+    if not escape_unicode:
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text
+
+
+def encode(envelope: Envelope) -> bytes:
+    document = {"msg": envelope.msg, "code": envelope.code, "data": envelope.data}
+    escape = envelope.encoding is not Encoding.NORMAL
+    return encode_json(document, escape_unicode=escape).encode()

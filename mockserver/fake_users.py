@@ -1,0 +1,123 @@
+"""Stable made-up users and platform ids, derived from a device key (decision 6).
+
+Everything here is a pure function of (server seed, key): the same device (its `uuid`, else its
+authcode) sees the same person across logins, restarts and request order. Faker is built once per
+server, lazily, and re-seeded per key; generated people are cached, bounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import OrderedDict
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final, Mapping
+
+from .contract.fields import EMPTY_USER
+from .contract.platforms import IdShape, Platform
+
+if TYPE_CHECKING:
+    from faker import Faker
+
+UserRow = Mapping[str, int | str]
+
+_CACHE_SIZE: Final = 4096
+# Fixed windows, not "N years ago": relative dates would change the person from one day to the next.
+_JOINED: Final = (1546300800, 1719705600)  # 2019-01-01 .. 2024-06-30 UTC
+_BORN_DAYS: Final = (-1826, 13148)  # 1965-01-01 .. 2005-12-31, days since the epoch
+_UTC8: Final = 8 * 3600  # a birthday is stored as midnight in Asia/Shanghai
+
+
+def derive_seed(*parts: object) -> int:
+    """A seed from any parts, the same in every process (unlike `hash()`)."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def make_id(shape: IdShape, rng: random.Random) -> str:
+    body = "".join(rng.choices(shape.alphabet, k=shape.length - len(shape.prefix)))
+    return shape.prefix + body
+
+
+def number_code(user_id: int) -> str:
+    """`8888` + random digits 1-9 + the id, 14 characters (`UserService.php:2902-2912`)."""
+    rng = random.Random(derive_seed("number_code", user_id))
+    digits = "".join(rng.choices("123456789", k=max(0, 10 - len(str(user_id)))))
+    return f"8888{digits}{user_id}"
+
+
+class FakeUsers:
+    """Generates the default user, per device key, with a locale and a server seed."""
+
+    def __init__(self, locale: str = "zh_CN", seed: int = 0) -> None:
+        self.locale = locale
+        self.seed = seed
+        self._faker: Faker | None = None
+        self._people: OrderedDict[str, UserRow] = OrderedDict()
+
+    @property
+    def faker(self) -> Faker:
+        # Imported on first use: a server answering canned scenarios only never pays for Faker.
+        if self._faker is None:
+            from faker import Faker
+
+            self._faker = Faker(self.locale)
+        return self._faker
+
+    def platform_ids(self, platform: Platform, key: str) -> dict[str, str]:
+        """The openid (and unionid) this platform would report for this device."""
+        rng = random.Random(derive_seed(self.seed, "ids", platform.name, key))
+        ids = {platform.openid_column: make_id(platform.openid_shape, rng)}
+        if platform.unionid_column:
+            ids[platform.unionid_column] = make_id(platform.openid_shape, rng)
+        return ids
+
+    def person(self, key: str) -> UserRow:
+        """The made-up user behind a device key: every column but the platform ids."""
+        cached = self._people.get(key)
+        if cached is not None:
+            self._people.move_to_end(key)
+            return cached
+        person = self._generate(key)
+        self._people[key] = person
+        if len(self._people) > _CACHE_SIZE:
+            self._people.popitem(last=False)
+        return person
+
+    def _generate(self, key: str) -> UserRow:
+        seed = derive_seed(self.seed, "person", key)
+        rng = random.Random(seed)
+        fake = self.faker
+        fake.seed_instance(seed)
+        user_id = rng.randint(2, 99999)
+        added = rng.randint(*_JOINED)
+        born_day = rng.randint(*_BORN_DAYS)
+        return MappingProxyType(
+            {
+                **EMPTY_USER,
+                "id": user_id,
+                "number_code": number_code(user_id),
+                "username": fake.user_name(),
+                "nickname": fake.name(),
+                "mobile": _first(fake, "phone_number"),
+                "email": fake.free_email(),
+                "gender": rng.randint(0, 2),
+                "province": _first(fake, "province", "state"),
+                "city": _first(fake, "city_name", "city"),
+                "county": _first(fake, "district"),
+                "address": _first(fake, "street_address"),
+                "birthday": born_day * 86400 - _UTC8,
+                "integral": rng.randint(0, 5000),
+                "add_time": added,
+                "upd_time": added + rng.randint(0, 200 * 86400),
+            }
+        )
+
+
+def _first(fake: Faker, *providers: str) -> str:
+    """The first provider this locale has (zh_CN has `province`, en_US has `state`), else ""."""
+    for name in providers:
+        provider = getattr(fake, name, None)
+        if provider is not None:
+            return str(provider())
+    return ""

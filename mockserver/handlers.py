@@ -1,0 +1,58 @@
+"""The aiohttp edge: resolve -> collect -> dispatch -> encode -> respond."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from aiohttp import web
+
+from . import keys, params, routing
+from .actions import ACTIONS, CONTROLLERS
+from .contract import messages as m
+from .envelope import Envelope, encode
+from .params import Call
+
+# ThinkPHP answers OPTIONS itself, before any ShopXO code (§1.2).
+OPTIONS_HEADERS: Final = {"Allow": "GET, POST, PUT, DELETE", "Content-Type": "text/html; charset=utf-8"}
+
+
+async def api(request: web.Request) -> web.StreamResponse:
+    if request.method == "OPTIONS":
+        return web.Response(status=204, headers=OPTIONS_HEADERS)
+    path_info = routing.entry_path_info(request.path)
+    if path_info is None:
+        return respond(Envelope(m.NOT_AN_API_PATH, m.UNKNOWN_ROUTE), status=404)
+    route = routing.resolve(request.query.get("s", path_info))
+    call = await collect(request, route)
+    ctx = request.app[keys.CONTEXT]
+    action = ACTIONS.get(route.key)
+    if action is None:
+        return respond(unknown_route(route, ctx.profile.lang(call.text("lang"))))
+    return respond(await action(call, ctx))
+
+
+async def collect(request: web.Request, route: routing.Route) -> Call:
+    """Read the query and body off the wire and hand them to `params` as plain values."""
+    query = params.php_pairs((k, v) for k, v in request.query.items() if k != "s")
+    form: dict[str, Any] | None = None
+    raw = b""
+    if request.method in params.BODY_METHODS and request.can_read_body:
+        if request.content_type in params.FORM_TYPES:
+            posted = await request.post()
+            form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
+        else:
+            raw = await request.read()
+    body = params.body_params(request.method, request.content_type, form, raw)
+    return params.build_call(route, query, body, form, f"{request.scheme}://{request.host}")
+
+
+def unknown_route(route: routing.Route, lang: str) -> Envelope:
+    """-1000 for a controller or action the mock has no answer for (§1.1)."""
+    if route.controller not in CONTROLLERS:
+        text = f"{m.CONTROLLER_NOT_EXIST.in_lang(lang)}({route.typed_controller.lower()})"
+        return Envelope(text, m.UNKNOWN_ROUTE)
+    return Envelope(f"{m.ILLEGAL_ACCESS.in_lang(lang)}({route.typed_action})", m.UNKNOWN_ROUTE)
+
+
+def respond(envelope: Envelope, status: int = 200) -> web.Response:
+    return web.Response(body=encode(envelope), status=status, headers={"Content-Type": envelope.content_type})

@@ -1,0 +1,28 @@
+"""Whatever goes wrong answers in the envelope, never as a stack trace or an HTML page."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from .contract import messages as m
+from .envelope import Encoding, Envelope
+from .handlers import respond
+
+log = logging.getLogger(__name__)
+
+
+@web.middleware
+async def envelope_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        # Transport-level refusals (body too large, ...) keep their HTTP status.
+        return respond(Envelope(exc.reason, m.FAIL), status=exc.status)
+    except Exception as exc:
+        log.exception("unhandled error answering %s %s", request.method, request.path_qs)
+        # As ShopXO's ExceptionHandle answers when the client sends ajax=ajax (it always does).
+        text = m.INTERNAL_ERROR.format(error=f"{type(exc).__name__}: {exc}")
+        return respond(Envelope(text, m.SERVER_ERROR_CODE, encoding=Encoding.EXCEPTION))

@@ -1,0 +1,152 @@
+"""Request inputs -> one frozen `Call`, merged the way ThinkPHP's `input()` merges them (§1.3).
+
+Route segments < query string < body, later sources winning. The body counts only for methods
+that carry one, as a form (PHP's `$_POST`) or, when the content type contains `json`, as a JSON
+object. The public "constant" parameters come from PHP's `$_REQUEST` instead: the query string and
+a form body, never JSON (§1.3, §1.4). Pure: the aiohttp edge hands over plain values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final, Iterable, Mapping
+
+from .contract.platforms import DEFAULT_CLIENT_TYPE
+from .routing import Route
+
+BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+# `S/public/core.php:127-149`: read from $_REQUEST, trimmed, with these defaults when empty.
+PUBLIC_DEFAULTS: Final = MappingProxyType(
+    {
+        "application": "web",
+        "application_client_type": DEFAULT_CLIENT_TYPE,
+        "application_client_brand": "",
+        "system_type": "default",
+    }
+)
+
+_BRACKETS = re.compile(r"\[([^\]]*)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One API request, as every action sees it."""
+
+    route: Route
+    params: Mapping[str, Any]  # input(): route < query < body
+    body: Mapping[str, Any]  # the body alone (v2.2 read `authcode` only from here)
+    public: Mapping[str, str]  # application, application_client_type, ... with defaults
+    base_url: str  # scheme://host of the request: the attachment host for default avatars
+
+    @property
+    def client_type(self) -> str:
+        return self.public["application_client_type"]
+
+    @property
+    def system_type(self) -> str:
+        return self.public["system_type"]
+
+    def text(self, name: str) -> str:
+        """A parameter as PHP would put it in a string: missing or null -> ""."""
+        return scalar_text(self.params.get(name))
+
+
+def is_empty(value: Any) -> bool:
+    """PHP's `empty()`: missing, None, False, 0, 0.0, "", "0", [] and {} are empty."""
+    if isinstance(value, str):
+        return value in ("", "0")
+    return not value
+
+
+def scalar_text(value: Any) -> str:
+    """A scalar as PHP converts it to a string; None -> "". Containers are not scalars -> ""."""
+    if value is None or isinstance(value, (list, dict)):
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value)
+
+
+def php_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Key/value pairs as PHP fills `$_GET`/`$_POST`: the last duplicate wins, `a[]` and `a[k]` nest."""
+    result: dict[str, Any] = {}
+    for raw_key, value in pairs:
+        head, _, tail = raw_key.partition("[")
+        if not head:
+            continue
+        if not tail:
+            result[head] = value
+            continue
+        path = _BRACKETS.findall("[" + tail)
+        node = result.get(head)
+        if not isinstance(node, dict):
+            node = result[head] = {}
+        for index, part in enumerate(path):
+            last = index == len(path) - 1
+            key = part if part else str(sum(1 for k in node if k.isdigit()))
+            if last:
+                node[key] = value
+            else:
+                child = node.get(key)
+                if not isinstance(child, dict):
+                    child = node[key] = {}
+                node = child
+    return {key: _as_list(value) for key, value in result.items()}
+
+
+def _as_list(value: Any) -> Any:
+    """PHP arrays with keys 0..n-1 encode as JSON lists; keep that shape for `a[]` parameters."""
+    if isinstance(value, dict):
+        items = {k: _as_list(v) for k, v in value.items()}
+        if list(items) == [str(i) for i in range(len(items))]:
+            return list(items.values())
+        return items
+    return value
+
+
+def decode_json_body(raw: bytes) -> dict[str, Any]:
+    """`json_decode($body, true)`; anything that is not a JSON object gives no parameters."""
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def body_params(method: str, content_type: str, form: Mapping[str, Any] | None, raw: bytes) -> dict[str, Any]:
+    """What the body contributes to `input()`: a form, else JSON when the type says json."""
+    if method not in BODY_METHODS:
+        return {}
+    if form is not None:
+        return dict(form)
+    if "json" in content_type.lower():
+        return decode_json_body(raw)
+    return {}
+
+
+def build_call(
+    route: Route,
+    query: Mapping[str, Any],
+    body: Mapping[str, Any],
+    form: Mapping[str, Any] | None,
+    base_url: str,
+) -> Call:
+    """Merge route < query < body; read the public parameters from query < form only."""
+    request_vars = {**query, **(form or {})}
+    public = {
+        name: default if is_empty(value) else scalar_text(value).strip()
+        for name, default in PUBLIC_DEFAULTS.items()
+        for value in (request_vars.get(name),)
+    }
+    return Call(
+        route=route,
+        params=MappingProxyType({**route.params, **query, **body}),
+        body=MappingProxyType(dict(body)),
+        public=MappingProxyType(public),
+        base_url=base_url,
+    )

@@ -1,0 +1,133 @@
+"""Stored user + profile -> the payloads of the contract (§3.3, §3.4). Pure.
+
+A payload is built from the profile's field list: each key is read from a column (typed as the
+profile types numbers) or computed from the row, the way `UserService::UserHandle` derives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Final, Mapping
+
+from .contract import messages as m
+from .contract.fields import INT_COLUMNS
+from .contract.platforms import Platform
+from .contract.profiles import Profile
+from .fake_users import UserRow
+
+# The server's zone, Asia/Shanghai, has been a fixed UTC+8 since 1992; a fixed offset spares the
+# tzdata dependency and cannot drift.
+SHANGHAI: Final = timezone(timedelta(hours=8))
+_INT_COLUMNS: Final = frozenset(INT_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What a payload's computed fields depend on besides the stored row."""
+
+    profile: Profile
+    lang: str
+    base_url: str  # the attachment host: the mock's own address
+    platform: str
+    system_type: str
+    token: str
+    mandatory_bind_mobile: int
+
+
+def local_time(timestamp: int, pattern: str = "%Y-%m-%d %H:%M:%S") -> str:
+    return datetime.fromtimestamp(timestamp, SHANGHAI).strftime(pattern)
+
+
+def masked(value: str) -> str:
+    """`mobile_security` / `email_security`: first 3 + `***` + last 3, `""` when empty."""
+    return value[:3] + "***" + value[-3:] if value else ""
+
+
+def avatar_url(avatar: str, view: View) -> str:
+    if not avatar:
+        return view.base_url + view.profile.default_avatar_path
+    if avatar.startswith(("http://", "https://")):
+        return avatar
+    return view.base_url + "/" + avatar.lstrip("/")
+
+
+def _user_name_view(row: UserRow, view: View) -> str:
+    candidates = {
+        "username": row["username"],
+        "nickname": row["nickname"],
+        "mobile_security": masked(str(row["mobile"])),
+        "email_security": masked(str(row["email"])),
+    }
+    return next((str(candidates[k]) for k in view.profile.user_name_view_order if candidates[k]), "")
+
+
+_COMPUTED: Final[Mapping[str, Callable[[UserRow, View], Any]]] = {
+    "token": lambda row, view: view.token,
+    "system_type": lambda row, view: view.system_type,
+    "platform": lambda row, view: view.platform,
+    "avatar_url": lambda row, view: avatar_url(str(row["avatar"]), view),
+    "birthday_date": lambda row, view: (
+        local_time(int(row["birthday"]), "%Y-%m-%d") if row["birthday"] else ""
+    ),
+    "add_time_text": lambda row, view: local_time(int(row["add_time"])),
+    "upd_time_text": lambda row, view: local_time(int(row["upd_time"])),
+    "gender_text": lambda row, view: m.GENDER_TEXTS.get(int(row["gender"]), m.GENDER_TEXTS[0]).in_lang(
+        view.lang
+    ),
+    "mobile_security": lambda row, view: masked(str(row["mobile"])),
+    "email_security": lambda row, view: masked(str(row["email"])),
+    "address_info": lambda row, view: "".join(
+        str(row[k]) for k in ("province", "city", "county", "address")
+    ),
+    "user_name_view": _user_name_view,
+    "is_mandatory_bind_mobile": lambda row, view: view.mandatory_bind_mobile,
+    "is_user_exist": lambda row, view: 1,
+}
+
+
+def _column(row: UserRow, name: str, profile: Profile) -> Any:
+    value = row[name]
+    if profile.numbers_as_strings and name in _INT_COLUMNS:
+        return str(value)
+    return value
+
+
+def user_payload(row: UserRow, view: View) -> dict[str, Any]:
+    """The logged-in user as `AppUserInfoHandle` answers it, in the profile's field order."""
+    profile = view.profile
+    payload: dict[str, Any] = {}
+    for key in profile.user_fields:
+        source = profile.field_sources.get(key, key)
+        computed = _COMPUTED.get(source)
+        payload[key] = computed(row, view) if computed else _column(row, source, profile)
+    return payload
+
+
+def unknown_user_stub(platform: Platform, ids: Mapping[str, str], has_unionid: bool) -> dict[str, Any]:
+    """§3.4(a): `{"is_user_exist":0,"openid":…[,"unionid":…]}`."""
+    stub: dict[str, Any] = {"is_user_exist": 0, "openid": ids[platform.openid_column]}
+    if has_unionid:
+        stub["unionid"] = ids.get(platform.unionid_column or "", "")
+    return stub
+
+
+def mandatory_bind_draft(
+    platform: Platform, ids: Mapping[str, str], nickname: str, referrer: Any
+) -> dict[str, Any]:
+    """§3.4(b): the registration draft answered instead of a user while a mobile is required."""
+    draft: dict[str, Any] = {
+        platform.openid_column: ids[platform.openid_column],
+        "nickname": nickname,
+        "avatar": "",
+        "gender": 0,
+        "province": "",
+        "city": "",
+        "county": "",
+        "mobile": "",
+        "referrer": referrer,
+    }
+    if platform.unionid_column and ids.get(platform.unionid_column):
+        draft[platform.unionid_column] = ids[platform.unionid_column]
+    draft["is_mandatory_bind_mobile"] = 1
+    return draft

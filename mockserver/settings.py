@@ -1,0 +1,28 @@
+"""The server's settings, frozen: what the command line (or a test) chose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from .contract.profiles import DEFAULT_PROFILE
+
+# The shipped scenarios, beside the package in a checkout or an editable install.
+SHIPPED_FIXTURES: Final = Path(__file__).resolve().parent.parent / "fixtures"
+DEFAULT_HOST: Final = "127.0.0.1"
+DEFAULT_PORT: Final = 8080
+DEFAULT_LOCALE: Final = "zh_CN"
+DEFAULT_MAX_BODY: Final = 1024**2
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    fixtures: Path = SHIPPED_FIXTURES
+    profile: str = DEFAULT_PROFILE
+    seed: int = 0
+    locale: str = DEFAULT_LOCALE
+    mandatory_bind_mobile: int = 0
+    max_body: int = DEFAULT_MAX_BODY
