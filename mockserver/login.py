@@ -18,7 +18,7 @@ from .contract.fields import EMPTY_USER
 from .contract.platforms import Platform
 from .envelope import Envelope
 from .fake_users import UserRow, derive_seed, number_code
-from .params import Call, is_empty
+from .params import Call, is_empty, scalar_text
 from .render import View, mandatory_bind_draft, unknown_user_stub, user_payload
 from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome
 
@@ -67,6 +67,7 @@ def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:
         return Envelope(m.USER_NOT_AUDIT.in_lang(login.lang), m.USER_STATUS_FORBIDS)
     nickname = m.DEFAULT_NICKNAME_WEIXIN.in_lang(login.lang)
     referrer = login.call.params.get("referrer")
+    referrer_text = scalar_text(referrer)
     if outcome.mandatory_bind_mobile or ctx.mandatory_bind_mobile:
         draft = mandatory_bind_draft(platform, ids, nickname, 0 if is_empty(referrer) else referrer)
         return Envelope(m.AUTH_SUCCESS.in_lang(login.lang), m.SUCCESS, draft)
@@ -78,7 +79,7 @@ def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:
         "id": user_id,
         "number_code": number_code(user_id),
         "nickname": nickname,
-        "referrer": int(referrer) if str(referrer).isdigit() else 0,
+        "referrer": int(referrer_text) if referrer_text.isdigit() else 0,
         "add_time": now,
         "upd_time": now,
     }

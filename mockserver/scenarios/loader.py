@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, Iterable, Iterator, Mapping
+from typing import Any, Callable, Final, Iterable, Iterator, Mapping
 
 import yaml
 
@@ -89,21 +89,21 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
     result = _Mapping()
     result.mark, result.key_marks, result.value_marks = node.start_mark, {}, {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if isinstance(key, (list, dict)):
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
             )
         if key in result:
             loader.repeated.append((key, key_node.start_mark))
-        result[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        result[key] = loader.construct_object(value_node, deep=True)
         result.key_marks[key] = key_node.start_mark
         result.value_marks[key] = value_node.start_mark
     return result
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _Sequence:
-    result = _Sequence(loader.construct_object(child, deep=True) for child in node.value)  # type: ignore[no-untyped-call]
+    result = _Sequence(loader.construct_object(child, deep=True) for child in node.value)
     result.mark = node.start_mark
     result.item_marks = [child.start_mark for child in node.value]
     return result
@@ -206,12 +206,15 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
     elif error.validator == "const":
         message = f"{where}: expected {json.dumps(error.validator_value)}, got {error.instance!r}"
     elif error.validator == "anyOf" and error.context:
-        # Report the alternative that got furthest: the one whose errors sit deepest.
-        deepest = max(error.context, key=lambda e: len(e.absolute_path))
-        best = [e for e in error.context if len(e.absolute_path) == len(deepest.absolute_path)]
-        if isinstance(error.instance, str) and path and path[-1] == "error":
-            best = [e for e in error.context if e.validator == "enum"]
-        for sub in best[:1]:
+        # Report the alternative the value came closest to: a name for a string, else the one
+        # whose complaints sit deepest (e.g. inside the {code, msg} mapping).
+        branches: dict[int, list[Any]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        closest = max(branches.values(), key=lambda subs: max(len(e.absolute_path) for e in subs))
+        if isinstance(error.instance, str):
+            closest = next((subs for subs in branches.values() if subs[0].validator == "enum"), closest)
+        for sub in closest:
             yield from _explain(file, document, sub)
         return
     else:
@@ -258,10 +261,13 @@ def _outcome(reply: Mapping[str, Any]) -> Outcome:
     return CustomError(code=error["code"], msg=error.get("msg", ""), data=error.get("data", ""))
 
 
-def _meaning_errors(file: str, document: _Mapping) -> Iterator[ScenarioError]:
-    """What the schema cannot say: one outcome per reply, real dates."""
-    for index, entry in enumerate(document["scenarios"]):
-        reply = entry["reply"]
+def _meaning_errors(file: str, document: Any) -> Iterator[ScenarioError]:
+    """What the schema cannot say: one outcome per reply, real dates. Runs on unchecked data too."""
+    entries = document.get("scenarios") if isinstance(document, _Mapping) else None
+    for index, entry in enumerate(entries if isinstance(entries, _Sequence) else ()):
+        reply = entry.get("reply") if isinstance(entry, _Mapping) else None
+        if not isinstance(reply, _Mapping):
+            continue
         given = [key for key in OUTCOME_KEYS if key in reply]
         if len(given) > 1:
             yield ScenarioError(
@@ -269,13 +275,14 @@ def _meaning_errors(file: str, document: _Mapping) -> Iterator[ScenarioError]:
                 f"scenarios[{index}].reply: give one outcome, not {' and '.join(given)}",
             )
         for kind in ("user", "fake_user"):
-            birthday = reply.get(kind, {}).get("birthday")
-            if isinstance(birthday, str):
+            user = reply.get(kind)
+            birthday = user.get("birthday") if isinstance(user, _Mapping) else None
+            if isinstance(user, _Mapping) and isinstance(birthday, str):
                 try:
                     date.fromisoformat(birthday)
                 except ValueError:
                     yield ScenarioError(
-                        _place(file, reply[kind].value_marks["birthday"]),
+                        _place(file, user.value_marks["birthday"]),
                         f"scenarios[{index}].reply.{kind}.birthday: '{birthday}' is not a date",
                     )
 
@@ -302,9 +309,9 @@ def _load_file(path: Path, file: str) -> tuple[list[Scenario], list[ScenarioErro
     if document is None:
         return [], errors + [ScenarioError(Place(file, 1, 1), "the file is empty; expected 'version: 1' and 'scenarios:'")]
     errors += _schema_errors(file, document)
-    if errors:
-        return [], errors
     errors += _meaning_errors(file, document)
+    if errors:
+        return [], sorted(errors, key=lambda e: (e.place.line, e.place.column))
     scenarios = [
         Scenario(
             name=entry["name"],
@@ -316,12 +323,13 @@ def _load_file(path: Path, file: str) -> tuple[list[Scenario], list[ScenarioErro
         )
         for index, entry in enumerate(document["scenarios"])
     ]
-    return scenarios, errors
+    return scenarios, []
 
 
 def _duplicates(scenarios: list[Scenario]) -> Iterator[ScenarioError]:
     """Names and exact authcodes are unique across all files: a table read top-down has no overrides."""
-    for what, key in (("name", lambda s: s.name), ("authcode", lambda s: s.match.authcode)):
+    keys: dict[str, Callable[[Scenario], str]] = {"name": lambda s: s.name, "authcode": lambda s: s.match.authcode}
+    for what, key in keys.items():
         first: dict[str, Scenario] = {}
         for scenario in scenarios:
             value = key(scenario)
