@@ -233,13 +233,12 @@ def _timestamp(value: int | str) -> int:
 
 
 def _user(fields: Mapping[str, Any], generated: bool) -> ExistingUser:
-    """A canned user is a whole row now; a generated one keeps only its overrides for the request."""
+    """The columns a scenario sets; the rest come from Faker or stay empty, per request."""
     columns = {k: v for k, v in fields.items() if k in EMPTY_USER}
     if "birthday" in columns:
         columns["birthday"] = _timestamp(columns["birthday"])
-    if not generated:
-        columns = {**EMPTY_USER, **columns}
-        columns["number_code"] = columns["number_code"] or number_code(int(columns["id"]))
+    if not generated and not columns.get("number_code"):
+        columns["number_code"] = number_code(int(columns.get("id", 0)))
     return ExistingUser(
         fields=MappingProxyType(columns),
         generated=generated,

@@ -27,7 +27,8 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class ExistingUser:
-    """A known user. `generated`: Faker fills what `fields` leaves unset; else the columns are empty."""
+    """A known user: the columns a scenario set. What it left unset is made up by Faker when
+    `generated`, else empty; unset ids of the requesting platform are generated either way."""
 
     fields: UserRow
     generated: bool
