@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from . import keys
-from .context import Context
+from .context import CodePolicy, Context
 from .contract.profiles import PROFILES
 from .fake_users import FakeUsers
 from .handlers import api
 from .middlewares import envelope_errors
+from .reload import watching
 from .scenarios.loader import load_scenarios
 from .scenarios.model import ScenarioSet
+from .scenarios.selection import UnknownScenario
 from .settings import Settings
+from .state import State
 
 
 def create_context(settings: Settings, scenarios: ScenarioSet) -> Context:
+    state = State()
+    if settings.scenario is not None:
+        if settings.scenario not in scenarios.by_name:
+            raise UnknownScenario(settings.scenario, scenarios)
+        state.active = settings.scenario
     return Context(
         profile=PROFILES[settings.profile],
         scenarios=scenarios,
         fake_users=FakeUsers(settings.locale, settings.seed),
+        state=state,
         mandatory_bind_mobile=settings.mandatory_bind_mobile,
+        codes=CodePolicy(settings.single_use_codes, settings.code_ttl),
     )
 
 
@@ -28,8 +40,17 @@ def create_app(settings: Settings | None = None, scenarios: ScenarioSet | None =
     """The mock as an aiohttp app; scenarios are loaded from `settings.fixtures` unless given."""
     settings = settings or Settings()
     if scenarios is None:
-        scenarios = load_scenarios(settings.fixtures)
+        scenarios = load_scenarios(settings.fixtures, settings.locale)
     app = web.Application(middlewares=[envelope_errors], client_max_size=settings.max_body)
-    app[keys.CONTEXT] = create_context(settings, scenarios)
+    app[keys.SETTINGS] = settings
+    app[keys.LIVE] = keys.Live(create_context(settings, scenarios))
+    app[keys.STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stop_hanging)
+    if settings.watch:
+        app.cleanup_ctx.append(watching)
     app.router.add_route("*", "/{tail:.*}", api)
     return app
+
+
+async def _stop_hanging(app: web.Application) -> None:
+    app[keys.STOPPING].set()

@@ -7,6 +7,7 @@ The only module that prints. Exit codes: 0 after a clean stop, 1 when the server
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
 import os
 import sys
@@ -17,7 +18,18 @@ from . import __version__
 from .app import create_app
 from .contract.profiles import DEFAULT_PROFILE, PROFILES
 from .scenarios.loader import ScenarioLoadError, display_path, load_scenarios
-from .scenarios.model import ScenarioSet
+from .scenarios.matching import describe
+from .scenarios.model import (
+    CustomError,
+    ExistingUser,
+    Fault,
+    NamedError,
+    NewUser,
+    RawReply,
+    Reply,
+    Scenario,
+    ScenarioSet,
+)
 from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
 
 ENV_PREFIX = "SHOPXO_MOCK_"
@@ -59,6 +71,27 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         default=default("mandatory_bind_mobile", 0),
         help="the admin setting common_user_is_mandatory_bind_mobile (default %(default)s)",
     )
+    p.add_argument(
+        "--scenario",
+        metavar="NAME",
+        default=default("scenario", None),
+        help="answer every login with this scenario unless a header, binding or authcode rule picks another",
+    )
+    p.add_argument(
+        "--single-use-codes",
+        action="store_true",
+        default=bool(default("single_use_codes", "")),
+        help="a platform code works once; reused: code been used (decision 7)",
+    )
+    p.add_argument(
+        "--code-ttl",
+        type=float,
+        metavar="SECONDS",
+        default=default("code_ttl", None),
+        help="a platform code expires this long after it is first seen: invalid code",
+    )
+    p.add_argument("--no-watch", action="store_true", help="do not reload scenario files when they change")
+    p.add_argument("--list", action="store_true", help="print the scenario catalogue and exit")
     p.add_argument("--version", action="version", version=f"shopxo-mock {__version__}")
     return p
 
@@ -84,24 +117,36 @@ def main(
         seed=int(args.seed),
         locale=args.locale,
         mandatory_bind_mobile=int(args.mandatory_bind_mobile),
+        scenario=args.scenario,
+        single_use_codes=args.single_use_codes,
+        code_ttl=None if args.code_ttl is None else float(args.code_ttl),
+        watch=not args.no_watch,
     )
     if not _locale_exists(settings.locale):
         print(f"shopxo-mock: error: unknown Faker locale '{settings.locale}' (e.g. zh_CN, en_US)", file=err)
         return USAGE_ERROR
     try:
-        scenarios = load_scenarios(settings.fixtures)
+        scenarios = load_scenarios(settings.fixtures, settings.locale)
     except ScenarioLoadError as exc:
         print(f"shopxo-mock: {len(exc.errors)} problem(s) in the scenario files, not starting:", file=err)
         for problem in exc.errors:
             print(f"  {problem}", file=err)
         return USAGE_ERROR
+    if settings.scenario is not None and settings.scenario not in scenarios.by_name:
+        hint = difflib.get_close_matches(settings.scenario, list(scenarios.by_name), n=1)
+        suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+        print(f"shopxo-mock: error: --scenario: no scenario named '{settings.scenario}'{suggestion}", file=err)
+        return USAGE_ERROR
+    if args.list:
+        print(catalogue(scenarios), file=out)
+        return 0
     return serve(settings, scenarios, out, err)
 
 
 def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO) -> int:
     from aiohttp import web
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings, scenarios)
 
     def ready(_: str) -> None:
@@ -125,6 +170,48 @@ def banner(settings: Settings, scenarios: ScenarioSet) -> str:
         f"{display_path(settings.fixtures)}\n"
         f"Press Ctrl-C to stop."
     )
+
+
+def catalogue(scenarios: ScenarioSet) -> str:
+    """The loaded scenarios, readable: name, what selects it, where, then its description and tags."""
+    lines = [f"{len(scenarios.scenarios)} scenario(s) from {len(scenarios.files)} file(s)"]
+    for scenario in scenarios.scenarios:
+        lines.append("")
+        lines.append(f"{scenario.name}  [{summary(scenario)}]  {scenario.place}")
+        if scenario.description:
+            lines.append(f"    {scenario.description}")
+        if scenario.tags:
+            lines.append(f"    tags: {', '.join(scenario.tags)}")
+    return "\n".join(lines)
+
+
+def summary(scenario: Scenario) -> str:
+    """What selects a scenario and what it answers, in one line."""
+    match = scenario.match
+    if match is None:
+        selected = "by name only"
+    else:
+        conditions = [("authcode", match.authcode), ("client_type", match.client_type), *match.params]
+        selected = ", ".join(f"{name} {describe(c)}" for name, c in conditions if c is not None) or "any request"
+    replies = " then ".join(reply_kind(r) for r in scenario.replies)
+    return f"{selected} -> {replies}"
+
+
+def reply_kind(reply: Reply) -> str:
+    match reply.outcome:
+        case ExistingUser(generated=generated):
+            kind = "fake user" if generated else "user"
+        case NewUser():
+            kind = "new user"
+        case NamedError(name=name):
+            kind = f"error {name}"
+        case CustomError(code=code):
+            kind = f"error {code}"
+        case Fault() as fault:
+            kind = f"fault {fault.value}"
+        case RawReply(status=status):
+            kind = f"HTTP {status}"
+    return kind + (f" after {reply.delay.min_ms}-{reply.delay.max_ms} ms" if reply.delay else "")
 
 
 def _locale_exists(locale: str) -> bool:

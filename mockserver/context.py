@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
 from .scenarios.model import ScenarioSet
 from .state import State
+
+
+@dataclass(frozen=True, slots=True)
+class CodePolicy:
+    """Server-wide platform-code rules (decision 7); lenient by default so tests can replay codes."""
+
+    single_use: bool = False
+    ttl: float | None = None  # seconds a code stays valid after it is first seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,4 +26,4 @@ class Context:
     state: State = field(default_factory=State)
     # The admin setting `common_user_is_mandatory_bind_mobile` (§4.4), as every user sees it.
     mandatory_bind_mobile: int = 0
-    clock: Callable[[], float] = time.time
+    codes: CodePolicy = CodePolicy()

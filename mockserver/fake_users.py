@@ -11,7 +11,7 @@ import hashlib
 import random
 from collections import OrderedDict
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, Mapping
+from typing import TYPE_CHECKING, Callable, Final, Mapping
 
 from .contract.fields import EMPTY_USER
 from .contract.platforms import IdShape, Platform
@@ -71,6 +71,12 @@ class FakeUsers:
         if platform.unionid_column:
             ids[platform.unionid_column] = make_id(platform.openid_shape, rng)
         return ids
+
+    def provider(self, key: str, purpose: str) -> Callable[[str], object]:
+        """Call Faker providers by name, seeded for this device and purpose (a template's field)."""
+        fake = self.faker
+        fake.seed_instance(derive_seed(self.seed, "template", purpose, key))
+        return lambda name: getattr(fake, name)()
 
     def person(self, key: str) -> UserRow:
         """The made-up user behind a device key: every column but the platform ids."""

@@ -1,4 +1,4 @@
-"""The aiohttp edge: resolve -> collect -> dispatch -> encode -> respond."""
+"""The aiohttp edge: resolve -> collect -> dispatch -> deliver."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from aiohttp import web
 
 from . import keys, params, routing
 from .actions import ACTIONS, CONTROLLERS
+from .answer import Answer
 from .contract import messages as m
-from .envelope import Envelope, encode
+from .envelope import Envelope
+from .faults import deliver, respond
 from .params import Call
 
 # ThinkPHP answers OPTIONS itself, before any ShopXO code (§1.2).
 OPTIONS_HEADERS: Final = {"Allow": "GET, POST, PUT, DELETE", "Content-Type": "text/html; charset=utf-8"}
+SCENARIO_HEADER: Final = "X-Mock-Scenario"
 
 
 async def api(request: web.Request) -> web.StreamResponse:
@@ -24,11 +27,13 @@ async def api(request: web.Request) -> web.StreamResponse:
         return respond(Envelope(m.NOT_AN_API_PATH, m.UNKNOWN_ROUTE), status=404)
     route = routing.resolve(request.query.get("s", path_info))
     call = await collect(request, route)
-    ctx = request.app[keys.CONTEXT]
+    ctx = request.app[keys.LIVE].context
     action = ACTIONS.get(route.key)
     if action is None:
-        return respond(unknown_route(route, ctx.profile.lang(call.text("lang"))))
-    return respond(await action(call, ctx))
+        answer = Answer(unknown_route(route, ctx.profile.lang(call.text("lang"))))
+    else:
+        answer = await action(call, ctx)
+    return await deliver(request, answer, request.app[keys.STOPPING], request.app[keys.SETTINGS].hang_seconds)
 
 
 async def collect(request: web.Request, route: routing.Route) -> Call:
@@ -43,7 +48,8 @@ async def collect(request: web.Request, route: routing.Route) -> Call:
         else:
             raw = await request.read()
     body = params.body_params(request.method, request.content_type, form, raw)
-    return params.build_call(route, query, body, form, f"{request.scheme}://{request.host}")
+    base_url = f"{request.scheme}://{request.host}"
+    return params.build_call(route, query, body, form, base_url, request.headers.get(SCENARIO_HEADER, ""))
 
 
 def unknown_route(route: routing.Route, lang: str) -> Envelope:
@@ -52,7 +58,3 @@ def unknown_route(route: routing.Route, lang: str) -> Envelope:
         text = f"{m.CONTROLLER_NOT_EXIST.in_lang(lang)}({route.typed_controller.lower()})"
         return Envelope(text, m.UNKNOWN_ROUTE)
     return Envelope(f"{m.ILLEGAL_ACCESS.in_lang(lang)}({route.typed_action})", m.UNKNOWN_ROUTE)
-
-
-def respond(envelope: Envelope, status: int = 200) -> web.Response:
-    return web.Response(body=encode(envelope), status=status, headers={"Content-Type": envelope.content_type})

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from typing import Final
 
 from aiohttp import web
 
 from .context import Context
+from .settings import Settings
 
-CONTEXT: Final = web.AppKey("context", Context)
+
+@dataclass(slots=True)
+class Live:
+    """The Context now serving. A reload swaps it in one assignment; requests read it once."""
+
+    context: Context
+
+
+LIVE: Final = web.AppKey("live", Live)
+SETTINGS: Final = web.AppKey("settings", Settings)
+STOPPING: Final = web.AppKey("stopping", asyncio.Event)  # set at shutdown: hanging replies end

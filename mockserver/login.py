@@ -20,7 +20,8 @@ from .envelope import Envelope
 from .fake_users import UserRow, derive_seed, number_code
 from .params import Call, is_empty, scalar_text
 from .render import View, mandatory_bind_draft, unknown_user_stub, user_payload
-from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome
+from .scenarios import templates
+from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,9 @@ def answer(outcome: Outcome, login: Login, ctx: Context) -> Envelope:
 
 def existing_user(outcome: ExistingUser, login: Login, ctx: Context) -> Envelope:
     base = ctx.fake_users.person(login.device) if outcome.generated else EMPTY_USER
-    row = {**base, **ctx.fake_users.platform_ids(login.platform, login.device), **outcome.fields}
+    ids = ctx.fake_users.platform_ids(login.platform, login.device)
+    fields = _filled(outcome, login, ids, ctx) if outcome.templated else outcome.fields
+    row = {**base, **ids, **fields}
     refusal = status_refusal(int(row["status"]), login, ctx)
     if refusal:
         return refusal
@@ -72,7 +75,7 @@ def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:
         draft = mandatory_bind_draft(platform, ids, nickname, 0 if is_empty(referrer) else referrer)
         return Envelope(m.AUTH_SUCCESS.in_lang(login.lang), m.SUCCESS, draft)
     user_id = derive_seed(ctx.fake_users.seed, "registered", login.device) % 90000 + 10000
-    now = int(ctx.clock())
+    now = int(ctx.state.clock.now())
     row = {
         **EMPTY_USER,
         **ids,
@@ -96,6 +99,24 @@ def error(outcome: NamedError | CustomError, login: Login, ctx: Context) -> Enve
     if entry.needs_rid:
         msg = msg.format(rid=request_id())
     return Envelope(msg, code, encoding=entry.encoding)
+
+
+def _filled(outcome: ExistingUser, login: Login, ids: Mapping[str, str], ctx: Context) -> dict[str, Any]:
+    """Fill `{{faker.*}}` / `{{request.*}}` holes; Faker is seeded per device and field, so stable."""
+    platform = login.platform
+    echo = {
+        **{name: scalar_text(value) for name, value in login.call.params.items()},
+        "client_type": platform.name,
+        "openid": ids[platform.openid_column],
+        "unionid": ids.get(platform.unionid_column or "", ""),
+    }
+    fields: dict[str, Any] = {}
+    for name, value in outcome.fields.items():
+        if isinstance(value, Template):
+            fake = ctx.fake_users.provider(login.device, name)
+            value = templates.render(value, fake, echo)
+        fields[name] = value
+    return fields
 
 
 def status_refusal(status: int, login: Login, ctx: Context) -> Envelope | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 
 from aiohttp import web
@@ -9,7 +10,8 @@ from aiohttp.typedefs import Handler
 
 from .contract import messages as m
 from .envelope import Encoding, Envelope
-from .handlers import respond
+from .faults import respond
+from .scenarios.selection import UnknownScenario
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,10 @@ log = logging.getLogger(__name__)
 async def envelope_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
+    except UnknownScenario as exc:
+        close = difflib.get_close_matches(exc.name, exc.known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return respond(Envelope(m.UNKNOWN_SCENARIO.format(name=exc.name, hint=hint), m.FAIL), status=400)
     except web.HTTPException as exc:
         # Transport-level refusals (body too large, ...) keep their HTTP status.
         return respond(Envelope(exc.reason, m.FAIL), status=exc.status)

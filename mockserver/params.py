@@ -42,6 +42,7 @@ class Call:
     body: Mapping[str, Any]  # the body alone (v2.2 read `authcode` only from here)
     public: Mapping[str, str]  # application, application_client_type, ... with defaults
     base_url: str  # scheme://host of the request: the attachment host for default avatars
+    mock_scenario: str = ""  # the X-Mock-Scenario header: a scenario chosen by name
 
     @property
     def client_type(self) -> str:
@@ -135,6 +136,7 @@ def build_call(
     body: Mapping[str, Any],
     form: Mapping[str, Any] | None,
     base_url: str,
+    mock_scenario: str = "",
 ) -> Call:
     """Merge route < query < body; read the public parameters from query < form only."""
     request_vars = {**query, **(form or {})}
@@ -149,4 +151,5 @@ def build_call(
         body=MappingProxyType(dict(body)),
         public=MappingProxyType(public),
         base_url=base_url,
+        mock_scenario=mock_scenario,
     )

@@ -26,3 +26,8 @@ class Settings:
     locale: str = DEFAULT_LOCALE
     mandatory_bind_mobile: int = 0
     max_body: int = DEFAULT_MAX_BODY
+    scenario: str | None = None  # the globally active scenario (--scenario)
+    single_use_codes: bool = False
+    code_ttl: float | None = None
+    watch: bool = False  # hot reload (the CLI turns it on)
+    hang_seconds: float = 30.0  # a `hang` fault answers nothing for this long (client gives up at 10 s)

@@ -1,30 +1,110 @@
-"""What the mock remembers between requests: in memory, bounded, resettable."""
+"""What the mock remembers between requests: in memory, bounded, resettable.
+
+Tokens minted by logins (decision 5), which platform codes were seen and when (decision 7),
+where each sequence stands, and the runtime scenario bindings. Every table is bounded: the
+oldest entries are forgotten first. State is keyed by scenario *name*, so it survives a reload
+wherever the scenario still exists.
+"""
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
-from typing import Final
+from dataclasses import dataclass
+from typing import Callable, Final, Generic, Hashable, Iterable, TypeVar
 
 from .fake_users import UserRow
+from .scenarios.selection import Bindings
 
-MAX_TOKENS: Final = 10_000
+MAX_ENTRIES: Final = 10_000
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Bounded(OrderedDict[K, V], Generic[K, V]):
+    """A dict that forgets its least recently written entries beyond `limit`."""
+
+    def __init__(self, limit: int = MAX_ENTRIES) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: K, value: V) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+
+class Clock:
+    """Wall time plus an offset tests (and the admin API) can move; nothing ever sleeps on it."""
+
+    def __init__(self, source: Callable[[], float] = time.time) -> None:
+        self._source = source
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return self._source() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@dataclass(frozen=True, slots=True)
+class CodeUse:
+    first_seen: float
+    uses: int  # including this one
 
 
 class State:
-    """Tokens minted by logins (decision 5): the newest MAX_TOKENS, oldest forgotten first."""
+    def __init__(self, limit: int = MAX_ENTRIES, clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+        self.tokens: Bounded[str, UserRow] = Bounded(limit)
+        self.codes: Bounded[tuple[str, str], CodeUse] = Bounded(limit)
+        self.positions: Bounded[tuple[str, str], int] = Bounded(limit)
+        self.device_scenarios: Bounded[str, str] = Bounded(limit)
+        self.token_scenarios: Bounded[str, str] = Bounded(limit)
+        self.active: str | None = None
 
-    def __init__(self, max_tokens: int = MAX_TOKENS) -> None:
-        self._max_tokens = max_tokens
-        self._tokens: OrderedDict[str, UserRow] = OrderedDict()
-
+    # -- tokens --------------------------------------------------------------------------
     def remember_token(self, token: str, user: UserRow) -> None:
-        self._tokens[token] = user
-        self._tokens.move_to_end(token)
-        if len(self._tokens) > self._max_tokens:
-            self._tokens.popitem(last=False)
+        self.tokens[token] = user
 
     def user_for_token(self, token: str) -> UserRow | None:
-        return self._tokens.get(token)
+        return self.tokens.get(token)
+
+    # -- platform codes ------------------------------------------------------------------
+    def use_code(self, platform: str, code: str) -> CodeUse:
+        """Record one use of a platform code; the answer says when it was first seen and how often."""
+        seen = self.codes.get((platform, code))
+        use = CodeUse(seen.first_seen if seen else self.clock.now(), (seen.uses if seen else 0) + 1)
+        self.codes[(platform, code)] = use
+        return use
+
+    # -- sequences -----------------------------------------------------------------------
+    def advance_sequence(self, scenario: str, key: str) -> int:
+        """How many times this scenario has answered this key before (0 the first time)."""
+        position = self.positions.get((scenario, key), 0)
+        self.positions[(scenario, key)] = position + 1
+        return position
+
+    # -- bindings ------------------------------------------------------------------------
+    @property
+    def bindings(self) -> Bindings:
+        return Bindings(self.device_scenarios, self.token_scenarios, self.active)
+
+    def prune(self, names: Iterable[str]) -> None:
+        """After a reload: forget what belonged to scenarios that no longer exist."""
+        keep = set(names)
+        for position in [p for p in self.positions if p[0] not in keep]:
+            del self.positions[position]
+        for table in (self.device_scenarios, self.token_scenarios):
+            for key in [k for k, name in table.items() if name not in keep]:
+                del table[key]
+        if self.active not in keep:
+            self.active = None
 
     def reset(self) -> None:
-        self._tokens.clear()
+        """Forget tokens, codes and sequence positions; bindings and the clock stay."""
+        for table in (self.tokens, self.codes, self.positions):
+            table.clear()

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Awaitable, Callable, Final, Mapping
 
+from ..answer import Answer
 from ..context import Context
-from ..envelope import Envelope
 from ..params import Call
 from . import user
 
-Action = Callable[[Call, Context], Awaitable[Envelope]]
+Action = Callable[[Call, Context], Awaitable[Answer]]
 
 ACTIONS: Final[Mapping[tuple[str, str], Action]] = {
     ("User", "appminiuserauth"): user.appminiuserauth,
 }
 
-# Controllers the real api app has, so an unknown action on one of them answers 非法访问 rather
-# than 控制器不存在 (S/app/api/controller/).
+# Controllers the mock knows, so an unknown action on one of them answers 非法访问 rather than
+# 控制器不存在 (as ShopXO's api app does for its own controllers).
 CONTROLLERS: Final = frozenset(controller for controller, _ in ACTIONS)

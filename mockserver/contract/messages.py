@@ -85,3 +85,4 @@ NOT_AN_API_PATH: Final = (
     "(or /api.php/<controller>/<action>)"
 )
 INTERNAL_ERROR: Final = "shopxo-mock internal error: {error}"
+UNKNOWN_SCENARIO: Final = "shopxo-mock: no scenario named '{name}'{hint}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -22,24 +23,38 @@ from typing import Any, Callable, Final, Iterable, Iterator, Mapping
 
 import yaml
 
-from ..contract.errors import ERROR_NAMES
 from ..contract.fields import EMPTY_USER
 from ..fake_users import number_code
 from ..render import SHANGHAI
+from ..settings import DEFAULT_LOCALE
+from . import templates
 from .model import (
+    Condition,
     CustomError,
+    Delay,
+    Equals,
     ExistingUser,
+    Fault,
+    FieldValue,
     Match,
     NamedError,
     NewUser,
+    OneOf,
     Outcome,
+    Per,
     Place,
+    RawReply,
+    Regex,
+    Reply,
     Scenario,
     ScenarioSet,
+    Template,
+    Then,
 )
 
 SUFFIXES: Final = (".yaml", ".yml")
-OUTCOME_KEYS: Final = ("user", "fake_user", "new_user", "error")
+OUTCOME_KEYS: Final = ("user", "fake_user", "new_user", "error", "fault")
+RAW_CONTENT_TYPE: Final = "text/html; charset=utf-8"
 SCHEMA_RESOURCE: Final = "schema.json"
 
 
@@ -199,27 +214,40 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
         message = f"{where}: expected {expected if isinstance(expected, str) else ' or '.join(expected)}, got {_kind(error.instance)}"
         if expected == "string" and isinstance(error.instance, (int, float)):
             message += f" (write it in quotes: '{error.instance}')"
-    elif error.validator == "enum" and isinstance(error.instance, str) and path and path[-1] == "error":
-        message = f"unknown error '{error.instance}'{_suggest(error.instance, ERROR_NAMES)}; known errors: {', '.join(ERROR_NAMES)}"
+    elif error.validator == "enum" and isinstance(error.instance, str) and path and path[-1] in ("error", "fault"):
+        names = list(error.validator_value)
+        message = (
+            f"unknown {path[-1]} '{error.instance}'{_suggest(error.instance, names)}; "
+            f"known: {', '.join(names)}"
+        )
     elif error.validator == "enum":
         message = f"{where}: expected one of {', '.join(map(json.dumps, error.validator_value))}, got {error.instance!r}"
     elif error.validator == "const":
         message = f"{where}: expected {json.dumps(error.validator_value)}, got {error.instance!r}"
     elif error.validator == "anyOf" and error.context:
-        # Report the alternative the value came closest to: a name for a string, else the one
-        # whose complaints sit deepest (e.g. inside the {code, msg} mapping).
+        # Explain against the first alternative of the value's own kind (a name for a string,
+        # the mapping form for a mapping); if none is, say what the alternatives are.
         branches: dict[int, list[Any]] = {}
         for sub in error.context:
             branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-        closest = max(branches.values(), key=lambda subs: max(len(e.absolute_path) for e in subs))
-        if isinstance(error.instance, str):
-            closest = next((subs for subs in branches.values() if subs[0].validator == "enum"), closest)
-        for sub in closest:
-            yield from _explain(file, document, sub)
-        return
+        fitting = [subs for subs in branches.values() if not any(_wrong_kind(e, len(path)) for e in subs)]
+        if fitting:
+            for sub in fitting[0]:
+                yield from _explain(file, document, sub)
+            return
+        message = f"{where}: expected {error.schema.get('description', 'another kind of value')}, got {_kind(error.instance)}"
     else:
         message = f"{where}: {error.message}"
     yield ScenarioError(_place(file, mark), message)
+
+
+def _wrong_kind(error: Any, depth: int) -> bool:
+    """Does this complaint mean the value is of another kind than the alternative wants?"""
+    if len(error.absolute_path) != depth:
+        return False
+    if error.validator == "type":
+        return True
+    return error.validator in ("enum", "const") and isinstance(error.instance, (dict, list))
 
 
 # -- from checked data to frozen scenarios -------------------------------------------------
@@ -232,61 +260,146 @@ def _timestamp(value: int | str) -> int:
     return int(datetime.combine(date.fromisoformat(value), datetime.min.time(), SHANGHAI).timestamp())
 
 
-def _user(fields: Mapping[str, Any], generated: bool) -> ExistingUser:
-    """The columns a scenario sets; the rest come from Faker or stay empty, per request."""
-    columns = {k: v for k, v in fields.items() if k in EMPTY_USER}
-    if "birthday" in columns:
-        columns["birthday"] = _timestamp(columns["birthday"])
-    if not generated and not columns.get("number_code"):
-        columns["number_code"] = number_code(int(columns.get("id", 0)))
-    return ExistingUser(
-        fields=MappingProxyType(columns),
-        generated=generated,
-        token=fields.get("token"),
-        mandatory_bind_mobile=fields.get("is_mandatory_bind_mobile"),
-    )
+class _Builder:
+    """Turns one schema-checked file into frozen scenarios, collecting what only code can check:
+    one outcome per reply, real dates, regular expressions that compile, Faker providers that exist."""
 
+    def __init__(self, file: str, document: _Mapping, providers: Callable[[], frozenset[str]]) -> None:
+        self.file = file
+        self.document = document
+        self.providers = providers
+        self.errors: list[ScenarioError] = []
 
-def _outcome(reply: Mapping[str, Any]) -> Outcome:
-    if "user" in reply:
-        return _user(reply["user"], generated=False)
-    if "fake_user" in reply:
-        return _user(reply["fake_user"], generated=True)
-    if "new_user" in reply:
-        return NewUser(**reply["new_user"])
-    error = reply["error"]
-    if isinstance(error, str):
-        return NamedError(error)
-    return CustomError(code=error["code"], msg=error.get("msg", ""), data=error.get("data", ""))
+    def fail(self, path: list[Any], message: str, *, key: bool = False) -> None:
+        place = _place(self.file, _mark_at(self.document, path, key=key))
+        self.errors.append(ScenarioError(place, f"{_describe(path)}: {message}"))
 
+    def scenarios(self) -> list[Scenario]:
+        entries = self.document["scenarios"]
+        return [self.scenario(entry, ["scenarios", i]) for i, entry in enumerate(entries)]
 
-def _meaning_errors(file: str, document: Any) -> Iterator[ScenarioError]:
-    """What the schema cannot say: one outcome per reply, real dates. Runs on unchecked data too."""
-    entries = document.get("scenarios") if isinstance(document, _Mapping) else None
-    for index, entry in enumerate(entries if isinstance(entries, _Sequence) else ()):
-        reply = entry.get("reply") if isinstance(entry, _Mapping) else None
-        if not isinstance(reply, _Mapping):
-            continue
+    def scenario(self, entry: Mapping[str, Any], at: list[Any]) -> Scenario:
+        if ("reply" in entry) == ("replies" in entry):
+            self.fail(at, "give either reply (one answer) or replies (a sequence)")
+        replies = [entry["reply"]] if "reply" in entry else entry.get("replies", [])
+        reply_at = [[*at, "reply"]] if "reply" in entry else [[*at, "replies", i] for i in range(len(replies))]
+        return Scenario(
+            name=entry["name"],
+            description=entry.get("description", ""),
+            tags=tuple(entry.get("tags", ())),
+            match=self.match(entry["match"], [*at, "match"]) if "match" in entry else None,
+            replies=tuple(self.reply(r, where) for r, where in zip(replies, reply_at)),
+            place=_place(self.file, _mark_at(self.document, at)),
+            then=Then(entry.get("then", Then.REPEAT_LAST.value)),
+            per=Per(entry.get("per", Per.DEVICE.value)),
+            once=entry.get("once", False),
+            expires_in=entry.get("expires_in"),
+        )
+
+    def match(self, match: Mapping[str, Any], at: list[Any]) -> Match:
+        params = match.get("params", {})
+        client_type = match.get("client_type")
+        return Match(
+            authcode=self.condition(match["authcode"], [*at, "authcode"]) if "authcode" in match else None,
+            client_type=self.condition(_lower(client_type), [*at, "client_type"]) if client_type else None,
+            params=tuple((name, self.condition(c, [*at, "params", name])) for name, c in params.items()),
+        )
+
+    def condition(self, value: Any, at: list[Any]) -> Condition:
+        if isinstance(value, str):
+            return Equals(value)
+        if isinstance(value, list):
+            return OneOf(frozenset(value))
+        if "in" in value:
+            return OneOf(frozenset(value["in"]))
+        try:
+            return Regex(re.compile(value["regex"]))
+        except re.error as exc:
+            self.fail([*at, "regex"], f"bad regular expression {value['regex']!r}: {exc.msg} at position {exc.pos}")
+            return Regex(re.compile("(?!)"))
+
+    def reply(self, reply: Mapping[str, Any], at: list[Any]) -> Reply:
         given = [key for key in OUTCOME_KEYS if key in reply]
-        if len(given) > 1:
-            yield ScenarioError(
-                _place(file, reply.key_marks[given[1]]),
-                f"scenarios[{index}].reply: give one outcome, not {' and '.join(given)}",
-            )
-        for kind in ("user", "fake_user"):
-            user = reply.get(kind)
-            birthday = user.get("birthday") if isinstance(user, _Mapping) else None
-            if isinstance(user, _Mapping) and isinstance(birthday, str):
+        if len(given) != 1:
+            what = f"not {' and '.join(given)}" if given else "none given"
+            self.fail(at, f"give exactly one of {', '.join(OUTCOME_KEYS)} ({what})")
+            return Reply(CustomError(-1, ""))
+        kind = given[0]
+        return Reply(self.outcome(kind, reply[kind], [*at, kind]), _delay(reply.get("delay")))
+
+    def outcome(self, kind: str, value: Any, at: list[Any]) -> Outcome | Fault | RawReply:
+        if kind in ("user", "fake_user"):
+            return self.user(value, kind == "fake_user", at)
+        if kind == "new_user":
+            return NewUser(**value)
+        if kind == "fault":
+            if isinstance(value, str):
+                return Fault(value)
+            return RawReply(value["status"], value.get("body", ""), value.get("content_type", RAW_CONTENT_TYPE))
+        if isinstance(value, str):
+            return NamedError(value)
+        return CustomError(code=value["code"], msg=value.get("msg", ""), data=value.get("data", ""))
+
+    def user(self, fields: Mapping[str, Any], generated: bool, at: list[Any]) -> ExistingUser:
+        """The columns a scenario sets; the rest come from Faker or stay empty, per request."""
+        columns: dict[str, FieldValue] = {}
+        for name, value in fields.items():
+            if name not in EMPTY_USER:
+                continue
+            if name == "birthday":
                 try:
-                    date.fromisoformat(birthday)
+                    value = _timestamp(value)
                 except ValueError:
-                    yield ScenarioError(
-                        _place(file, user.value_marks["birthday"]),
-                        f"scenarios[{index}].reply.{kind}.birthday: '{birthday}' is not a date",
-                    )
+                    self.fail([*at, name], f"'{value}' is not a date")
+            elif isinstance(value, str):
+                value = self.template(value, [*at, name])
+            columns[name] = value
+        user_id = columns.get("id", 0)
+        if not generated and not columns.get("number_code"):
+            columns["number_code"] = number_code(user_id if isinstance(user_id, int) else 0)
+        return ExistingUser(
+            fields=MappingProxyType(columns),
+            generated=generated,
+            token=fields.get("token"),
+            mandatory_bind_mobile=fields.get("is_mandatory_bind_mobile"),
+        )
+
+    def template(self, text: str, at: list[Any]) -> str | Template:
+        try:
+            parsed = templates.parse(text)
+            if isinstance(parsed, Template):
+                templates.check_providers(parsed, self.providers())
+            return parsed
+        except templates.TemplateError as exc:
+            self.fail(at, str(exc))
+            return text
 
 
-def _load_file(path: Path, file: str) -> tuple[list[Scenario], list[ScenarioError]]:
+def _lower(condition: Any) -> Any:
+    """Client types match in any casing: compare lower-cased values."""
+    if isinstance(condition, str):
+        return condition.lower()
+    if isinstance(condition, list):
+        return [v.lower() for v in condition]
+    if isinstance(condition, dict) and "in" in condition:
+        return {"in": [v.lower() for v in condition["in"]]}
+    if isinstance(condition, dict) and "regex" in condition:
+        return {"regex": "(?i)" + condition["regex"]}
+    return condition
+
+
+def _delay(value: Any) -> Delay | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return Delay(value, value)
+    low, high = sorted((value["min"], value["max"]))
+    return Delay(low, high)
+
+
+def _load_file(
+    path: Path, file: str, providers: Callable[[], frozenset[str]]
+) -> tuple[list[Scenario], list[ScenarioError]]:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -308,37 +421,36 @@ def _load_file(path: Path, file: str) -> tuple[list[Scenario], list[ScenarioErro
     if document is None:
         return [], errors + [ScenarioError(Place(file, 1, 1), "the file is empty; expected 'version: 1' and 'scenarios:'")]
     errors += _schema_errors(file, document)
-    errors += _meaning_errors(file, document)
+    scenarios: list[Scenario] = []
+    if not errors:
+        builder = _Builder(file, document, providers)
+        scenarios = builder.scenarios()
+        errors += builder.errors
     if errors:
         return [], sorted(errors, key=lambda e: (e.place.line, e.place.column))
-    scenarios = [
-        Scenario(
-            name=entry["name"],
-            description=entry.get("description", ""),
-            tags=tuple(entry.get("tags", ())),
-            match=Match(authcode=entry["match"]["authcode"]),
-            outcome=_outcome(entry["reply"]),
-            place=_place(file, document["scenarios"].item_marks[index]),
-        )
-        for index, entry in enumerate(document["scenarios"])
-    ]
     return scenarios, []
 
 
 def _duplicates(scenarios: list[Scenario]) -> Iterator[ScenarioError]:
-    """Names and exact authcodes are unique across all files: a table read top-down has no overrides."""
-    keys: dict[str, Callable[[Scenario], str]] = {"name": lambda s: s.name, "authcode": lambda s: s.match.authcode}
-    for what, key in keys.items():
-        first: dict[str, Scenario] = {}
-        for scenario in scenarios:
-            value = key(scenario)
-            if value in first:
-                yield ScenarioError(
-                    scenario.place,
-                    f"{what} '{value}' is already used by scenario '{first[value].name}' at {first[value].place}",
-                )
-            else:
-                first[value] = scenario
+    """Names are unique across all files, and so are matches: a table read top-down has no overrides."""
+    names: dict[str, Scenario] = {}
+    matches: dict[Match, Scenario] = {}
+    for scenario in scenarios:
+        first = names.setdefault(scenario.name, scenario)
+        if first is not scenario:
+            yield ScenarioError(
+                scenario.place, f"name '{scenario.name}' is already used by the scenario at {first.place}"
+            )
+        if scenario.match is None:
+            continue
+        first = matches.setdefault(scenario.match, scenario)
+        if first is not scenario:
+            code = scenario.match.exact_authcode
+            what = f"authcode '{code}'" if code is not None else "the same match"
+            yield ScenarioError(
+                scenario.place,
+                f"{what} is already used by scenario '{first.name}' at {first.place}; this one could never answer",
+            )
 
 
 def display_path(path: Path) -> str:
@@ -351,12 +463,29 @@ def display_path(path: Path) -> str:
 
 
 def scenario_files(directory: Path) -> list[Path]:
-    """Every scenario file under a directory, in a stable order."""
-    return sorted(p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+    """Every scenario file under a directory, in a stable order. Symlinked folders are not
+    followed (no loops); a file whose real path leaves the directory is not read at all."""
+    root = directory.resolve()
+    found = [
+        Path(folder, name)
+        for folder, _, names in os.walk(directory)
+        for name in names
+        if name.endswith(SUFFIXES)
+    ]
+    return sorted(p for p in found if p.resolve().is_relative_to(root) and p.is_file())
 
 
-def load_scenarios(directory: Path | str) -> ScenarioSet:
-    """Load every scenario file under `directory`; raise ScenarioLoadError listing all problems."""
+@cache
+def _provider_names(locale: str) -> frozenset[str]:
+    from faker import Faker
+
+    return templates.provider_names(Faker(locale))
+
+
+def load_scenarios(directory: Path | str, locale: str = DEFAULT_LOCALE) -> ScenarioSet:
+    """Load every scenario file under `directory`; raise ScenarioLoadError listing all problems.
+
+    `locale` is the Faker locale whose providers `{{faker.<provider>}}` templates may name."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ScenarioLoadError([ScenarioError(Place(display_path(directory), 1, 1), "no such directory")])
@@ -364,7 +493,7 @@ def load_scenarios(directory: Path | str) -> ScenarioSet:
     scenarios: list[Scenario] = []
     errors: list[ScenarioError] = []
     for path in files:
-        found, problems = _load_file(path, display_path(path))
+        found, problems = _load_file(path, display_path(path), lambda: _provider_names(locale))
         scenarios += found
         errors += problems
     errors += _duplicates(scenarios)

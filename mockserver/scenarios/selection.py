@@ -1,0 +1,97 @@
+"""Which scenario answers a request. The precedence, first that applies wins:
+
+1. the `X-Mock-Scenario: <name>` request header;
+2. a scenario bound to the device (the `uuid` parameter), then one bound to the `token`;
+3. the authcode rules: scenarios naming the exact authcode (found in O(1)), then every other
+   scenario (regular expressions, other parameters, catch-alls) in file order, files sorted by
+   path; within each group the first whose whole match holds wins;
+4. the globally active scenario (`--scenario NAME` at start);
+5. none: the built-in default, a made-up user stable per device.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Mapping
+
+from ..params import Call
+from .matching import explain
+from .model import Scenario, ScenarioSet
+
+
+class Rule(Enum):
+    HEADER = "header"
+    DEVICE = "device binding"
+    TOKEN = "token binding"
+    AUTHCODE = "exact authcode"
+    PATTERN = "match"
+    GLOBAL = "active scenario"
+    DEFAULT = "default user"
+
+
+@dataclass(frozen=True, slots=True)
+class Bindings:
+    """Runtime choices that override the authcode rules (the state owns them)."""
+
+    devices: Mapping[str, str]  # uuid -> scenario name
+    tokens: Mapping[str, str]  # token -> scenario name
+    active: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    scenario: Scenario | None
+    rule: Rule
+    near_misses: tuple[str, ...] = ()  # scenarios for this authcode that did not match, and why
+
+
+class UnknownScenario(LookupError):
+    """A header or binding names a scenario the loaded set does not have."""
+
+    def __init__(self, name: str, known: ScenarioSet) -> None:
+        super().__init__(name)
+        self.name = name
+        self.known = tuple(known.by_name)
+
+
+def select(scenarios: ScenarioSet, call: Call, authcode: str, bindings: Bindings) -> Pick:
+    forced = _forced(scenarios, call, bindings)
+    if forced:
+        return forced
+    misses: list[str] = []
+    for rule, candidates in (
+        (Rule.AUTHCODE, scenarios.by_authcode.get(authcode, ())),
+        (Rule.PATTERN, scenarios.patterns),
+    ):
+        for scenario in candidates:
+            if scenario.match is None:  # never indexed; keeps the type checker informed
+                continue
+            reason = explain(scenario.match, call, authcode)
+            if reason is None:
+                return Pick(scenario, rule, tuple(misses))
+            if rule is Rule.AUTHCODE:
+                misses.append(f"{scenario.name}: {reason}")
+    if bindings.active:
+        return Pick(_named(scenarios, bindings.active), Rule.GLOBAL, tuple(misses))
+    return Pick(None, Rule.DEFAULT, tuple(misses))
+
+
+def _forced(scenarios: ScenarioSet, call: Call, bindings: Bindings) -> Pick | None:
+    if call.mock_scenario:
+        return Pick(_named(scenarios, call.mock_scenario), Rule.HEADER)
+    for rule, table, key in (
+        (Rule.DEVICE, bindings.devices, call.text("uuid")),
+        (Rule.TOKEN, bindings.tokens, call.text("token")),
+    ):
+        name = table.get(key) if key else None
+        if name:
+            return Pick(_named(scenarios, name), rule)
+    return None
+
+
+def _named(scenarios: ScenarioSet, name: str) -> Scenario:
+    scenario = scenarios.by_name.get(name)
+    if scenario is None:
+        raise UnknownScenario(name, scenarios)
+    return scenario
