@@ -80,7 +80,7 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument(
         "--single-use-codes",
         action="store_true",
-        default=bool(default("single_use_codes", "")),
+        default=str(default("single_use_codes", "")).lower() in ("1", "true", "yes", "on"),
         help="a platform code works once; reused: code been used (decision 7)",
     )
     p.add_argument(
