@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from types import MappingProxyType
 
 from aiohttp import web
 
 from . import keys
 from .context import CodePolicy, Context
+from .contract import site
 from .contract.profiles import PROFILES
 from .fake_users import FakeUsers
 from .handlers import api
@@ -31,7 +33,7 @@ def create_context(settings: Settings, scenarios: ScenarioSet) -> Context:
         scenarios=scenarios,
         fake_users=FakeUsers(settings.locale, settings.seed),
         state=state,
-        mandatory_bind_mobile=settings.mandatory_bind_mobile,
+        config=MappingProxyType({**site.DEFAULT_CONFIG, **settings.config}),
         codes=CodePolicy(settings.single_use_codes, settings.code_ttl),
     )
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import Mapping, Sequence, TextIO
+from typing import Any, Mapping, Sequence, TextIO
 
 from . import __version__
 from .app import create_app
+from .contract import site
 from .contract.profiles import DEFAULT_PROFILE, PROFILES
 from .scenarios.loader import ScenarioLoadError, display_path, load_scenarios
 from .scenarios.matching import describe
@@ -65,11 +67,21 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=default("seed", 0), help="seed for generated users (default %(default)s)")
     p.add_argument("--locale", default=default("locale", DEFAULT_LOCALE), help="Faker locale (default %(default)s)")
     p.add_argument(
+        "--config",
+        action="append",
+        type=config_item,
+        default=[],
+        metavar="KEY=VALUE",
+        help="an admin setting base/common answers and the mock obeys, e.g. "
+        "common_app_is_weixin_force_user_base=1 or common_user_onekey_bind_mobile_list='[\"weixin\"]' "
+        "(VALUE is JSON when it parses as JSON); repeatable",
+    )
+    p.add_argument(
         "--mandatory-bind-mobile",
-        type=int,
-        choices=(0, 1),
-        default=default("mandatory_bind_mobile", 0),
-        help="the admin setting common_user_is_mandatory_bind_mobile (default %(default)s)",
+        action="append_const",
+        const=(site.MANDATORY_BIND_MOBILE, 1),
+        dest="config",
+        help=f"short for --config {site.MANDATORY_BIND_MOBILE}=1",
     )
     p.add_argument(
         "--scenario",
@@ -96,6 +108,17 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     return p
 
 
+def config_item(text: str) -> tuple[str, Any]:
+    """`KEY=VALUE` -> (key, value), the value read as JSON when it is JSON, else as text."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key, json.loads(value)
+    except ValueError:
+        return key, value
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -116,7 +139,7 @@ def main(
         profile=args.profile,
         seed=int(args.seed),
         locale=args.locale,
-        mandatory_bind_mobile=int(args.mandatory_bind_mobile),
+        config=dict(args.config),
         scenario=args.scenario,
         single_use_codes=args.single_use_codes,
         code_ttl=None if args.code_ttl is None else float(args.code_ttl),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Mapping
 
+from .contract import site
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
 from .scenarios.model import ScenarioSet
@@ -24,6 +26,6 @@ class Context:
     scenarios: ScenarioSet
     fake_users: FakeUsers
     state: State = field(default_factory=State)
-    # The admin setting `common_user_is_mandatory_bind_mobile` (§4.4), as every user sees it.
-    mandatory_bind_mobile: int = 0
+    # The admin settings `base/common` answers (§4.4); the mock's own logic reads the same ones.
+    config: Mapping[str, Any] = field(default_factory=lambda: site.DEFAULT_CONFIG)
     codes: CodePolicy = CodePolicy()

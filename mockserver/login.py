@@ -1,61 +1,127 @@
-"""A login outcome -> the envelope the real server answers for it (§3.3-§3.5). Pure.
+"""Who a user is and what a login-type endpoint answers for them (§3.3-§3.5, §4). Pure.
 
-The endpoint (`actions.user`) decides *which* outcome applies; this module knows what each one
+The endpoints (`actions.user`) decide *which* outcome applies; this module knows what each one
 looks like for a platform and a profile: an existing user (after the status check), an unknown
-user (stub, WeChat registration or its draft), or an error.
+user (stub, registration or its draft), or an error. Every user answered is recorded in the
+state's accounts, so the next call (tokenuserinfo, binding, the next login) sees the same person.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Final, Mapping
 
 from .context import Context
 from .contract import messages as m
+from .contract import site
 from .contract.errors import CATALOGUES
 from .contract.fields import EMPTY_USER
 from .contract.platforms import Platform
 from .envelope import Envelope
-from .fake_users import UserRow, derive_seed, number_code
+from .fake_users import derive_seed, number_code
 from .params import Call, is_empty, scalar_text
 from .render import View, mandatory_bind_draft, unknown_user_stub, user_payload
 from .scenarios import templates
 from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template
+from .state import Account
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    """What kind of answer carries the user: its message and the payload keys it leaves out."""
+
+    text: m.Text | str
+    omit: frozenset[str] = frozenset()
+    mints_token: bool = True
+
+
+AUTH: Final = Purpose(m.AUTH_LOGIN_SUCCESS)  # appminiuserauth, existing user (§3.3)
+REGISTERED: Final = Purpose(m.AUTH_SUCCESS)  # appminiuserauth, WeChat auto-registration (§3.4b)
+USERINFO: Final = Purpose(m.AUTH_SUCCESS, frozenset({"is_user_exist"}))  # appminiuserinfo (§4.1)
+BOUND: Final = Purpose(m.BIND_SUCCESS, frozenset({"is_user_exist"}))  # binding endpoints (§4.3)
+TOKEN: Final = Purpose(m.SUCCESS_TEXT, frozenset({"is_mandatory_bind_mobile", "is_user_exist"}), False)
 
 
 @dataclass(frozen=True, slots=True)
 class Login:
-    """One login attempt: who asks, from which platform, in which language."""
+    """One call about a platform user: who asks, from which platform, in which language."""
 
     call: Call
     platform: Platform
     lang: str
     device: str  # the client's uuid, else the authcode: what generated users are seeded from
 
+    def text(self, text: m.Text | str) -> str:
+        return text if isinstance(text, str) else text.in_lang(self.lang)
 
-def answer(outcome: Outcome, login: Login, ctx: Context) -> Envelope:
+    def refuse(self, text: m.Text, code: int = m.FAIL) -> Envelope:
+        return Envelope(text.in_lang(self.lang), code)
+
+
+def answer(outcome: Outcome, login: Login, ctx: Context, purpose: Purpose = AUTH) -> Envelope:
     if isinstance(outcome, ExistingUser):
-        return existing_user(outcome, login, ctx)
+        return existing_user(outcome, login, ctx, purpose)
     if isinstance(outcome, NewUser):
         return new_user(outcome, login, ctx)
-    return error(outcome, login, ctx)
+    if isinstance(outcome, (NamedError, CustomError)):
+        return error(outcome, login, ctx)
+    raise TypeError(f"{type(outcome).__name__} does not answer a login (the loader refuses it)")
 
 
-def existing_user(outcome: ExistingUser, login: Login, ctx: Context) -> Envelope:
-    base = ctx.fake_users.person(login.device) if outcome.generated else EMPTY_USER
+def account_of(login: Login, ids: Mapping[str, Any]) -> Account:
+    column = login.platform.openid_column
+    return column, str(ids.get(column, ""))
+
+
+def existing_user(outcome: ExistingUser, login: Login, ctx: Context, purpose: Purpose = AUTH) -> Envelope:
     ids = ctx.fake_users.platform_ids(login.platform, login.device)
-    fields = _filled(outcome, login, ids, ctx) if outcome.templated else outcome.fields
-    row = {**base, **ids, **fields}
+    created = ctx.state.accounts.created_user(account_of(login, ids)) if outcome.generated else None
+    if created is not None and not outcome.fields:
+        # The built-in default for a device whose user the mock registered earlier: that user.
+        row: Mapping[str, Any] = created
+    else:
+        base = ctx.fake_users.person(login.device) if outcome.generated else EMPTY_USER
+        fields = _filled(outcome, login, ids, ctx) if outcome.templated else outcome.fields
+        row = {**base, **ids, **fields}
+    bind = _bind_flag(ctx) if outcome.mandatory_bind_mobile is None else outcome.mandatory_bind_mobile
+    return logged_in(row, login, ctx, purpose, token=outcome.token, bind=bind)
+
+
+def logged_in(
+    row: Mapping[str, Any],
+    login: Login,
+    ctx: Context,
+    purpose: Purpose,
+    *,
+    token: str | None = None,
+    bind: int | None = None,
+    created: bool = False,
+) -> Envelope:
+    """The status check, then the user as `purpose` answers it; the account is recorded."""
     refusal = status_refusal(int(row["status"]), login, ctx)
     if refusal:
         return refusal
-    token = outcome.token or new_token()
-    bind = ctx.mandatory_bind_mobile if outcome.mandatory_bind_mobile is None else outcome.mandatory_bind_mobile
-    return _logged_in(row, token, bind, m.AUTH_LOGIN_SUCCESS, login, ctx)
+    accounts = ctx.state.accounts
+    account = account_of(login, row)
+    if not purpose.mints_token:
+        token = str(row.get("token", ""))
+    token = token or new_token()
+    stored = (accounts.create if created else accounts.serve)(account, {**row, "token": token}, token)
+    view = View(
+        profile=ctx.profile,
+        lang=login.lang,
+        base_url=login.call.base_url,
+        platform=login.platform.name,
+        system_type=login.call.system_type,
+        token=token,
+        mandatory_bind_mobile=_bind_flag(ctx) if bind is None else bind,
+    )
+    return Envelope(login.text(purpose.text), m.SUCCESS, user_payload(stored, view, purpose.omit))
 
 
 def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:
+    """§3.4: the stub, or (v6 WeChat) registration on the spot."""
     platform, profile = login.platform, ctx.profile
     ids = ctx.fake_users.platform_ids(platform, login.device)
     if outcome.openid:
@@ -65,28 +131,50 @@ def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:
     if not (platform.name == "weixin" and profile.wechat_registers_unknown):
         stub = unknown_user_stub(platform, ids, platform.name in profile.stub_has_unionid)
         return Envelope(m.AUTH_LOGIN_SUCCESS.in_lang(login.lang), m.SUCCESS, stub)
-    # v6 WeChat registers the user on the spot (§3.4b), unless review or a mobile is required.
-    if outcome.review:
-        return Envelope(m.USER_NOT_AUDIT.in_lang(login.lang), m.USER_STATUS_FORBIDS)
     nickname = m.DEFAULT_NICKNAME_WEIXIN.in_lang(login.lang)
+    return register(login, ctx, ids, {"nickname": nickname}, REGISTERED, outcome)
+
+
+def register(
+    login: Login,
+    ctx: Context,
+    ids: Mapping[str, str],
+    profile_fields: Mapping[str, Any],
+    purpose: Purpose,
+    outcome: NewUser | None = None,
+) -> Envelope:
+    """`AuthUserProgram`: review refuses, a required mobile answers the draft, else a new user."""
+    if (outcome and outcome.review) or ctx.config.get(site.REGISTER_AUDIT):
+        return login.refuse(m.USER_NOT_AUDIT, m.USER_STATUS_FORBIDS)
     referrer = login.call.params.get("referrer")
-    referrer_text = scalar_text(referrer)
-    if outcome.mandatory_bind_mobile or ctx.mandatory_bind_mobile:
-        draft = mandatory_bind_draft(platform, ids, nickname, 0 if is_empty(referrer) else referrer)
+    mobile = str(profile_fields.get("mobile", ""))
+    if not mobile and ((outcome and outcome.mandatory_bind_mobile) or _bind_flag(ctx)):
+        nickname = profile_fields.get("nickname", "")
+        draft = mandatory_bind_draft(login.platform, ids, nickname, 0 if is_empty(referrer) else referrer)
+        for key in ("avatar", "gender", "province", "city"):
+            if key in profile_fields:
+                draft[key] = profile_fields[key]
         return Envelope(m.AUTH_SUCCESS.in_lang(login.lang), m.SUCCESS, draft)
-    user_id = derive_seed(ctx.fake_users.seed, "registered", login.device) % 90000 + 10000
+    row = new_row(login, ctx, ids, profile_fields)
+    return logged_in(row, login, ctx, purpose, bind=0 if mobile else None, created=True)
+
+
+def new_row(login: Login, ctx: Context, ids: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A freshly registered user: id and number_code stable per account, times from the clock."""
+    account = account_of(login, ids)
+    user_id = derive_seed(ctx.fake_users.seed, "registered", *account) % 900000 + 100000
     now = int(ctx.state.clock.now())
-    row = {
+    referrer = scalar_text(login.call.params.get("referrer"))
+    return {
         **EMPTY_USER,
         **ids,
         "id": user_id,
         "number_code": number_code(user_id),
-        "nickname": nickname,
-        "referrer": int(referrer_text) if referrer_text.isdigit() else 0,
+        "referrer": int(referrer) if referrer.isdigit() else 0,
         "add_time": now,
         "upd_time": now,
+        **fields,
     }
-    return _logged_in(row, new_token(), 0, m.AUTH_SUCCESS, login, ctx)
 
 
 def error(outcome: NamedError | CustomError, login: Login, ctx: Context) -> Envelope:
@@ -101,45 +189,37 @@ def error(outcome: NamedError | CustomError, login: Login, ctx: Context) -> Enve
     return Envelope(msg, code, encoding=entry.encoding)
 
 
-def _filled(outcome: ExistingUser, login: Login, ids: Mapping[str, str], ctx: Context) -> dict[str, Any]:
-    """Fill `{{faker.*}}` / `{{request.*}}` holes; Faker is seeded per device and field, so stable."""
-    platform = login.platform
-    echo = {
-        **{name: scalar_text(value) for name, value in login.call.params.items()},
-        "client_type": platform.name,
-        "openid": ids[platform.openid_column],
-        "unionid": ids.get(platform.unionid_column or "", ""),
-    }
-    fields: dict[str, Any] = {}
-    for name, value in outcome.fields.items():
-        if isinstance(value, Template):
-            fake = ctx.fake_users.provider(login.device, name)
-            value = templates.render(value, fake, echo)
-        fields[name] = value
-    return fields
-
-
 def status_refusal(status: int, login: Login, ctx: Context) -> Envelope | None:
     """`UserStatusCheck`: -110 with the status text unless the profile lets this status log in."""
     if status in ctx.profile.login_statuses:
         return None
-    text = m.USER_STATUS_TEXTS.get(status, m.USER_STATUS_INVALID)
-    return Envelope(text.in_lang(login.lang), m.USER_STATUS_FORBIDS)
+    return login.refuse(m.USER_STATUS_TEXTS.get(status, m.USER_STATUS_INVALID), m.USER_STATUS_FORBIDS)
 
 
-def _logged_in(row: Mapping[str, Any], token: str, bind: int, text: m.Text, login: Login, ctx: Context) -> Envelope:
-    user: UserRow = dict(row)
-    ctx.state.remember_token(token, user)
-    view = View(
-        profile=ctx.profile,
-        lang=login.lang,
-        base_url=login.call.base_url,
-        platform=login.platform.name,
-        system_type=login.call.system_type,
-        token=token,
-        mandatory_bind_mobile=bind,
-    )
-    return Envelope(text.in_lang(login.lang), m.SUCCESS, user_payload(user, view))
+def _bind_flag(ctx: Context) -> int:
+    return 1 if ctx.config.get(site.MANDATORY_BIND_MOBILE) else 0
+
+
+def _filled(outcome: ExistingUser, login: Login, ids: Mapping[str, str], ctx: Context) -> dict[str, Any]:
+    """Fill `{{faker.*}}` / `{{request.*}}` holes; Faker is seeded per device and field, so stable."""
+    echo = request_echo(login, ids)
+    fields: dict[str, Any] = {}
+    for name, value in outcome.fields.items():
+        if isinstance(value, Template):
+            value = templates.render(value, ctx.fake_users.provider(login.device, name), echo)
+        fields[name] = value
+    return fields
+
+
+def request_echo(login: Login, ids: Mapping[str, str]) -> dict[str, str]:
+    """What `{{request.<name>}}` may echo: every parameter, the client type and platform ids."""
+    platform = login.platform
+    return {
+        **{name: scalar_text(value) for name, value in login.call.params.items()},
+        "client_type": platform.name,
+        "openid": ids.get(platform.openid_column, ""),
+        "unionid": ids.get(platform.unionid_column or "", ""),
+    }
 
 
 def new_token() -> str:

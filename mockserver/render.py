@@ -93,11 +93,13 @@ def _column(row: UserRow, name: str, profile: Profile) -> Any:
     return value
 
 
-def user_payload(row: UserRow, view: View) -> dict[str, Any]:
-    """The logged-in user as `AppUserInfoHandle` answers it, in the profile's field order."""
+def user_payload(row: UserRow, view: View, omit: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The user as `AppUserInfoHandle` answers it, in the profile's field order, less `omit`."""
     profile = view.profile
     payload: dict[str, Any] = {}
     for key in profile.user_fields:
+        if key in omit:
+            continue
         source = profile.field_sources.get(key, key)
         computed = _COMPUTED.get(source)
         payload[key] = computed(row, view) if computed else _column(row, source, profile)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, Mapping
 
 from .contract.profiles import DEFAULT_PROFILE
 
@@ -24,7 +24,7 @@ class Settings:
     profile: str = DEFAULT_PROFILE
     seed: int = 0
     locale: str = DEFAULT_LOCALE
-    mandatory_bind_mobile: int = 0
+    config: Mapping[str, Any] = field(default_factory=dict)  # admin settings over contract.site's
     max_body: int = DEFAULT_MAX_BODY
     scenario: str | None = None  # the globally active scenario (--scenario)
     single_use_codes: bool = False

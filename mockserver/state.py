@@ -1,6 +1,6 @@
 """What the mock remembers between requests: in memory, bounded, resettable.
 
-Tokens minted by logins (decision 5), which platform codes were seen and when (decision 7),
+Users served and created, with the tokens minted for them (decision 5), which platform codes were seen and when (decision 7),
 where each sequence stands, and the runtime scenario bindings. Every table is bounded: the
 oldest entries are forgotten first. State is keyed by scenario *name*, so it survives a reload
 wherever the scenario still exists.
@@ -11,9 +11,8 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Final, Generic, Hashable, Iterable, TypeVar
+from typing import Any, Callable, Final, Generic, Hashable, Iterable, Mapping, TypeVar
 
-from .fake_users import UserRow
 from .scenarios.selection import Bindings
 
 MAX_ENTRIES: Final = 10_000
@@ -50,6 +49,54 @@ class Clock:
         self.offset += seconds
 
 
+Account = tuple[str, str]  # (openid column, openid): how ShopXO finds a platform user
+
+
+class Accounts:
+    """The users the mock has served or created, so later calls see the same person.
+
+    Scenarios stay the source of truth for their users: what the mock's own endpoints change
+    (a bound mobile, a completed profile) is kept as an overlay per account and laid over the
+    scenario's user at every answer. Users the mock created itself (registration) are kept whole.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.rows: Bounded[Account, dict[str, Any]] = Bounded(limit)  # latest answer per account
+        self.created: Bounded[Account, bool] = Bounded(limit)
+        self.changes: Bounded[Account, dict[str, Any]] = Bounded(limit)
+        self.tokens: Bounded[str, Account] = Bounded(limit)
+        self.mobiles: Bounded[str, Account] = Bounded(limit)
+
+    def created_user(self, account: Account) -> dict[str, Any] | None:
+        return self.rows.get(account) if account in self.created else None
+
+    def serve(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> dict[str, Any]:
+        """Record the user answered for this account (with its overlay); the token now names it."""
+        current = {**row, **self.changes.get(account, {})}
+        self.rows[account] = current
+        if current.get("mobile"):
+            self.mobiles[str(current["mobile"])] = account
+        if token:
+            self.tokens[token] = account
+        return current
+
+    def create(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> dict[str, Any]:
+        self.created[account] = True
+        return self.serve(account, row, token)
+
+    def change(self, account: Account, **fields: Any) -> dict[str, Any]:
+        self.changes[account] = {**self.changes.get(account, {}), **fields}
+        return self.serve(account, self.rows.get(account, {}))
+
+    def for_token(self, token: str) -> dict[str, Any] | None:
+        account = self.tokens.get(token)
+        return self.rows.get(account) if account else None
+
+    def clear(self) -> None:
+        for table in (self.rows, self.created, self.changes, self.tokens, self.mobiles):
+            table.clear()
+
+
 @dataclass(frozen=True, slots=True)
 class CodeUse:
     first_seen: float
@@ -59,19 +106,12 @@ class CodeUse:
 class State:
     def __init__(self, limit: int = MAX_ENTRIES, clock: Clock | None = None) -> None:
         self.clock = clock or Clock()
-        self.tokens: Bounded[str, UserRow] = Bounded(limit)
+        self.accounts = Accounts(limit)
         self.codes: Bounded[tuple[str, str], CodeUse] = Bounded(limit)
         self.positions: Bounded[tuple[str, str], int] = Bounded(limit)
         self.device_scenarios: Bounded[str, str] = Bounded(limit)
         self.token_scenarios: Bounded[str, str] = Bounded(limit)
         self.active: str | None = None
-
-    # -- tokens --------------------------------------------------------------------------
-    def remember_token(self, token: str, user: UserRow) -> None:
-        self.tokens[token] = user
-
-    def user_for_token(self, token: str) -> UserRow | None:
-        return self.tokens.get(token)
 
     # -- platform codes ------------------------------------------------------------------
     def use_code(self, platform: str, code: str) -> CodeUse:
@@ -105,6 +145,7 @@ class State:
             self.active = None
 
     def reset(self) -> None:
-        """Forget tokens, codes and sequence positions; bindings and the clock stay."""
-        for table in (self.tokens, self.codes, self.positions):
+        """Forget users, tokens, codes and sequence positions; bindings and the clock stay."""
+        self.accounts.clear()
+        for table in (self.codes, self.positions):
             table.clear()

@@ -568,7 +568,7 @@ async def test_user_needing_a_mobile_is_flagged(make_client: MakeClient, profile
 
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_mandatory_bind_setting_flags_every_user(make_client: MakeClient, profile: str) -> None:
-    client = await make_client(profile=profile, mandatory_bind_mobile=1)
+    client = await make_client(profile=profile, config={"common_user_is_mandatory_bind_mobile": 1})
     assert (await login_json(client, UNKNOWN))["data"]["is_mandatory_bind_mobile"] == 1
 
 
@@ -651,7 +651,7 @@ async def test_mandatory_bind_draft_copies_the_referrer(make_client: MakeClient)
 
 
 async def test_mandatory_bind_setting_gives_new_wechat_users_the_draft(make_client: MakeClient) -> None:
-    client = await make_client(profile="current", mandatory_bind_mobile=1)
+    client = await make_client(profile="current", config={"common_user_is_mandatory_bind_mobile": 1})
     draft = (await login_json(client, "new-user"))["data"]
     assert tuple(draft) == DRAFT_KEYS
 

@@ -36,7 +36,7 @@ async def appminiuserauth(call: Call, ctx: Context) -> Answer:
     login = Login(call, platform, lang, device=call.text("uuid") or code or repr(authcode))
     if isinstance(authcode, (list, dict)):
         return Answer(answer(MALFORMED_CODE, login, ctx))
-    pick = select(ctx.scenarios, call, code, ctx.state.bindings)
+    pick = select(ctx.scenarios, call.route.key, call, code, ctx.state.bindings)
     reply = due_reply(pick.scenario, login.device, code, ctx) if pick.scenario else DEFAULT_REPLY
     if not isinstance(reply.outcome, (Fault, RawReply)):
         reply = code_refusal(pick.scenario, platform.name, code, ctx) or reply

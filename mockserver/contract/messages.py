@@ -28,6 +28,12 @@ class Text:
 # -- codes (§2.5) ----------------------------------------------------------------------------
 SUCCESS: Final = 0
 FAIL: Final = -1
+MOBILE_FORMAT_CODE: Final = -2
+VERIFY_EXPIRED_CODE: Final = -10
+VERIFY_WRONG_CODE: Final = -11
+BIND_OPENID_EMPTY_CODE: Final = -20
+MOBILE_TAKEN_CODE: Final = -50
+MOBILE_SAME_CODE: Final = -51
 PLATFORM_REJECTED_V2: Final = -10  # documented profile: every failed code exchange (§7.1)
 PLATFORM_REJECTED_ALIPAY_V2: Final = -100
 USER_STATUS_FORBIDS: Final = -110
@@ -51,6 +57,35 @@ USER_NOT_AUDIT: Final = Text("用户等待审核中", "User waiting for approval
 USER_STATUS_INVALID: Final = Text("用户状态有误", "Incorrect user status")
 USER_MISSING: Final = Text("用户不存在或已删除", "The user does not exist or has been deleted")
 OPERATE_FAIL: Final = Text("操作失败", "Operation Failed")
+SUCCESS_TEXT: Final = "success"  # tokenuserinfo's literal msg (§4.2), not translated
+
+# -- around the login (§4) ---------------------------------------------------------------------
+OPENID_EMPTY: Final = Text("openid为空", "Openid is empty")
+AUTH_DATA_EMPTY: Final = Text("授权数据为空", "The auth data is empty")
+ENCRYPTED_DATA_EMPTY: Final = Text("解密数据为空", "Decrypted data is empty")
+IV_EMPTY: Final = Text("iv为空,请重试", "Iv is empty, please try again")
+SESSION_KEY_MISSING: Final = Text("session key不存在", "SessionKey does not exist")
+IV_LENGTH: Final = Text("iv长度错误", "Iv Length error")
+DECRYPT_FAILED: Final = Text("解密失败", "Decryption failed")
+APPKEY_MISMATCH: Final = Text("appkey不匹配", "Appkey does not match")
+QQ_RETRY: Final = Text("请重试！", "Please try again!")
+TOKEN_EMPTY: Final = Text("token不能为空", "Token cannot be empty")
+USER_INFO_MISSING: Final = Text("用户信息不存在", "User information does not exist")
+TEMP_CODE_EMPTY: Final = Text("临时code为空", "Temporary code is empty")
+ONEKEY_UNSUPPORTED: Final = Text("平台还未开发手机一键登录", "The platform has not yet developed one-touch login")
+MOBILE_REQUIRED: Final = Text("手机号码不能为空", "Mobile phone number cannot be empty")
+MOBILE_FORMAT: Final = Text("手机号码格式错误", "Mobile number format error")
+SEND_SUCCESS: Final = Text("发送成功", "Sending Succeeded")
+VERIFY_REQUIRED: Final = Text("验证码不能为空", "Verification code cannot be empty")
+VERIFY_EXPIRED: Final = Text("验证码已过期", "Verification code has expired")
+VERIFY_WRONG: Final = Text("验证码错误", "Verification code error")
+BIND_OPENID_EMPTY: Final = Text("用户openid不能为空", "User openid cannot be empty")
+MOBILE_TAKEN: Final = Text("手机已绑定其他帐号", "The phone has been bound to another account")
+MOBILE_SAME: Final = Text("请使用新的手机号", "Please use a new mobile number")
+BIND_SUCCESS: Final = Text("绑定成功", "Bind Succeeded")
+AVATAR_REQUIRED: Final = Text("请上传头像", "Please upload your profile picture")
+NICKNAME_LENGTH: Final = Text("昵称1~60个字符之间", "Nickname between 1 and 60 characters")
+MOBILE_EMPTY: Final = Text("手机号码为空", "The phone number is empty")
 
 # Not translated on the real server (hard-coded in User.php:228).
 METHOD_UNDEFINED: Final = "方法未定义[{method}]"

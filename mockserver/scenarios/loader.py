@@ -28,7 +28,10 @@ from ..fake_users import number_code
 from ..render import SHANGHAI
 from ..settings import DEFAULT_LOCALE
 from . import templates
+from .. import routing
+from ..contract.endpoints import outcomes_for
 from .model import (
+    CannedEnvelope,
     Condition,
     CustomError,
     Delay,
@@ -48,12 +51,13 @@ from .model import (
     Reply,
     Scenario,
     ScenarioSet,
+    SiteConfig,
     Template,
     Then,
 )
 
 SUFFIXES: Final = (".yaml", ".yml")
-OUTCOME_KEYS: Final = ("user", "fake_user", "new_user", "error", "fault")
+OUTCOME_KEYS: Final = ("user", "fake_user", "new_user", "error", "fault", "envelope", "config")
 RAW_CONTENT_TYPE: Final = "text/html; charset=utf-8"
 SCHEMA_RESOURCE: Final = "schema.json"
 
@@ -283,6 +287,11 @@ class _Builder:
             self.fail(at, "give either reply (one answer) or replies (a sequence)")
         replies = [entry["reply"]] if "reply" in entry else entry.get("replies", [])
         reply_at = [[*at, "reply"]] if "reply" in entry else [[*at, "replies", i] for i in range(len(replies))]
+        action = routing.resolve(entry.get("action", "user/appminiuserauth")).key
+        allowed = outcomes_for(action)
+        for reply, where in zip(replies, reply_at):
+            for kind in sorted(set(reply) & set(OUTCOME_KEYS) - allowed):
+                self.fail([*where, kind], f"{'/'.join(action).lower()} cannot answer '{kind}'; it answers {', '.join(sorted(allowed))}", key=True)
         return Scenario(
             name=entry["name"],
             description=entry.get("description", ""),
@@ -294,6 +303,8 @@ class _Builder:
             per=Per(entry.get("per", Per.DEVICE.value)),
             once=entry.get("once", False),
             expires_in=entry.get("expires_in"),
+            action=action,
+            requires_login=entry.get("requires_login", False),
         )
 
     def match(self, match: Mapping[str, Any], at: list[Any]) -> Match:
@@ -336,9 +347,24 @@ class _Builder:
             if isinstance(value, str):
                 return Fault(value)
             return RawReply(value["status"], value.get("body", ""), value.get("content_type", RAW_CONTENT_TYPE))
+        if kind == "envelope":
+            data = self.templated_data(value.get("data", ""), [*at, "data"])
+            return CannedEnvelope(value.get("msg", ""), value.get("code", 0), data)
+        if kind == "config":
+            return SiteConfig(MappingProxyType(dict(value)))
         if isinstance(value, str):
             return NamedError(value)
         return CustomError(code=value["code"], msg=value.get("msg", ""), data=value.get("data", ""))
+
+    def templated_data(self, value: Any, at: list[Any]) -> Any:
+        """Plain JSON data, with every string parsed for template holes."""
+        if isinstance(value, str):
+            return self.template(value, at)
+        if isinstance(value, dict):
+            return {k: self.templated_data(v, [*at, k]) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.templated_data(v, [*at, i]) for i, v in enumerate(value)]
+        return value
 
     def user(self, fields: Mapping[str, Any], generated: bool, at: list[Any]) -> ExistingUser:
         """The columns a scenario sets; the rest come from Faker or stay empty, per request."""

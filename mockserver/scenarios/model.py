@@ -105,7 +105,23 @@ class CustomError:
     data: Any = ""
 
 
-Outcome = ExistingUser | NewUser | NamedError | CustomError
+@dataclass(frozen=True, slots=True)
+class CannedEnvelope:
+    """Any endpoint's answer, spelled out; string values anywhere in `data` may be templates."""
+
+    msg: str
+    code: int
+    data: Any = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """`base/common` with these admin settings (merged over the server's)."""
+
+    values: Mapping[str, Any]
+
+
+Outcome = ExistingUser | NewUser | NamedError | CustomError | CannedEnvelope | SiteConfig
 
 
 # -- network behaviour ---------------------------------------------------------------------
@@ -156,6 +172,10 @@ class Per(Enum):
     AUTHCODE = "authcode"
 
 
+ActionKey = tuple[str, str]  # (Controller, action) as routing names them, e.g. ("User", "center")
+LOGIN: ActionKey = ("User", "appminiuserauth")
+
+
 @dataclass(frozen=True, slots=True)
 class Scenario:
     name: str
@@ -168,6 +188,8 @@ class Scenario:
     per: Per = Per.DEVICE
     once: bool = False  # platform codes are single-use (decision 7)
     expires_in: float | None = None  # seconds a code stays valid after it is first seen
+    action: ActionKey = LOGIN  # the endpoint this scenario answers
+    requires_login: bool = False  # an unknown token answers -400 login expired (§2.3)
 
     @property
     def outcome(self) -> Outcome | Fault | RawReply:
@@ -176,33 +198,52 @@ class Scenario:
 
 
 @dataclass(frozen=True, slots=True)
-class ScenarioSet:
-    """Everything loaded from one fixtures directory, indexed for the request path.
+class ActionTable:
+    """One endpoint's authcode rules: exact authcodes by dictionary (several may share one when
+    their other conditions differ), then the other matches in file order."""
 
-    `by_authcode` holds the scenarios whose match names an exact authcode (in file order, several
-    may share one when their other conditions differ); `patterns` the rest, in file order.
-    """
+    by_authcode: Mapping[str, tuple[Scenario, ...]]
+    patterns: tuple[Scenario, ...]
+
+
+NO_RULES = ActionTable({}, ())
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioSet:
+    """Everything loaded from one fixtures directory, indexed for the request path."""
 
     scenarios: tuple[Scenario, ...]
     files: tuple[str, ...]
     by_name: Mapping[str, Scenario] = field(default_factory=dict)
-    by_authcode: Mapping[str, tuple[Scenario, ...]] = field(default_factory=dict)
-    patterns: tuple[Scenario, ...] = ()
+    tables: Mapping[ActionKey, ActionTable] = field(default_factory=dict)
+
+    @property
+    def actions(self) -> frozenset[ActionKey]:
+        """Every endpoint some scenario answers (declared endpoints included)."""
+        return frozenset(s.action for s in self.scenarios)
+
+    def table(self, action: ActionKey) -> ActionTable:
+        return self.tables.get(action, NO_RULES)
 
     @classmethod
     def of(cls, scenarios: tuple[Scenario, ...], files: tuple[str, ...]) -> ScenarioSet:
-        by_authcode: dict[str, tuple[Scenario, ...]] = {}
-        patterns: list[Scenario] = []
+        exact: dict[ActionKey, dict[str, tuple[Scenario, ...]]] = {}
+        patterns: dict[ActionKey, list[Scenario]] = {}
         for scenario in scenarios:
             if scenario.match is None:
                 continue  # chosen by name only
             code = scenario.match.exact_authcode
             if code is None:
-                patterns.append(scenario)
+                patterns.setdefault(scenario.action, []).append(scenario)
             else:
-                by_authcode[code] = (*by_authcode.get(code, ()), scenario)
-        by_name = {s.name: s for s in scenarios}
-        return cls(scenarios, files, by_name, by_authcode, tuple(patterns))
+                by_code = exact.setdefault(scenario.action, {})
+                by_code[code] = (*by_code.get(code, ()), scenario)
+        tables = {
+            action: ActionTable(exact.get(action, {}), tuple(patterns.get(action, ())))
+            for action in {*exact, *patterns}
+        }
+        return cls(scenarios, files, {s.name: s for s in scenarios}, tables)
 
 
 EMPTY = ScenarioSet.of((), ())

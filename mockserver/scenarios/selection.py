@@ -6,7 +6,10 @@
    scenario (regular expressions, other parameters, catch-alls) in file order, files sorted by
    path; within each group the first whose whole match holds wins;
 4. the globally active scenario (`--scenario NAME` at start);
-5. none: the built-in default, a made-up user stable per device.
+5. none: the endpoint's built-in behaviour (for a login, a made-up user stable per device).
+
+Every scenario answers one endpoint (`action`); a header, binding or active scenario for another
+endpoint is passed over, so a UI test can send one header or bind one device for a whole flow.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Mapping
 
 from ..params import Call
 from .matching import explain
-from .model import Scenario, ScenarioSet
+from .model import ActionKey, Scenario, ScenarioSet
 
 
 class Rule(Enum):
@@ -55,14 +58,15 @@ class UnknownScenario(LookupError):
         self.known = tuple(known.by_name)
 
 
-def select(scenarios: ScenarioSet, call: Call, authcode: str, bindings: Bindings) -> Pick:
-    forced = _forced(scenarios, call, bindings)
+def select(scenarios: ScenarioSet, action: ActionKey, call: Call, authcode: str, bindings: Bindings) -> Pick:
+    forced = _forced(scenarios, action, call, bindings)
     if forced:
         return forced
+    table = scenarios.table(action)
     misses: list[str] = []
     for rule, candidates in (
-        (Rule.AUTHCODE, scenarios.by_authcode.get(authcode, ())),
-        (Rule.PATTERN, scenarios.patterns),
+        (Rule.AUTHCODE, table.by_authcode.get(authcode, ()) if authcode else ()),
+        (Rule.PATTERN, table.patterns),
     ):
         for scenario in candidates:
             if scenario.match is None:  # never indexed; keeps the type checker informed
@@ -73,20 +77,22 @@ def select(scenarios: ScenarioSet, call: Call, authcode: str, bindings: Bindings
             if rule is Rule.AUTHCODE:
                 misses.append(f"{scenario.name}: {reason}")
     if bindings.active:
-        return Pick(_named(scenarios, bindings.active), Rule.GLOBAL, tuple(misses))
+        active = _named(scenarios, bindings.active)
+        if active.action == action:
+            return Pick(active, Rule.GLOBAL, tuple(misses))
     return Pick(None, Rule.DEFAULT, tuple(misses))
 
 
-def _forced(scenarios: ScenarioSet, call: Call, bindings: Bindings) -> Pick | None:
-    if call.mock_scenario:
-        return Pick(_named(scenarios, call.mock_scenario), Rule.HEADER)
-    for rule, table, key in (
-        (Rule.DEVICE, bindings.devices, call.text("uuid")),
-        (Rule.TOKEN, bindings.tokens, call.text("token")),
+def _forced(scenarios: ScenarioSet, action: ActionKey, call: Call, bindings: Bindings) -> Pick | None:
+    for rule, name in (
+        (Rule.HEADER, call.mock_scenario),
+        (Rule.DEVICE, bindings.devices.get(call.text("uuid"), "")),
+        (Rule.TOKEN, bindings.tokens.get(call.text("token"), "")),
     ):
-        name = table.get(key) if key else None
         if name:
-            return Pick(_named(scenarios, name), rule)
+            scenario = _named(scenarios, name)
+            if scenario.action == action:
+                return Pick(scenario, rule)
     return None
 
 
