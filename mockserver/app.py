@@ -8,7 +8,7 @@ from types import MappingProxyType
 from aiohttp import web
 
 from . import keys
-from .context import CodePolicy, Context
+from .context import CodePolicy, Context, SmsPolicy
 from .contract import site
 from .contract.profiles import PROFILES
 from .fake_users import FakeUsers
@@ -35,6 +35,7 @@ def create_context(settings: Settings, scenarios: ScenarioSet) -> Context:
         state=state,
         config=MappingProxyType({**site.DEFAULT_CONFIG, **settings.config}),
         codes=CodePolicy(settings.single_use_codes, settings.code_ttl),
+        sms=SmsPolicy(settings.sms_code),
     )
 
 

@@ -21,6 +21,14 @@ class CodePolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class SmsPolicy:
+    """The verification code every "SMS" carries, so a UI test can type it, and how long it lasts."""
+
+    code: str = "123456"
+    ttl: float = 600.0  # ShopXO's default common_verify_expire_time
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     profile: Profile
     scenarios: ScenarioSet
@@ -29,3 +37,4 @@ class Context:
     # The admin settings `base/common` answers (§4.4); the mock's own logic reads the same ones.
     config: Mapping[str, Any] = field(default_factory=lambda: site.DEFAULT_CONFIG)
     codes: CodePolicy = CodePolicy()
+    sms: SmsPolicy = SmsPolicy()

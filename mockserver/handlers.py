@@ -7,8 +7,9 @@ from typing import Any, Final
 from aiohttp import web
 
 from . import keys, params, routing
-from .actions import ACTIONS, CONTROLLERS
+from .actions import controller_exists, lookup
 from .answer import Answer
+from .context import Context
 from .contract import messages as m
 from .envelope import Envelope
 from .faults import deliver, respond
@@ -28,9 +29,9 @@ async def api(request: web.Request) -> web.StreamResponse:
     route = routing.resolve(request.query.get("s", path_info))
     call = await collect(request, route)
     ctx = request.app[keys.LIVE].context
-    action = ACTIONS.get(route.key)
+    action = lookup(route.key, ctx)
     if action is None:
-        answer = Answer(unknown_route(route, ctx.profile.lang(call.text("lang"))))
+        answer = Answer(unknown_route(route, ctx, ctx.profile.lang(call.text("lang"))))
     else:
         answer = await action(call, ctx)
     return await deliver(request, answer, request.app[keys.STOPPING], request.app[keys.SETTINGS].hang_seconds)
@@ -52,9 +53,9 @@ async def collect(request: web.Request, route: routing.Route) -> Call:
     return params.build_call(route, query, body, form, base_url, request.headers.get(SCENARIO_HEADER, ""))
 
 
-def unknown_route(route: routing.Route, lang: str) -> Envelope:
+def unknown_route(route: routing.Route, ctx: Context, lang: str) -> Envelope:
     """-1000 for a controller or action the mock has no answer for (§1.1)."""
-    if route.controller not in CONTROLLERS:
+    if not controller_exists(route.controller, ctx):
         text = f"{m.CONTROLLER_NOT_EXIST.in_lang(lang)}({route.typed_controller.lower()})"
         return Envelope(text, m.UNKNOWN_ROUTE)
     return Envelope(f"{m.ILLEGAL_ACCESS.in_lang(lang)}({route.typed_action})", m.UNKNOWN_ROUTE)

@@ -29,5 +29,6 @@ class Settings:
     scenario: str | None = None  # the globally active scenario (--scenario)
     single_use_codes: bool = False
     code_ttl: float | None = None
+    sms_code: str = "123456"
     watch: bool = False  # hot reload (the CLI turns it on)
     hang_seconds: float = 30.0  # a `hang` fault answers nothing for this long (client gives up at 10 s)

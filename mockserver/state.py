@@ -109,6 +109,7 @@ class State:
         self.accounts = Accounts(limit)
         self.codes: Bounded[tuple[str, str], CodeUse] = Bounded(limit)
         self.positions: Bounded[tuple[str, str], int] = Bounded(limit)
+        self.verify_codes: Bounded[str, tuple[str, float]] = Bounded(limit)  # mobile -> (code, sent at)
         self.device_scenarios: Bounded[str, str] = Bounded(limit)
         self.token_scenarios: Bounded[str, str] = Bounded(limit)
         self.active: str | None = None
@@ -147,5 +148,5 @@ class State:
     def reset(self) -> None:
         """Forget users, tokens, codes and sequence positions; bindings and the clock stay."""
         self.accounts.clear()
-        for table in (self.codes, self.positions):
+        for table in (self.codes, self.positions, self.verify_codes):
             table.clear()

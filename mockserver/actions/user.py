@@ -1,45 +1,300 @@
-"""The `User` controller's actions (§3)."""
+"""The `User` controller's actions: the login (§3) and the endpoints around it (§4.1-§4.3).
+
+Each action checks its parameters as ShopXO does, in ShopXO's order, then lets a scenario for this
+endpoint answer (an error, a fault, a given user) and otherwise does what the real server does
+with the users the mock knows.
+"""
 
 from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from typing import Any, Final, Mapping
 
 from ..answer import Answer
 from ..context import Context
 from ..contract import messages as m
-from ..contract.platforms import PLATFORMS, ucfirst
+from ..contract import site
+from ..contract.platforms import PLATFORMS, Platform, ucfirst
 from ..envelope import Envelope
-from ..login import Login, answer
+from ..login import AUTH, BOUND, TOKEN, USERINFO, Login, Purpose, account_of, answer, logged_in, register
 from ..params import Call, is_empty, scalar_text
-from ..scenarios.model import ExistingUser, Fault, NamedError, RawReply, Reply
-from ..scenarios.selection import select
+from ..scenarios.model import ExistingUser, Fault, NamedError, NewUser, RawReply, Reply
+from ..scenarios.selection import Pick, select
 from ..serving import code_refusal, due_reply
 
 # Decision 6: an authcode no scenario names logs in a made-up user, stable per device.
-DEFAULT_REPLY = Reply(ExistingUser(fields={}, generated=True))
+DEFAULT_REPLY: Final = Reply(ExistingUser(fields={}, generated=True))
 # A list or object where the platform expects its code: the platform refuses it.
-MALFORMED_CODE = NamedError("code_invalid")
+MALFORMED_CODE: Final = NamedError("code_invalid")
+# `CheckMobile` (S/app/common.php): mainland numbers.
+MOBILE: Final = re.compile(r"^1[3-9]\d{9}$")
+NICKNAME_MAX: Final = 60
+DECRYPTING_PLATFORMS: Final = frozenset({"baidu", "qq"})  # profile arrives encrypted (§4.1)
+ONEKEY_PLATFORMS: Final = frozenset({"weixin", "baidu", "toutiao"})
+
+
+# -- shared steps ----------------------------------------------------------------------------
+
+
+def dispatch(call: Call, ctx: Context, suffix: str) -> Platform | Envelope:
+    """`ucfirst(client type) . suffix` must be a method of AppMiniUserService (§3.1)."""
+    client_type = call.client_type.lower()
+    if client_type in ctx.profile.platforms:
+        return PLATFORMS[client_type]
+    return Envelope(m.METHOD_UNDEFINED.format(method=ucfirst(call.client_type) + suffix), m.FAIL)
+
+
+def login_of(call: Call, ctx: Context, platform: Platform, fallback_device: str) -> Login:
+    lang = ctx.profile.lang(call.text("lang"))
+    return Login(call, platform, lang, device=call.text("uuid") or fallback_device)
+
+
+def scenario_reply(call: Call, ctx: Context, login: Login, authcode: str = "") -> tuple[Pick, Reply | None]:
+    """The scenario (if any) that answers this call, and its reply due now."""
+    pick = select(ctx.scenarios, call.route.key, call, authcode, ctx.state.bindings)
+    if pick.scenario is None:
+        return pick, None
+    return pick, due_reply(pick.scenario, login.device, authcode, ctx)
+
+
+def finish(reply: Reply, pick: Pick, login: Login, ctx: Context, purpose: Purpose) -> Answer:
+    outcome = reply.outcome
+    if isinstance(outcome, (Fault, RawReply)):
+        return Answer(outcome, reply.delay, pick)
+    return Answer(answer(outcome, login, ctx, purpose), reply.delay, pick)
+
+
+def auth_data(call: Call) -> dict[str, Any]:
+    """`auth_data` as the server reads it: an object, or a JSON string (HTML-unescaped first)."""
+    value = call.params.get("auth_data")
+    if isinstance(value, dict):
+        return value
+    try:
+        decoded = json.loads(unescape(scalar_text(value)))
+    except ValueError:
+        return {}
+    return decoded if isinstance(decoded, dict) else {}
+
+
+def profile_fields(platform: Platform, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The platform profile mapped onto user columns (`AppMiniUserService.php` 157-813)."""
+    gender = scalar_text(data.get("gender"))
+    if platform.name == "alipay":
+        sex = 1 if gender.lower() == "f" else (2 if gender else 0)
+    elif platform.name == "kuaishou":
+        sex = 0
+    else:
+        sex = 1 if gender == "2" else (2 if gender and gender != "0" else 0)
+    avatar_key = "avatar" if platform.name == "alipay" else "avatarUrl"
+    return {
+        "nickname": scalar_text(data.get("nickName") or data.get("nickname")),
+        "avatar": scalar_text(data.get(avatar_key)),
+        "gender": sex,
+        "province": scalar_text(data.get("province")),
+        "city": scalar_text(data.get("city")),
+    }
+
+
+def platform_ids(platform: Platform, call: Call, openid: str) -> dict[str, str]:
+    ids = {platform.openid_column: openid}
+    unionid = call.text("unionid") or call.text(f"{platform.name}_unionid")
+    if platform.unionid_column and unionid:
+        ids[platform.unionid_column] = unionid
+    return ids
+
+
+def encrypted_profile_refusal(login: Login, data: Mapping[str, Any]) -> Envelope | None:
+    """Baidu and QQ send the profile encrypted: both parts must be there (§4.1)."""
+    if is_empty(data.get("encrypted_data")):
+        return login.refuse(m.ENCRYPTED_DATA_EMPTY)
+    if is_empty(data.get("iv")):
+        return login.refuse(m.IV_EMPTY)
+    return None
+
+
+# -- user/appminiuserauth (§3) ---------------------------------------------------------------
 
 
 async def appminiuserauth(call: Call, ctx: Context) -> Answer:
     """`User::AppMiniUserAuth`: dispatch on the client type, check the code, serve the scenario."""
+    platform = dispatch(call, ctx, "UserAuth")
+    if isinstance(platform, Envelope):
+        return Answer(platform)
     profile = ctx.profile
-    lang = profile.lang(call.text("lang"))
-    client_type = call.client_type.lower()
-    if client_type not in profile.platforms:
-        method = ucfirst(call.client_type) + "UserAuth"
-        return Answer(Envelope(m.METHOD_UNDEFINED.format(method=method), m.FAIL))
-    platform = PLATFORMS[client_type]
     authcode = (call.body if profile.authcode_from_body_only else call.params).get("authcode")
+    code = scalar_text(authcode)
+    login = login_of(call, ctx, platform, fallback_device=code or repr(authcode))
     if is_empty(authcode):
         refusal = profile.empty_authcode[platform.name]
-        return Answer(Envelope(refusal.text.in_lang(lang), refusal.code))
-    code = scalar_text(authcode)
-    login = Login(call, platform, lang, device=call.text("uuid") or code or repr(authcode))
+        return Answer(login.refuse(refusal.text, refusal.code))
     if isinstance(authcode, (list, dict)):
         return Answer(answer(MALFORMED_CODE, login, ctx))
-    pick = select(ctx.scenarios, call.route.key, call, code, ctx.state.bindings)
-    reply = due_reply(pick.scenario, login.device, code, ctx) if pick.scenario else DEFAULT_REPLY
+    pick, reply = scenario_reply(call, ctx, login, code)
+    reply = reply or DEFAULT_REPLY
     if not isinstance(reply.outcome, (Fault, RawReply)):
         reply = code_refusal(pick.scenario, platform.name, code, ctx) or reply
-    outcome = reply.outcome
-    body = outcome if isinstance(outcome, (Fault, RawReply)) else answer(outcome, login, ctx)
-    return Answer(body, reply.delay, pick)
+    return finish(reply, pick, login, ctx, AUTH)
+
+
+# -- user/appminiuserinfo (§4.1) -------------------------------------------------------------
+
+
+async def appminiuserinfo(call: Call, ctx: Context) -> Answer:
+    """A new user's platform profile: the known user by openid, or a registration."""
+    platform = dispatch(call, ctx, "UserInfo")
+    if isinstance(platform, Envelope):
+        return Answer(platform)
+    openid = call.text("openid")
+    login = login_of(call, ctx, platform, fallback_device=openid)
+    if is_empty(openid):
+        return Answer(login.refuse(m.OPENID_EMPTY))
+    if is_empty(call.params.get("auth_data")):
+        return Answer(login.refuse(m.AUTH_DATA_EMPTY))
+    data = auth_data(call)
+    if platform.name in DECRYPTING_PLATFORMS:
+        refusal = encrypted_profile_refusal(login, data)
+        if refusal:
+            return Answer(refusal)
+    ids = platform_ids(platform, call, openid)
+    pick, reply = scenario_reply(call, ctx, login)
+    if reply is not None:
+        if isinstance(reply.outcome, NewUser):
+            return Answer(register(login, ctx, ids, profile_fields(platform, data), USERINFO, reply.outcome), reply.delay, pick)
+        return finish(reply, pick, login, ctx, USERINFO)
+    known = ctx.state.accounts.rows.get(account_of(login, ids))
+    if known is not None:
+        return Answer(logged_in(known, login, ctx, USERINFO), pick=pick)
+    return Answer(register(login, ctx, ids, profile_fields(platform, data), USERINFO), pick=pick)
+
+
+# -- user/tokenuserinfo (§4.2) ---------------------------------------------------------------
+
+
+async def tokenuserinfo(call: Call, ctx: Context) -> Answer:
+    """The user a token was minted for; the token stays, and there is no status check."""
+    lang = ctx.profile.lang(call.text("lang"))
+    token = call.text("token")
+    if is_empty(token):
+        return Answer(Envelope(m.TOKEN_EMPTY.in_lang(lang), m.FAIL))
+    account = ctx.state.accounts.tokens.get(token)
+    row = ctx.state.accounts.rows.get(account) if account else None
+    if account is None or row is None:
+        return Answer(Envelope(m.USER_INFO_MISSING.in_lang(lang), m.FAIL))
+    platform = next(p for p in PLATFORMS.values() if p.openid_column == account[0])
+    login = Login(call, platform, lang, device=token)
+    return Answer(logged_in({**row, "token": token}, login, ctx, TOKEN))
+
+
+# -- mobile binding (§4.3) -------------------------------------------------------------------
+
+
+async def appmobilebindverifysend(call: Call, ctx: Context) -> Answer:
+    """"Send" the SMS verification code: every code is the server's fixed one (`--sms-code`)."""
+    lang = ctx.profile.lang(call.text("lang"))
+    mobile = call.text("mobile")
+    if is_empty(mobile):
+        return Answer(Envelope(m.MOBILE_REQUIRED.in_lang(lang), m.FAIL))
+    if not MOBILE.match(mobile):
+        return Answer(Envelope(m.MOBILE_FORMAT.in_lang(lang), m.FAIL))
+    ctx.state.verify_codes[mobile] = (ctx.sms.code, ctx.state.clock.now())
+    return Answer(Envelope(m.SEND_SUCCESS.in_lang(lang), m.SUCCESS))
+
+
+async def appmobilebind(call: Call, ctx: Context) -> Answer:
+    """Bind the SMS-verified mobile to the platform user (`UserService::AppMobileBind`); the
+    user is named by `<client type>_openid`, so a client type without platforms fails at -20."""
+    lang = ctx.profile.lang(call.text("lang"))
+
+    def refuse(text: m.Text, code: int = m.FAIL) -> Answer:
+        return Answer(Envelope(text.in_lang(lang), code))
+
+    mobile, verify = call.text("mobile"), call.text("verify")
+    if is_empty(mobile):
+        return refuse(m.MOBILE_REQUIRED)
+    if is_empty(verify):
+        return refuse(m.VERIFY_REQUIRED)
+    if not MOBILE.match(mobile):
+        return refuse(m.MOBILE_FORMAT, m.MOBILE_FORMAT_CODE)
+    sent = ctx.state.verify_codes.get(mobile)
+    if sent is None or ctx.state.clock.now() - sent[1] > ctx.sms.ttl:
+        return refuse(m.VERIFY_EXPIRED, m.VERIFY_EXPIRED_CODE)
+    if verify != sent[0]:
+        return refuse(m.VERIFY_WRONG, m.VERIFY_WRONG_CODE)
+    platform = PLATFORMS.get(call.client_type.lower())
+    openid = call.text(platform.openid_column) if platform else ""
+    if platform is None or is_empty(openid):
+        return refuse(m.BIND_OPENID_EMPTY, m.BIND_OPENID_EMPTY_CODE)
+    login = login_of(call, ctx, platform, fallback_device=openid)
+    return bind_mobile(call, ctx, login, platform_ids(platform, call, openid), mobile)
+
+
+async def onekeyusermobilebind(call: Call, ctx: Context) -> Answer:
+    """One-key binding: the platform hands over the phone number itself (§4.3)."""
+    lang = ctx.profile.lang(call.text("lang"))
+    openid = call.text("openid")
+    if is_empty(openid):
+        return Answer(Envelope(m.OPENID_EMPTY.in_lang(lang), m.FAIL))
+    platform = PLATFORMS.get(call.client_type.lower())
+    if platform is None or platform.name not in ONEKEY_PLATFORMS:
+        text = m.ONEKEY_UNSUPPORTED_FORMAT.format(client_type=call.client_type, text=m.ONEKEY_UNSUPPORTED.in_lang(lang))
+        return Answer(Envelope(text, m.FAIL))
+    login = login_of(call, ctx, platform, fallback_device=openid)
+    if platform.name == "weixin" and is_empty(call.params.get("code")):
+        return Answer(login.refuse(m.TEMP_CODE_EMPTY))
+    if platform.name != "weixin":
+        refusal = encrypted_profile_refusal(login, call.params)
+        if refusal:
+            return Answer(refusal)
+    # The phone number the platform would report for this account: stable per openid.
+    mobile = str(ctx.fake_users.person(f"mobile:{platform.name}:{openid}")["mobile"])
+    return bind_mobile(call, ctx, login, platform_ids(platform, call, openid), mobile)
+
+
+def bind_mobile(call: Call, ctx: Context, login: Login, ids: Mapping[str, str], mobile: str) -> Answer:
+    """The account gets the mobile (-50 if another account has it, -51 if it already has it);
+    an account the mock does not know is registered with it (「授权成功」)."""
+    pick, reply = scenario_reply(call, ctx, login)
+    if reply is not None:
+        return finish(reply, pick, login, ctx, BOUND)
+    accounts = ctx.state.accounts
+    account = account_of(login, ids)
+    holder = accounts.mobiles.get(mobile)
+    if holder is not None and holder != account:
+        return Answer(login.refuse(m.MOBILE_TAKEN, m.MOBILE_TAKEN_CODE), pick=pick)
+    known = accounts.rows.get(account)
+    if known is None:
+        fields = {**profile_fields(login.platform, call.params), "mobile": mobile}
+        return Answer(register(login, ctx, ids, fields, USERINFO), pick=pick)
+    if known.get("mobile") == mobile:
+        return Answer(login.refuse(m.MOBILE_SAME, m.MOBILE_SAME_CODE), pick=pick)
+    return Answer(logged_in(accounts.change(account, mobile=mobile), login, ctx, BOUND, bind=0), pick=pick)
+
+
+async def userbasereg(call: Call, ctx: Context) -> Answer:
+    """WeChat's "complete your profile" popup: avatar and nickname (and the mobile if required)."""
+    platform = dispatch(call, ctx, "UserAuth")
+    if isinstance(platform, Envelope):
+        return Answer(platform)
+    openid = call.text("openid")
+    login = login_of(call, ctx, platform, fallback_device=openid)
+    nickname, avatar, mobile = call.text("nickname"), call.text("avatar"), call.text("mobile")
+    if is_empty(openid):
+        return Answer(login.refuse(m.OPENID_EMPTY))
+    if is_empty(avatar):
+        return Answer(login.refuse(m.AVATAR_REQUIRED))
+    if not nickname or len(nickname) > NICKNAME_MAX:
+        return Answer(login.refuse(m.NICKNAME_LENGTH))
+    if is_empty(mobile) and ctx.config.get(site.MANDATORY_BIND_MOBILE):
+        return Answer(login.refuse(m.MOBILE_EMPTY))
+    ids = platform_ids(platform, call, openid)
+    pick, reply = scenario_reply(call, ctx, login)
+    if reply is not None:
+        return finish(reply, pick, login, ctx, USERINFO)
+    fields: dict[str, Any] = {"nickname": nickname, "avatar": avatar, **({"mobile": mobile} if mobile else {})}
+    account = account_of(login, ids)
+    if account in ctx.state.accounts.rows:
+        return Answer(logged_in(ctx.state.accounts.change(account, **fields), login, ctx, USERINFO), pick=pick)
+    return Answer(register(login, ctx, ids, fields, USERINFO), pick=pick)
+

@@ -50,6 +50,12 @@ _PROFILE_FREE: Final = {
     ),
     "user_status_invalid": CatalogueError(m.USER_STATUS_FORBIDS, m.USER_STATUS_INVALID, "user status not 0-3"),
     "user_missing": CatalogueError(m.USER_STATUS_FORBIDS, m.USER_MISSING, "user vanished during login"),
+    # appminiuserinfo / one-key binding: Baidu and QQ decrypt the profile with the cached session (§4.1)
+    "session_key_missing": CatalogueError(m.FAIL, m.SESSION_KEY_MISSING, "no cached platform session"),
+    "iv_length": CatalogueError(m.FAIL, m.IV_LENGTH, "iv is not 24 characters"),
+    "decrypt_failed": CatalogueError(m.FAIL, m.DECRYPT_FAILED, "Baidu decryption failed"),
+    "appkey_mismatch": CatalogueError(m.FAIL, m.APPKEY_MISMATCH, "Baidu app key mismatch"),
+    "qq_decrypt_failed": CatalogueError(m.FAIL, m.QQ_RETRY, "QQ decryption failed"),
     "login_expired": CatalogueError(
         m.LOGIN_EXPIRED_CODE, m.LOGIN_EXPIRED, "token invalid (escaped envelope)", Encoding.EXIT
     ),

@@ -58,6 +58,7 @@ USER_STATUS_INVALID: Final = Text("用户状态有误", "Incorrect user status")
 USER_MISSING: Final = Text("用户不存在或已删除", "The user does not exist or has been deleted")
 OPERATE_FAIL: Final = Text("操作失败", "Operation Failed")
 SUCCESS_TEXT: Final = "success"  # tokenuserinfo's literal msg (§4.2), not translated
+OPERATE_SUCCESS: Final = Text("操作成功", "Operation Succeeded")
 
 # -- around the login (§4) ---------------------------------------------------------------------
 OPENID_EMPTY: Final = Text("openid为空", "Openid is empty")
@@ -89,6 +90,8 @@ MOBILE_EMPTY: Final = Text("手机号码为空", "The phone number is empty")
 
 # Not translated on the real server (hard-coded in User.php:228).
 METHOD_UNDEFINED: Final = "方法未定义[{method}]"
+# One-key binding on a platform without it: the client type, then the text (e.g. alipay平台...).
+ONEKEY_UNSUPPORTED_FORMAT: Final = "{client_type}{text}"
 
 # `UserStatusCheck` texts per status (§3.5); note status 3 differs in English from USER_NOT_AUDIT.
 USER_STATUS_TEXTS: Final = {
