@@ -13,6 +13,7 @@ from .contract import site
 from .contract.profiles import PROFILES
 from .fake_users import FakeUsers
 from .handlers import api
+from .images import static
 from .middlewares import envelope_errors
 from .reload import watching
 from .scenarios.loader import load_scenarios
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, scenarios: ScenarioSet | None =
     app.on_shutdown.append(_stop_hanging)
     if settings.watch:
         app.cleanup_ctx.append(watching)
+    app.router.add_get("/static/{path:.*}", static)
     app.router.add_route("*", "/{tail:.*}", api)
     return app
 

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Final, Mapping
 
+from .avatars import generated_path
 from .contract.fields import EMPTY_USER
 from .contract.platforms import IdShape, Platform
 
@@ -101,6 +102,7 @@ class FakeUsers:
         return MappingProxyType(
             {
                 **EMPTY_USER,
+                "avatar": generated_path(f"{seed:016x}"),
                 "id": user_id,
                 "number_code": number_code(user_id),
                 "username": fake.user_name(),

@@ -522,8 +522,6 @@ async def test_current_address_info_concatenates_the_address(make_client: MakeCl
 @pytest.mark.parametrize(
     ("profile", "fixtures", "authcode", "path"),
     [
-        pytest.param("documented", None, UNKNOWN, DOCUMENTED_AVATAR, id="documented-faker-user"),
-        pytest.param("current", None, UNKNOWN, CURRENT_AVATAR, id="current-faker-user"),
         pytest.param("documented", USERS, "full-profile", DOCUMENTED_AVATAR, id="documented-scenario-user"),
         pytest.param("current", USERS, "full-profile", CURRENT_AVATAR, id="current-scenario-user"),
         pytest.param("current", None, "new-user", CURRENT_AVATAR, id="current-registered-wechat-user"),
@@ -534,6 +532,17 @@ async def test_empty_avatar_is_the_default_on_the_mock_host(
 ) -> None:
     client = await make_client(**settings(profile, fixtures))
     assert (await login_json(client, authcode))["data"]["avatar"] == own_url(client, path)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_generated_user_avatar_is_a_picture_on_the_mock_host(make_client: MakeClient, profile: str) -> None:
+    client = await make_client(profile=profile)
+    avatar = (await login_json(client, UNKNOWN))["data"]["avatar"]
+    assert avatar.startswith(own_url(client, "/static/mock/avatar/"))
+    picture = await client.get(avatar.removeprefix(own_url(client, "")))
+    assert picture.status == 200
+    assert picture.headers["Content-Type"] == "image/png"
+    assert (await picture.read()).startswith(b"\x89PNG")
 
 
 async def test_current_relative_avatar_is_on_the_mock_host(make_client: MakeClient) -> None:

@@ -1,0 +1,31 @@
+"""The aiohttp edge for the pictures of `avatars`: default avatars at ShopXO's paths, generated
+ones under /static/mock/avatar/. Nothing here reads a file, so no path can leave the mock."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from aiohttp import web
+
+from . import avatars
+from .contract.profiles import PROFILES
+from .envelope import Envelope
+from .faults import respond
+
+DEFAULT_PATHS: Final = frozenset(
+    {p.default_avatar_path for p in PROFILES.values()}
+    | {f"/static/common/images/default-user-avatar-{size}.png" for size in ("lg", "md", "sm")}
+)
+_GENERATED: Final = re.compile(re.escape(avatars.GENERATED_PREFIX) + r"([0-9a-f]{1,64})\.png")
+HEADERS: Final = {"Content-Type": "image/png", "Cache-Control": "public, max-age=86400"}
+
+
+async def static(request: web.Request) -> web.StreamResponse:
+    path = request.path
+    if path in DEFAULT_PATHS:
+        return web.Response(body=avatars.default_avatar(), headers=HEADERS)
+    generated = _GENERATED.fullmatch(path)
+    if generated:
+        return web.Response(body=avatars.identicon(generated.group(1)), headers=HEADERS)
+    return respond(Envelope(f"shopxo-mock: no image at {path}", -1), status=404)
