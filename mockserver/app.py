@@ -7,13 +7,15 @@ from types import MappingProxyType
 
 from aiohttp import web
 
-from . import keys
+from . import admin, keys
+from .cors import cors
 from .context import CodePolicy, Context, SmsPolicy
 from .contract import site
 from .contract.profiles import PROFILES
 from .fake_users import FakeUsers
 from .handlers import api
 from .images import static
+from .journal import Journal
 from .middlewares import envelope_errors
 from .reload import watching
 from .scenarios.loader import load_scenarios
@@ -45,13 +47,17 @@ def create_app(settings: Settings | None = None, scenarios: ScenarioSet | None =
     settings = settings or Settings()
     if scenarios is None:
         scenarios = load_scenarios(settings.fixtures, settings.locale)
-    app = web.Application(middlewares=[envelope_errors], client_max_size=settings.max_body)
+    # Outermost first: CORS tags every answer; admin errors stay JSON reasons, API errors envelopes.
+    middlewares = [*([cors(settings.cors_origins)] if settings.cors else []), envelope_errors, admin.guard]
+    app = web.Application(middlewares=middlewares, client_max_size=settings.max_body)
     app[keys.SETTINGS] = settings
     app[keys.LIVE] = keys.Live(create_context(settings, scenarios))
+    app[keys.JOURNAL] = Journal(settings.journal_size)
     app[keys.STOPPING] = asyncio.Event()
     app.on_shutdown.append(_stop_hanging)
     if settings.watch:
         app.cleanup_ctx.append(watching)
+    admin.add_routes(app)
     app.router.add_get("/static/{path:.*}", static)
     app.router.add_route("*", "/{tail:.*}", api)
     return app

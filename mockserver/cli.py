@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import ipaddress
 import json
+import socket
+import struct
 import logging
 import os
 import sys
@@ -20,21 +23,12 @@ from .app import create_app
 from .contract import site
 from .contract.profiles import DEFAULT_PROFILE, PROFILES
 from .scenarios.loader import ScenarioLoadError, display_path, load_scenarios
-from .scenarios.matching import describe
-from .scenarios.model import (
-    CustomError,
-    ExistingUser,
-    Fault,
-    NamedError,
-    NewUser,
-    RawReply,
-    Reply,
-    Scenario,
-    ScenarioSet,
-)
+from .catalogue import catalogue
+from .scenarios.model import ScenarioSet
 from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
 
 ENV_PREFIX = "SHOPXO_MOCK_"
+SIOCGIFADDR = 0x8915  # Linux ioctl: an interface's IPv4 address
 USAGE_ERROR = 2
 RUNTIME_ERROR = 1
 
@@ -103,6 +97,21 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         help="a platform code expires this long after it is first seen: invalid code",
     )
     p.add_argument("--no-watch", action="store_true", help="do not reload scenario files when they change")
+    p.add_argument("--no-cors", action="store_true", help="send no CORS headers (as the real ShopXO)")
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow only this origin (repeatable; default: any origin)",
+    )
+    p.add_argument(
+        "--admin-token",
+        default=default("admin_token", None),
+        help="let callers off this machine use the admin API when they send this token",
+    )
+    p.add_argument("--journal-size", type=int, default=1000, metavar="N", help="requests the journal keeps")
+    p.add_argument("--sms-code", default="123456", help="the verification code every 'SMS' carries")
     p.add_argument("--list", action="store_true", help="print the scenario catalogue and exit")
     p.add_argument("--version", action="version", version=f"shopxo-mock {__version__}")
     return p
@@ -144,6 +153,11 @@ def main(
         single_use_codes=args.single_use_codes,
         code_ttl=None if args.code_ttl is None else float(args.code_ttl),
         watch=not args.no_watch,
+        cors=not args.no_cors,
+        cors_origins=tuple(args.cors_origin),
+        admin_token=args.admin_token,
+        journal_size=args.journal_size,
+        sms_code=args.sms_code,
     )
     if not _locale_exists(settings.locale):
         print(f"shopxo-mock: error: unknown Faker locale '{settings.locale}' (e.g. zh_CN, en_US)", file=err)
@@ -173,7 +187,7 @@ def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO) 
     app = create_app(settings, scenarios)
 
     def ready(_: str) -> None:
-        print(banner(settings, scenarios), file=out, flush=True)
+        print(banner(settings, scenarios, lan_addresses()), file=out, flush=True)
 
     try:
         web.run_app(app, host=settings.host, port=settings.port, print=ready, access_log=None)
@@ -184,57 +198,46 @@ def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO) 
     return 0
 
 
-def banner(settings: Settings, scenarios: ScenarioSet) -> str:
+def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = ()) -> str:
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    return (
-        f"shopxo-mock {__version__} on http://{host}:{settings.port}/api.php?s=user/appminiuserauth\n"
-        f"  profile    {settings.profile}\n"
-        f"  scenarios  {len(scenarios.scenarios)} from {len(scenarios.files)} file(s) in "
-        f"{display_path(settings.fixtures)}\n"
-        f"Press Ctrl-C to stop."
-    )
-
-
-def catalogue(scenarios: ScenarioSet) -> str:
-    """The loaded scenarios, readable: name, what selects it, where, then its description and tags."""
-    lines = [f"{len(scenarios.scenarios)} scenario(s) from {len(scenarios.files)} file(s)"]
-    for scenario in scenarios.scenarios:
-        lines.append("")
-        lines.append(f"{scenario.name}  [{summary(scenario)}]  {scenario.place}")
-        if scenario.description:
-            lines.append(f"    {scenario.description}")
-        if scenario.tags:
-            lines.append(f"    tags: {', '.join(scenario.tags)}")
+    lines = [
+        f"shopxo-mock {__version__} on http://{host}:{settings.port}/api.php?s=user/appminiuserauth",
+        f"  profile    {settings.profile}",
+        f"  scenarios  {len(scenarios.scenarios)} from {len(scenarios.files)} file(s) in {display_path(settings.fixtures)}",
+        f"  admin      http://127.0.0.1:{settings.port}/__mock/health",
+    ]
+    if settings.host in ("0.0.0.0", "::", ""):
+        for address in lan:
+            lines.append(f"  on the LAN http://{address}:{settings.port}/  (the app's request_url on a real device)")
+        guard = "token required from other hosts" if settings.admin_token else "loopback only (--admin-token to open it)"
+        lines.append(f"  admin API  {guard}")
+    lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
 
 
-def summary(scenario: Scenario) -> str:
-    """What selects a scenario and what it answers, in one line."""
-    match = scenario.match
-    if match is None:
-        selected = "by name only"
-    else:
-        conditions = [("authcode", match.authcode), ("client_type", match.client_type), *match.params]
-        selected = ", ".join(f"{name} {describe(c)}" for name, c in conditions if c is not None) or "any request"
-    replies = " then ".join(reply_kind(r) for r in scenario.replies)
-    return f"{selected} -> {replies}"
+def lan_addresses() -> list[str]:
+    """This machine's non-loopback IPv4 addresses, as a phone on the same network reaches it:
+    each interface's address (Linux), else what the host name resolves to. Sends nothing."""
+    addresses: set[str] = set()
+    try:
+        import fcntl
 
-
-def reply_kind(reply: Reply) -> str:
-    match reply.outcome:
-        case ExistingUser(generated=generated):
-            kind = "fake user" if generated else "user"
-        case NewUser():
-            kind = "new user"
-        case NamedError(name=name):
-            kind = f"error {name}"
-        case CustomError(code=code):
-            kind = f"error {code}"
-        case Fault() as fault:
-            kind = f"fault {fault.value}"
-        case RawReply(status=status):
-            kind = f"HTTP {status}"
-    return kind + (f" after {reply.delay.min_ms}-{reply.delay.max_ms} ms" if reply.delay else "")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            for _, name in socket.if_nameindex():
+                request = struct.pack("256s", name.encode()[:15])
+                try:
+                    answer = fcntl.ioctl(probe.fileno(), SIOCGIFADDR, request)
+                except OSError:
+                    continue  # an interface without an IPv4 address
+                addresses.add(socket.inet_ntoa(answer[20:24]))
+    except (ImportError, OSError):
+        pass
+    if not addresses:
+        try:
+            addresses = {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+        except OSError:
+            return []
+    return sorted(a for a in addresses if not ipaddress.ip_address(a).is_loopback)
 
 
 def _locale_exists(locale: str) -> bool:

@@ -1,7 +1,9 @@
-"""The aiohttp edge: resolve -> collect -> dispatch -> deliver."""
+"""The aiohttp edge: resolve -> collect -> dispatch -> deliver -> journal."""
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any, Final
 
 from aiohttp import web
@@ -13,14 +15,20 @@ from .context import Context
 from .contract import messages as m
 from .envelope import Envelope
 from .faults import deliver, respond
+from .journal import NO_ANSWER, Entry, log_line
 from .params import Call
+from .scenarios.model import Fault
+
+access_log = logging.getLogger("mockserver.access")
 
 # ThinkPHP answers OPTIONS itself, before any ShopXO code (§1.2).
 OPTIONS_HEADERS: Final = {"Allow": "GET, POST, PUT, DELETE", "Content-Type": "text/html; charset=utf-8"}
 SCENARIO_HEADER: Final = "X-Mock-Scenario"
+DROPPED: Final = (Fault.RESET, Fault.EMPTY, Fault.HANG)  # faults that never send a status
 
 
 async def api(request: web.Request) -> web.StreamResponse:
+    started = time.perf_counter()
     if request.method == "OPTIONS":
         return web.Response(status=204, headers=OPTIONS_HEADERS)
     path_info = routing.entry_path_info(request.path)
@@ -34,7 +42,9 @@ async def api(request: web.Request) -> web.StreamResponse:
         answer = Answer(unknown_route(route, ctx, ctx.profile.lang(call.text("lang"))))
     else:
         answer = await action(call, ctx)
-    return await deliver(request, answer, request.app[keys.STOPPING], request.app[keys.SETTINGS].hang_seconds)
+    response = await deliver(request, answer, request.app[keys.STOPPING], request.app[keys.SETTINGS].hang_seconds)
+    record(request, call, answer, response, ctx, started)
+    return response
 
 
 async def collect(request: web.Request, route: routing.Route) -> Call:
@@ -59,3 +69,30 @@ def unknown_route(route: routing.Route, ctx: Context, lang: str) -> Envelope:
         text = f"{m.CONTROLLER_NOT_EXIST.in_lang(lang)}({route.typed_controller.lower()})"
         return Envelope(text, m.UNKNOWN_ROUTE)
     return Envelope(f"{m.ILLEGAL_ACCESS.in_lang(lang)}({route.typed_action})", m.UNKNOWN_ROUTE)
+
+
+def record(
+    request: web.Request, call: Call, answer: Answer, response: web.StreamResponse, ctx: Context, started: float
+) -> None:
+    """One journal entry and one access-log line per API request."""
+    journal = request.app[keys.JOURNAL]
+    pick = answer.pick
+    entry = Entry(
+        id=journal.next_id(),
+        time=ctx.state.clock.now(),
+        method=request.method,
+        url=str(request.rel_url),
+        action=f"{call.route.controller}/{call.route.action}".lower(),
+        params=call.params,
+        client_type=call.client_type,
+        device=call.text("uuid"),
+        authcode=call.text("authcode"),
+        scenario=pick.scenario.name if pick and pick.scenario else None,
+        rule=pick.rule.value if pick else "built-in",
+        near_misses=pick.near_misses if pick else (),
+        code=answer.body.code if isinstance(answer.body, Envelope) else None,
+        status=NO_ANSWER if answer.body in DROPPED else response.status,
+        latency_ms=(time.perf_counter() - started) * 1000,
+    )
+    journal.record(entry)
+    access_log.info(log_line(entry))

@@ -9,6 +9,7 @@ from typing import Final
 from aiohttp import web
 
 from .context import Context
+from .journal import Journal
 from .settings import Settings
 
 
@@ -21,4 +22,5 @@ class Live:
 
 LIVE: Final = web.AppKey("live", Live)
 SETTINGS: Final = web.AppKey("settings", Settings)
+JOURNAL: Final = web.AppKey("journal", Journal)
 STOPPING: Final = web.AppKey("stopping", asyncio.Event)  # set at shutdown: hanging replies end

@@ -10,6 +10,7 @@ from aiohttp.typedefs import Handler
 
 from .contract import messages as m
 from .envelope import Encoding, Envelope
+from .admin import PREFIX as ADMIN_PREFIX
 from .faults import respond
 from .scenarios.selection import UnknownScenario
 
@@ -18,6 +19,8 @@ log = logging.getLogger(__name__)
 
 @web.middleware
 async def envelope_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path.startswith(ADMIN_PREFIX + "/"):
+        return await handler(request)  # the admin API answers its own JSON errors
     try:
         return await handler(request)
     except UnknownScenario as exc:

@@ -30,5 +30,9 @@ class Settings:
     single_use_codes: bool = False
     code_ttl: float | None = None
     sms_code: str = "123456"
+    journal_size: int = 1000
+    cors: bool = True  # answer browsers' preflights and tag responses for H5 front-ends
+    cors_origins: tuple[str, ...] = ()  # empty: any origin
+    admin_token: str | None = None  # required from callers not on loopback
     watch: bool = False  # hot reload (the CLI turns it on)
     hang_seconds: float = 30.0  # a `hang` fault answers nothing for this long (client gives up at 10 s)

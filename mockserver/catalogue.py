@@ -1,0 +1,79 @@
+"""The loaded scenarios described for people: `--list` and the admin API's `/scenarios`. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .scenarios.matching import describe
+from .scenarios.model import (
+    CannedEnvelope,
+    CustomError,
+    ExistingUser,
+    Fault,
+    NamedError,
+    NewUser,
+    RawReply,
+    Reply,
+    Scenario,
+    ScenarioSet,
+    SiteConfig,
+)
+
+
+def catalogue(scenarios: ScenarioSet) -> str:
+    """The loaded scenarios, readable: name, what selects it, where, then its description and tags."""
+    lines = [f"{len(scenarios.scenarios)} scenario(s) from {len(scenarios.files)} file(s)"]
+    for scenario in scenarios.scenarios:
+        lines.append("")
+        lines.append(f"{scenario.name}  [{summary(scenario)}]  {scenario.place}")
+        if scenario.description:
+            lines.append(f"    {scenario.description}")
+        if scenario.tags:
+            lines.append(f"    tags: {', '.join(scenario.tags)}")
+    return "\n".join(lines)
+
+
+def summary(scenario: Scenario) -> str:
+    """What selects a scenario and what it answers, in one line."""
+    match = scenario.match
+    action = "/".join(scenario.action).lower()
+    if match is None:
+        selected = "by name only"
+    else:
+        conditions = [("authcode", match.authcode), ("client_type", match.client_type), *match.params]
+        selected = ", ".join(f"{name} {describe(c)}" for name, c in conditions if c is not None) or "any request"
+    replies = " then ".join(reply_kind(r) for r in scenario.replies)
+    return f"{action}: {selected} -> {replies}"
+
+
+def reply_kind(reply: Reply) -> str:
+    match reply.outcome:
+        case ExistingUser(generated=generated):
+            kind = "fake user" if generated else "user"
+        case NewUser():
+            kind = "new user"
+        case NamedError(name=name):
+            kind = f"error {name}"
+        case CustomError(code=code):
+            kind = f"error {code}"
+        case Fault() as fault:
+            kind = f"fault {fault.value}"
+        case RawReply(status=status):
+            kind = f"HTTP {status}"
+        case CannedEnvelope(code=code):
+            kind = f"envelope {code}"
+        case SiteConfig():
+            kind = "config"
+    return kind + (f" after {reply.delay.min_ms}-{reply.delay.max_ms} ms" if reply.delay else "")
+
+
+def scenario_json(scenario: Scenario) -> dict[str, Any]:
+    return {
+        "name": scenario.name,
+        "action": "/".join(scenario.action).lower(),
+        "description": scenario.description,
+        "tags": list(scenario.tags),
+        "file": scenario.place.file,
+        "line": scenario.place.line,
+        "summary": summary(scenario),
+    }
