@@ -11,6 +11,8 @@ from aiohttp.web import Application
 
 from mockserver import Settings, create_app
 
+pytest_plugins = ["mockserver.pytest_plugin", "pytester"]
+
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 

@@ -1,0 +1,65 @@
+"""The pytest plugin used the way a user's own test file uses it: only the public fixture API."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+import pytest
+
+from mockserver.pytest_plugin import MockServer
+
+CLIENT_QUERY = "&application=app&application_client_type=weixin&uuid={uuid}&ajax=ajax"
+
+
+def login(server: MockServer, authcode: str, uuid: str = "phone-1") -> dict[str, Any]:
+    url = server.api_url("user/appminiuserauth") + CLIENT_QUERY.format(uuid=uuid)
+    body = json.dumps({"authcode": authcode}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        document: dict[str, Any] = json.loads(response.read())
+    return document
+
+
+def test_the_fixture_serves_the_shipped_seed_user(shopxo_mock: MockServer) -> None:
+    answer = login(shopxo_mock, "041KIFll2LRIW74DSzll2BlMpn4KIFlb")
+    assert answer["data"]["token"] == "58c717b1e8cfe430c8f021be4c5b7ed6"
+
+
+def test_use_binds_a_scenario_to_one_device(shopxo_mock: MockServer) -> None:
+    shopxo_mock.use("status-disabled", device="phone-1")
+    assert login(shopxo_mock, "any-code", uuid="phone-1")["code"] == -110
+    assert login(shopxo_mock, "any-code", uuid="phone-2")["code"] == 0
+
+
+def test_use_of_an_unknown_scenario_says_so(shopxo_mock: MockServer) -> None:
+    with pytest.raises(ValueError, match="no scenario named 'status-disabledd'"):
+        shopxo_mock.use("status-disabledd")
+
+
+def test_assert_requested_returns_what_the_front_end_sent(shopxo_mock: MockServer) -> None:
+    login(shopxo_mock, "abc", uuid="phone-9")
+    (entry,) = shopxo_mock.assert_requested("user/appminiuserauth", uuid="phone-9", times=1)
+    assert entry["params"]["authcode"] == "abc"
+    assert entry["rule"] == "default user"
+
+
+def test_a_failed_assertion_shows_what_was_received(shopxo_mock: MockServer) -> None:
+    login(shopxo_mock, "abc")
+    with pytest.raises(AssertionError) as failure:
+        shopxo_mock.assert_requested("user/appminiuserinfo")
+    assert "got 0" in str(failure.value)
+    assert '"authcode": "abc"' in str(failure.value)
+
+
+@pytest.mark.shopxo_mock(profile="current")
+def test_the_marker_sets_the_profile(shopxo_mock: MockServer) -> None:
+    assert isinstance(login(shopxo_mock, "abc")["data"]["id"], int)
+
+
+def test_reset_forgets_tokens_and_clear_drops_bindings(shopxo_mock: MockServer) -> None:
+    shopxo_mock.use("status-disabled")
+    assert login(shopxo_mock, "abc")["code"] == -110
+    shopxo_mock.clear()
+    assert login(shopxo_mock, "abc")["code"] == 0
