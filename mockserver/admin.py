@@ -54,12 +54,12 @@ async def body(request: web.Request) -> dict[str, Any]:
 
 
 def state(request: web.Request) -> State:
-    return request.app[keys.LIVE].context.state
+    return request.config_dict[keys.LIVE].context.state
 
 
 def scenario_name(request: web.Request, value: Any) -> str:
     """A scenario name the loaded set has, or a 404 that suggests the closest one."""
-    scenarios = request.app[keys.LIVE].context.scenarios.by_name
+    scenarios = request.config_dict[keys.LIVE].context.scenarios.by_name
     if not isinstance(value, str) or not value:
         raise AdminError(400, "give 'scenario': the name of a loaded scenario")
     if value not in scenarios:
@@ -72,7 +72,7 @@ def scenario_name(request: web.Request, value: Any) -> str:
 
 
 async def health(request: web.Request) -> web.Response:
-    ctx = request.app[keys.LIVE].context
+    ctx = request.config_dict[keys.LIVE].context
     return reply(
         {"status": "ok", "version": __version__, "profile": ctx.profile.name, "scenarios": len(ctx.scenarios.scenarios)}
     )
@@ -83,7 +83,7 @@ async def version(request: web.Request) -> web.Response:
 
 
 async def scenarios(request: web.Request) -> web.Response:
-    loaded = request.app[keys.LIVE].context.scenarios
+    loaded = request.config_dict[keys.LIVE].context.scenarios
     tag = request.query.get("tag")
     chosen = [s for s in loaded.scenarios if tag is None or tag in s.tags]
     return reply({"files": list(loaded.files), "scenarios": [scenario_json(s) for s in chosen]})
@@ -154,15 +154,15 @@ async def clock(request: web.Request) -> web.Response:
 
 
 async def reload(request: web.Request) -> web.Response:
-    problems = await reload_now(request.app)
-    loaded = request.app[keys.LIVE].context.scenarios
+    problems = await reload_now(request.config_dict)
+    loaded = request.config_dict[keys.LIVE].context.scenarios
     document = {"reloaded": not problems, "scenarios": len(loaded.scenarios), "problems": [str(p) for p in problems]}
     return reply(document, status=422 if problems else 200)
 
 
 async def journal(request: web.Request) -> web.Response:
     """GET with filters action, authcode, uuid, scenario, since, limit; DELETE clears it."""
-    entries = request.app[keys.JOURNAL]
+    entries = request.config_dict[keys.JOURNAL]
     if request.method == "DELETE":
         entries.clear()
         return reply({"cleared": True})
@@ -200,9 +200,7 @@ def is_loopback(remote: str | None) -> bool:
 @web.middleware
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Admin calls from off this machine need the admin token; errors become JSON reasons."""
-    if not request.path.startswith(PREFIX + "/"):
-        return await handler(request)
-    token = request.app[keys.SETTINGS].admin_token
+    token = request.config_dict[keys.SETTINGS].admin_token
     if not is_loopback(request.remote):
         sent = request.headers.get(TOKEN_HEADER) or request.headers.get("Authorization", "").removeprefix("Bearer ")
         if token is None:
@@ -236,10 +234,13 @@ ROUTES: Final[tuple[tuple[str, str, Handler], ...]] = (
 )
 
 
-def add_routes(app: web.Application) -> None:
+def admin_app() -> web.Application:
+    """The admin API as a sub-application: its guard costs the API's requests nothing."""
+    app = web.Application(middlewares=[guard])
     for method, path, handler in ROUTES:
-        app.router.add_route(method, PREFIX + path, handler)
-    app.router.add_route("*", PREFIX + "/{tail:.*}", unknown)
+        app.router.add_route(method, path, handler)
+    app.router.add_route("*", "/{tail:.*}", unknown)
+    return app
 
 
 async def unknown(request: web.Request) -> web.Response:

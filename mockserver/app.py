@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, scenarios: ScenarioSet | None =
     if scenarios is None:
         scenarios = load_scenarios(settings.fixtures, settings.locale)
     # Outermost first: CORS tags every answer; admin errors stay JSON reasons, API errors envelopes.
-    middlewares = [*([cors(settings.cors_origins)] if settings.cors else []), envelope_errors, admin.guard]
+    middlewares = [*([cors(settings.cors_origins)] if settings.cors else []), envelope_errors]
     app = web.Application(middlewares=middlewares, client_max_size=settings.max_body)
     app[keys.SETTINGS] = settings
     app[keys.LIVE] = keys.Live(create_context(settings, scenarios))
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, scenarios: ScenarioSet | None =
     app.on_shutdown.append(_stop_hanging)
     if settings.watch:
         app.cleanup_ctx.append(watching)
-    admin.add_routes(app)
+    app.add_subapp(admin.PREFIX, admin.admin_app())
     app.router.add_get("/static/{path:.*}", static)
     app.router.add_route("*", "/{tail:.*}", api)
     return app

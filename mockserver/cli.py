@@ -113,6 +113,7 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument("--journal-size", type=int, default=1000, metavar="N", help="requests the journal keeps")
     p.add_argument("--sms-code", default="123456", help="the verification code every 'SMS' carries")
     p.add_argument("--list", action="store_true", help="print the scenario catalogue and exit")
+    p.add_argument("--quiet", action="store_true", help="no access-log line per request (the journal still records)")
     p.add_argument("--version", action="version", version=f"shopxo-mock {__version__}")
     return p
 
@@ -177,13 +178,15 @@ def main(
     if args.list:
         print(catalogue(scenarios), file=out)
         return 0
-    return serve(settings, scenarios, out, err)
+    return serve(settings, scenarios, out, err, quiet=args.quiet)
 
 
-def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO) -> int:
+def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO, *, quiet: bool = False) -> int:
     from aiohttp import web
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if quiet:
+        logging.getLogger("mockserver.access").setLevel(logging.WARNING)
     app = create_app(settings, scenarios)
 
     def ready(_: str) -> None:

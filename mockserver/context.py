@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from .contract import site
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
+from .memo import Memo
 from .scenarios.model import ScenarioSet
 from .state import State
 
@@ -38,3 +39,7 @@ class Context:
     config: Mapping[str, Any] = field(default_factory=lambda: site.DEFAULT_CONFIG)
     codes: CodePolicy = CodePolicy()
     sms: SmsPolicy = SmsPolicy()
+    # Rendering done once per (scenario outcome, platform, device) and per (user, view): the
+    # values hold the keyed objects, so an id() in a key can never be reused while it is cached.
+    rows: Memo[tuple[int, str, str], tuple[object, Mapping[str, Any]]] = field(default_factory=Memo)
+    payloads: Memo[tuple[Any, ...], tuple[object, str]] = field(default_factory=Memo)

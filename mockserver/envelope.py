@@ -28,6 +28,13 @@ CONTENT_TYPES: Final = {
 
 
 @dataclass(frozen=True, slots=True)
+class RawJson:
+    """`data` already encoded as `encode_json` would, spliced in as is (rendered once, reused)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Envelope:
     msg: str
     code: int
@@ -49,6 +56,11 @@ def encode_json(value: Any, *, escape_unicode: bool = False) -> str:
 
 
 def encode(envelope: Envelope) -> bytes:
-    document = {"msg": envelope.msg, "code": envelope.code, "data": envelope.data}
     escape = envelope.encoding is not Encoding.NORMAL
+    if isinstance(envelope.data, RawJson):
+        head = encode_json({"msg": envelope.msg, "code": envelope.code}, escape_unicode=escape)
+        return f'{head[:-1]},"data":{envelope.data.text}}}'.encode()
+    document = {"msg": envelope.msg, "code": envelope.code, "data": envelope.data}
     return encode_json(document, escape_unicode=escape).encode()
+
+

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections import OrderedDict
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Final, Mapping
 
 from .avatars import generated_path
 from .contract.fields import EMPTY_USER
 from .contract.platforms import IdShape, Platform
+from .memo import Memo
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 UserRow = Mapping[str, int | str]
 
 _CACHE_SIZE: Final = 4096
+POOL_SIZE: Final = 512
+# Columns of a made-up person and the Faker providers that fill them, first available wins.
+POOLS: Final = {
+    "username": ("user_name",),
+    "nickname": ("name",),
+    "mobile": ("phone_number",),
+    "email": ("free_email",),
+    "province": ("province", "state"),
+    "city": ("city_name", "city"),
+    "county": ("district",),
+    "address": ("street_address",),
+}
 # Fixed windows, not "N years ago": relative dates would change the person from one day to the next.
 _JOINED: Final = (1546300800, 1719705600)  # 2019-01-01 .. 2024-06-30 UTC
 _BORN_DAYS: Final = (-1826, 13148)  # 1965-01-01 .. 2005-12-31, days since the epoch
@@ -54,7 +66,9 @@ class FakeUsers:
         self.locale = locale
         self.seed = seed
         self._faker: Faker | None = None
-        self._people: OrderedDict[str, UserRow] = OrderedDict()
+        self._pools: Mapping[str, tuple[str, ...]] | None = None
+        self._people: Memo[str, UserRow] = Memo(_CACHE_SIZE)
+        self._ids: Memo[tuple[str, str], Mapping[str, str]] = Memo(_CACHE_SIZE)
 
     @property
     def faker(self) -> Faker:
@@ -65,13 +79,16 @@ class FakeUsers:
             self._faker = Faker(self.locale)
         return self._faker
 
-    def platform_ids(self, platform: Platform, key: str) -> dict[str, str]:
+    def platform_ids(self, platform: Platform, key: str) -> Mapping[str, str]:
         """The openid (and unionid) this platform would report for this device."""
+        return self._ids.get((platform.name, key), lambda: self._make_ids(platform, key))
+
+    def _make_ids(self, platform: Platform, key: str) -> Mapping[str, str]:
         rng = random.Random(derive_seed(self.seed, "ids", platform.name, key))
         ids = {platform.openid_column: make_id(platform.openid_shape, rng)}
         if platform.unionid_column:
             ids[platform.unionid_column] = make_id(platform.openid_shape, rng)
-        return ids
+        return MappingProxyType(ids)
 
     def provider(self, key: str, purpose: str) -> Callable[[str], object]:
         """Call Faker providers by name, seeded for this device and purpose (a template's field)."""
@@ -81,39 +98,34 @@ class FakeUsers:
 
     def person(self, key: str) -> UserRow:
         """The made-up user behind a device key: every column but the platform ids."""
-        cached = self._people.get(key)
-        if cached is not None:
-            self._people.move_to_end(key)
-            return cached
-        person = self._generate(key)
-        self._people[key] = person
-        if len(self._people) > _CACHE_SIZE:
-            self._people.popitem(last=False)
-        return person
+        return self._people.get(key, lambda: self._generate(key))
+
+    @property
+    def pools(self) -> Mapping[str, tuple[str, ...]]:
+        """Faker's values, made once per server (seeded, so the same every run) and picked from
+        per device: calling Faker for every new device costs ~0.2 ms, a pick ~1 µs."""
+        if self._pools is None:
+            fake = self.faker
+            fake.seed_instance(derive_seed(self.seed, "pools"))
+            self._pools = MappingProxyType(
+                {column: tuple(_first(fake, *providers) for _ in range(POOL_SIZE)) for column, providers in POOLS.items()}
+            )
+        return self._pools
 
     def _generate(self, key: str) -> UserRow:
         seed = derive_seed(self.seed, "person", key)
         rng = random.Random(seed)
-        fake = self.faker
-        fake.seed_instance(seed)
         user_id = rng.randint(2, 99999)
         added = rng.randint(*_JOINED)
         born_day = rng.randint(*_BORN_DAYS)
         return MappingProxyType(
             {
                 **EMPTY_USER,
+                **{column: rng.choice(values) for column, values in self.pools.items()},
                 "avatar": generated_path(f"{seed:016x}"),
                 "id": user_id,
                 "number_code": number_code(user_id),
-                "username": fake.user_name(),
-                "nickname": fake.name(),
-                "mobile": _first(fake, "phone_number"),
-                "email": fake.free_email(),
                 "gender": rng.randint(0, 2),
-                "province": _first(fake, "province", "state"),
-                "city": _first(fake, "city_name", "city"),
-                "county": _first(fake, "district"),
-                "address": _first(fake, "street_address"),
                 "birthday": born_day * 86400 - _UTC8,
                 "integral": rng.randint(0, 5000),
                 "add_time": added,

@@ -95,4 +95,5 @@ def record(
         latency_ms=(time.perf_counter() - started) * 1000,
     )
     journal.record(entry)
-    access_log.info(log_line(entry))
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info(log_line(entry))

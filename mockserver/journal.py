@@ -15,7 +15,7 @@ DEFAULT_SIZE: Final = 1000
 NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, hang)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per request, and frozen __init__ costs
 class Entry:
     id: int
     time: float  # Unix seconds, on the mock's (movable) clock

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Final, Mapping
 
 from .context import Context
@@ -18,13 +19,17 @@ from .contract import site
 from .contract.errors import CATALOGUES
 from .contract.fields import EMPTY_USER
 from .contract.platforms import Platform
-from .envelope import Envelope
+from .envelope import Envelope, RawJson, encode_json
 from .fake_users import derive_seed, number_code
 from .params import Call, is_empty, scalar_text
 from .render import View, mandatory_bind_draft, unknown_user_stub, user_payload
 from .scenarios import templates
 from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template
 from .state import Account
+
+
+# Stands in for the token in a rendered payload; plain ASCII, so JSON leaves it as it is.
+TOKEN_SLOT: Final = "@@shopxo-mock-token-slot@@"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +86,19 @@ def existing_user(outcome: ExistingUser, login: Login, ctx: Context, purpose: Pu
     if created is not None and not outcome.fields:
         # The built-in default for a device whose user the mock registered earlier: that user.
         row: Mapping[str, Any] = created
+    elif outcome.templated:
+        row = _row(outcome, login, ids, ctx)
     else:
-        base = ctx.fake_users.person(login.device) if outcome.generated else EMPTY_USER
-        fields = _filled(outcome, login, ids, ctx) if outcome.templated else outcome.fields
-        row = {**base, **ids, **fields}
+        key = (id(outcome), login.platform.name, login.device)
+        row = ctx.rows.get(key, lambda: (outcome, _row(outcome, login, ids, ctx)))[1]
     bind = _bind_flag(ctx) if outcome.mandatory_bind_mobile is None else outcome.mandatory_bind_mobile
     return logged_in(row, login, ctx, purpose, token=outcome.token, bind=bind)
+
+
+def _row(outcome: ExistingUser, login: Login, ids: Mapping[str, str], ctx: Context) -> Mapping[str, Any]:
+    base = ctx.fake_users.person(login.device) if outcome.generated else EMPTY_USER
+    fields = _filled(outcome, login, ids, ctx) if outcome.templated else outcome.fields
+    return MappingProxyType({**base, **ids, **fields})
 
 
 def logged_in(
@@ -108,23 +120,27 @@ def logged_in(
     if not purpose.mints_token:
         token = str(row.get("token", ""))
     token = token or new_token()
-    stored = (accounts.create if created else accounts.serve)(account, {**row, "token": token}, token)
+    stored = (accounts.create if created else accounts.serve)(account, row, token)
     view = View(
         profile=ctx.profile,
         lang=login.lang,
         base_url=login.call.base_url,
         platform=login.platform.name,
         system_type=login.call.system_type,
-        token=token,
+        token=TOKEN_SLOT,
         mandatory_bind_mobile=_bind_flag(ctx) if bind is None else bind,
     )
-    return Envelope(login.text(purpose.text), m.SUCCESS, user_payload(stored, view, purpose.omit))
+    # Rendered and encoded once per user and view; each answer only splices its token in.
+    key = (id(stored), view, purpose.omit)
+    rendered = ctx.payloads.get(key, lambda: (stored, encode_json(user_payload(stored, view, purpose.omit))))[1]
+    data = RawJson(rendered.replace(TOKEN_SLOT, encode_json(token)[1:-1], 1))
+    return Envelope(login.text(purpose.text), m.SUCCESS, data)
 
 
 def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:
     """§3.4: the stub, or (v6 WeChat) registration on the spot."""
     platform, profile = login.platform, ctx.profile
-    ids = ctx.fake_users.platform_ids(platform, login.device)
+    ids = dict(ctx.fake_users.platform_ids(platform, login.device))
     if outcome.openid:
         ids[platform.openid_column] = outcome.openid
     if outcome.unionid is not None and platform.unionid_column:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from aiohttp import web
+from aiohttp.helpers import ChainMapProxy
 
 from . import keys
 from .scenarios.loader import SUFFIXES, ScenarioError, ScenarioLoadError, load_scenarios
@@ -22,7 +23,7 @@ from .scenarios.loader import SUFFIXES, ScenarioError, ScenarioLoadError, load_s
 log = logging.getLogger(__name__)
 
 
-async def reload_now(app: web.Application) -> list[ScenarioError]:
+async def reload_now(app: web.Application | ChainMapProxy) -> list[ScenarioError]:
     """Load the fixtures again; swap them in if they are sound. Returns the problems found."""
     settings = app[keys.SETTINGS]
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Any, Callable, Final, Mapping
 
 from .contract import messages as m
@@ -86,24 +87,31 @@ _COMPUTED: Final[Mapping[str, Callable[[UserRow, View], Any]]] = {
 }
 
 
-def _column(row: UserRow, name: str, profile: Profile) -> Any:
-    value = row[name]
-    if profile.numbers_as_strings and name in _INT_COLUMNS:
-        return str(value)
-    return value
+Getter = Callable[[UserRow, View], Any]
 
 
-def user_payload(row: UserRow, view: View, omit: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The user as `AppUserInfoHandle` answers it, in the profile's field order, less `omit`."""
-    profile = view.profile
-    payload: dict[str, Any] = {}
+def _column(name: str, as_string: bool) -> Getter:
+    if as_string:
+        return lambda row, view: str(row[name])
+    return lambda row, view: row[name]
+
+
+@cache
+def _plan(profile: Profile, omit: frozenset[str]) -> tuple[tuple[str, Getter], ...]:
+    """Each payload key with the getter of its value, worked out once per profile and omission."""
+    plan = []
     for key in profile.user_fields:
         if key in omit:
             continue
         source = profile.field_sources.get(key, key)
-        computed = _COMPUTED.get(source)
-        payload[key] = computed(row, view) if computed else _column(row, source, profile)
-    return payload
+        getter = _COMPUTED.get(source) or _column(source, profile.numbers_as_strings and source in _INT_COLUMNS)
+        plan.append((key, getter))
+    return tuple(plan)
+
+
+def user_payload(row: UserRow, view: View, omit: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The user as `AppUserInfoHandle` answers it, in the profile's field order, less `omit`."""
+    return {key: get(row, view) for key, get in _plan(view.profile, omit)}
 
 
 def unknown_user_stub(platform: Platform, ids: Mapping[str, str], has_unionid: bool) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Final, Mapping
 
@@ -49,6 +50,7 @@ def entry_path_info(path: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def resolve(path_info: str) -> Route:
     """Parse ThinkPHP path info (from `s` or after `api.php/`) into a Route."""
     info = _SUFFIX.sub("", path_info.lstrip("/")).strip("/")

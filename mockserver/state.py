@@ -61,18 +61,19 @@ class Accounts:
     """
 
     def __init__(self, limit: int) -> None:
-        self.rows: Bounded[Account, dict[str, Any]] = Bounded(limit)  # latest answer per account
+        self.rows: Bounded[Account, Mapping[str, Any]] = Bounded(limit)  # latest answer per account
         self.created: Bounded[Account, bool] = Bounded(limit)
         self.changes: Bounded[Account, dict[str, Any]] = Bounded(limit)
         self.tokens: Bounded[str, Account] = Bounded(limit)
         self.mobiles: Bounded[str, Account] = Bounded(limit)
 
-    def created_user(self, account: Account) -> dict[str, Any] | None:
+    def created_user(self, account: Account) -> Mapping[str, Any] | None:
         return self.rows.get(account) if account in self.created else None
 
-    def serve(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> dict[str, Any]:
+    def serve(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> Mapping[str, Any]:
         """Record the user answered for this account (with its overlay); the token now names it."""
-        current = {**row, **self.changes.get(account, {})}
+        changes = self.changes.get(account)
+        current = {**row, **changes} if changes else row
         self.rows[account] = current
         if current.get("mobile"):
             self.mobiles[str(current["mobile"])] = account
@@ -80,15 +81,15 @@ class Accounts:
             self.tokens[token] = account
         return current
 
-    def create(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> dict[str, Any]:
+    def create(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> Mapping[str, Any]:
         self.created[account] = True
         return self.serve(account, row, token)
 
-    def change(self, account: Account, **fields: Any) -> dict[str, Any]:
+    def change(self, account: Account, **fields: Any) -> Mapping[str, Any]:
         self.changes[account] = {**self.changes.get(account, {}), **fields}
         return self.serve(account, self.rows.get(account, {}))
 
-    def for_token(self, token: str) -> dict[str, Any] | None:
+    def for_token(self, token: str) -> Mapping[str, Any] | None:
         account = self.tokens.get(token)
         return self.rows.get(account) if account else None
 

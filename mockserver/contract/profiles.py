@@ -22,7 +22,7 @@ class Refusal:
     text: m.Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity: two singletons
 class Profile:
     name: str
     # The user payload's keys in wire order; `field_sources` maps a key to the column or computed

@@ -217,11 +217,7 @@ class ScenarioSet:
     files: tuple[str, ...]
     by_name: Mapping[str, Scenario] = field(default_factory=dict)
     tables: Mapping[ActionKey, ActionTable] = field(default_factory=dict)
-
-    @property
-    def actions(self) -> frozenset[ActionKey]:
-        """Every endpoint some scenario answers (declared endpoints included)."""
-        return frozenset(s.action for s in self.scenarios)
+    actions: frozenset[ActionKey] = frozenset()  # every endpoint some scenario answers
 
     def table(self, action: ActionKey) -> ActionTable:
         return self.tables.get(action, NO_RULES)
@@ -243,7 +239,8 @@ class ScenarioSet:
             action: ActionTable(exact.get(action, {}), tuple(patterns.get(action, ())))
             for action in {*exact, *patterns}
         }
-        return cls(scenarios, files, {s.name: s for s in scenarios}, tables)
+        actions = frozenset(s.action for s in scenarios)
+        return cls(scenarios, files, {s.name: s for s in scenarios}, tables, actions)
 
 
 EMPTY = ScenarioSet.of((), ())
