@@ -133,7 +133,8 @@ def logged_in(
     # Rendered and encoded once per user and view; each answer only splices its token in.
     key = (id(stored), view, purpose.omit)
     rendered = ctx.payloads.get(key, lambda: (stored, encode_json(user_payload(stored, view, purpose.omit))))[1]
-    data = RawJson(rendered.replace(TOKEN_SLOT, encode_json(token)[1:-1], 1))
+    spliced = token if token.isalnum() and token.isascii() else encode_json(token)[1:-1]
+    data = RawJson(rendered.replace(TOKEN_SLOT, spliced, 1))
     return Envelope(login.text(purpose.text), m.SUCCESS, data)
 
 

@@ -66,6 +66,8 @@ def is_empty(value: Any) -> bool:
 
 def scalar_text(value: Any) -> str:
     """A scalar as PHP converts it to a string; None -> "". Containers are not scalars -> ""."""
+    if type(value) is str:
+        return value
     if value is None or isinstance(value, (list, dict)):
         return ""
     if isinstance(value, bool):
@@ -75,6 +77,9 @@ def scalar_text(value: Any) -> str:
 
 def php_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Key/value pairs as PHP fills `$_GET`/`$_POST`: the last duplicate wins, `a[]` and `a[k]` nest."""
+    pairs = list(pairs)
+    if not any("[" in key for key, _ in pairs):
+        return {key: value for key, value in pairs if key}  # the usual case: flat parameters
     result: dict[str, Any] = {}
     for raw_key, value in pairs:
         head, _, tail = raw_key.partition("[")

@@ -386,6 +386,7 @@ class _Builder:
         return ExistingUser(
             fields=MappingProxyType(columns),
             generated=generated,
+            templated=any(isinstance(v, Template) for v in columns.values()),
             token=fields.get("token"),
             mandatory_bind_mobile=fields.get("is_mandatory_bind_mobile"),
         )

@@ -77,10 +77,7 @@ class ExistingUser:
     generated: bool
     token: str | None = None
     mandatory_bind_mobile: int | None = None
-
-    @property
-    def templated(self) -> bool:
-        return any(isinstance(v, Template) for v in self.fields.values())
+    templated: bool = False  # some field holds a Template (set by the loader)
 
 
 @dataclass(frozen=True, slots=True)
