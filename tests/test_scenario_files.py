@@ -1,0 +1,168 @@
+"""Scenario files: what loads, and every way a file can be wrong, reported as file:line:column."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from mockserver.contract.errors import ERROR_NAMES
+from mockserver.contract.fields import USER_KEYS
+from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios, schema
+from mockserver.scenarios.model import Equals, ExistingUser, OneOf, Regex
+
+ROOT = Path(__file__).parent.parent
+SHIPPED = sorted((ROOT / "fixtures").glob("*.yaml"))
+
+HEAD = "version: 1\nscenarios:\n"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems(folder: Path) -> list[str]:
+    with pytest.raises(ScenarioLoadError) as failure:
+        load_scenarios(folder)
+    return [str(error).replace(str(folder) + "/", "") for error in failure.value.errors]
+
+
+# -- broken files, one case each: (file text, the exact report) ------------------------------
+
+BROKEN = [
+    pytest.param("version: 1\nscenarios: [\n", "f.yaml:3:1: invalid YAML: while parsing a flow node expected the node content, but found '<stream end>'", id="invalid-yaml"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    replly: {error: code_used}\n", "f.yaml:5:5: unknown key 'replly' in scenarios[0] (did you mean reply?)", id="unknown-scenario-key"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply:\n      user: {nick_name: x}\n", "f.yaml:6:14: unknown key 'nick_name' in scenarios[0].reply.user (did you mean nickname?)", id="unknown-user-field"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply:\n      user: {mobile: 17602128368}\n", "f.yaml:6:22: scenarios[0].reply.user.mobile: expected string, got an integer (write it in quotes: '17602128368')", id="number-for-a-string"),
+    pytest.param("scenarios: []\n", "f.yaml:1:1: the file: missing key 'version'", id="missing-version"),
+    pytest.param("version: 2\nscenarios: []\n", "f.yaml:1:10: version: expected 1, got 2", id="wrong-version"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {error: code_invaild}\n", "f.yaml:5:20: unknown error 'code_invaild' (did you mean code_invalid?)", id="unknown-error-name"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {fault: rest}\n", "f.yaml:5:20: unknown fault 'rest' (did you mean reset?)", id="unknown-fault"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {new_user: {}, error: code_used}\n", "f.yaml:5:12: scenarios[0].reply: give exactly one of user, fake_user, new_user, error, fault, envelope, config (not new_user and error)", id="two-outcomes"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a, authcode: b}\n    reply: {new_user: {}}\n", "f.yaml:4:26: key 'authcode' given twice", id="repeated-key"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: {regex: 'a('}}\n    reply: {new_user: {}}\n", "f.yaml:4:31: scenarios[0].match.authcode.regex: bad regular expression 'a(': missing ), unterminated subpattern at position 1", id="bad-regex"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {user: {birthday: '1990-02-30'}}\n", "f.yaml:5:30: scenarios[0].reply.user.birthday: '1990-02-30' is not a date", id="impossible-date"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {fake_user: {nickname: '{{faker.nmae}}'}}\n", "f.yaml:5:35: scenarios[0].reply.fake_user.nickname: unknown Faker provider 'nmae'", id="unknown-faker-provider"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {fake_user: {nickname: '{{os.system}}'}}\n", "f.yaml:5:35: scenarios[0].reply.fake_user.nickname: bad template '{{os.system}}'", id="template-not-faker-or-request"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: !!python/object/apply:os.system ['echo owned']\n", "f.yaml:5:12: invalid YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'", id="python-tag-refused"),
+    pytest.param(HEAD + "  - name: a\n    action: base/common\n    reply: {user: {}}\n", "f.yaml:5:13: scenarios[0].reply.user: base/common cannot answer 'user'", id="outcome-the-endpoint-cannot-give"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n", "f.yaml:3:5: scenarios[0]: give either reply (one answer) or replies (a sequence)", id="no-reply"),
+    pytest.param("", "f.yaml:1:1: the file is empty; expected 'version: 1' and 'scenarios:'", id="empty-file"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "report"), BROKEN)
+def test_a_broken_file_is_reported_at_its_place(tmp_path: Path, text: str, report: str) -> None:
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    assert any(line.startswith(report) for line in problems(tmp_path)), problems(tmp_path)
+
+
+def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_bytes("version: 1\nscenarios: []\n# café".encode("latin-1"))
+    assert problems(tmp_path) == ["f.yaml:1:1: not UTF-8 text (unexpected end of data at byte 30)"]
+
+
+def test_every_problem_of_every_file_is_reported_at_once(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEAD + "  - name: a\n    match: {authcode: a}\n    replly: {}\n  - name: b\n    match: {authcode: b}\n    reply: {error: nope}\n")
+    write(tmp_path, "b.yaml", "version: 3\nscenarios: []\n")
+    reported = problems(tmp_path)
+    assert [line.split(": ")[0] for line in reported] == ["a.yaml:5:5", "a.yaml:8:20", "b.yaml:1:10"]
+
+
+@pytest.mark.parametrize(
+    ("second", "report"),
+    [
+        pytest.param("  - name: same\n    match: {authcode: other}\n    reply: {new_user: {}}\n", "b.yaml:3:5: name 'same' is already used by the scenario at a.yaml:3:5", id="duplicate-name"),
+        pytest.param("  - name: other\n    match: {authcode: code}\n    reply: {new_user: {}}\n", "b.yaml:3:5: authcode 'code' is already used by scenario 'same' at a.yaml:3:5; this one could never answer", id="duplicate-authcode"),
+    ],
+)  # fmt: skip
+def test_duplicates_across_files_are_errors(tmp_path: Path, second: str, report: str) -> None:
+    write(tmp_path, "a.yaml", HEAD + "  - name: same\n    match: {authcode: code}\n    reply: {new_user: {}}\n")
+    write(tmp_path, "b.yaml", HEAD + second)
+    assert problems(tmp_path) == [report]
+
+
+def test_the_same_authcode_may_serve_two_client_types(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEAD + "  - name: w\n    match: {authcode: c, client_type: weixin}\n    reply: {new_user: {}}\n  - name: q\n    match: {authcode: c, client_type: QQ}\n    reply: {new_user: {}}\n")
+    loaded = load_scenarios(tmp_path)
+    assert [s.name for s in loaded.table(("User", "appminiuserauth")).by_authcode["c"]] == ["w", "q"]
+
+
+def test_a_missing_directory_is_reported(tmp_path: Path) -> None:
+    (report,) = problems(tmp_path / "nowhere")
+    assert report.endswith("nowhere:1:1: no such directory")
+
+
+# -- what loads -----------------------------------------------------------------------------
+
+
+def test_conditions_compile_at_load(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEAD + "  - name: a\n    match: {authcode: {regex: '^x-'}, client_type: [Weixin, qq], params: {lang: en}}\n    reply: {new_user: {}}\n")
+    match = load_scenarios(tmp_path).by_name["a"].match
+    assert match is not None
+    assert isinstance(match.authcode, Regex) and match.authcode.pattern.search("x-1")
+    assert match.client_type == OneOf(frozenset({"weixin", "qq"}))
+    assert match.params == (("lang", Equals("en")),)
+
+
+def test_a_canned_user_gets_its_number_code_and_a_birthday_in_shanghai_time(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {user: {id: 7, birthday: '1990-05-20'}}\n")
+    outcome = load_scenarios(tmp_path).by_name["a"].outcome
+    assert isinstance(outcome, ExistingUser)
+    assert outcome.fields["birthday"] == 643132800  # 1990-05-20 00:00 +08:00
+    code = str(outcome.fields["number_code"])
+    assert (len(code), code[:4], code[-1]) == (14, "8888", "7")
+
+
+def test_yml_files_and_nested_folders_load(tmp_path: Path) -> None:
+    (tmp_path / "deep").mkdir()
+    write(tmp_path / "deep", "a.yml", HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {new_user: {}}\n")
+    assert list(load_scenarios(tmp_path).by_name) == ["a"]
+
+
+def test_an_empty_directory_loads_nothing(tmp_path: Path) -> None:
+    assert load_scenarios(tmp_path).scenarios == ()
+
+
+def test_a_symlink_out_of_the_directory_is_not_read(tmp_path: Path) -> None:
+    outside = write(tmp_path, "outside.yaml", HEAD + "  - name: outside\n    match: {authcode: o}\n    reply: {new_user: {}}\n")
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    (fixtures / "link.yaml").symlink_to(outside)
+    (fixtures / "loop").symlink_to(fixtures)
+    assert load_scenarios(fixtures).scenarios == ()
+
+
+# -- the shipped files and the schema -------------------------------------------------------
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(schema())
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.name) for p in SHIPPED])
+def test_every_shipped_file_validates_against_the_schema(path: Path) -> None:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema()).validate(document)
+
+
+def test_the_shipped_files_load_and_describe_every_scenario() -> None:
+    loaded = load_scenarios(ROOT / "fixtures")
+    assert all(s.description for s in loaded.scenarios)
+
+
+def test_the_schema_knows_every_user_field_and_error_name() -> None:
+    definitions = schema()["$defs"]
+    assert set(definitions["user"]["properties"]) == set(USER_KEYS)
+    assert definitions["error"]["anyOf"][0]["enum"] == list(ERROR_NAMES)
+
+
+def test_the_schema_file_is_json_with_an_id() -> None:
+    text = (ROOT / "mockserver" / "scenarios" / "schema.json").read_text(encoding="utf-8")
+    assert json.loads(text)["$id"].endswith("scenarios-v1.json")
