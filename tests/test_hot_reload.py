@@ -1,0 +1,98 @@
+"""Hot reload: a good edit is picked up, a bad one is reported and the last good set keeps serving,
+and runtime state survives where its scenario still exists."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application
+
+from conftest import MakeClient
+from mockserver import keys
+from mockserver.reload import reload_now
+from uniapp import HEADERS, query
+
+Client = TestClient[Any, Application]
+HEAD = "version: 1\nscenarios:\n"
+ANSWER = HEAD + "  - name: answer\n    match: {authcode: a}\n    reply: {error: {code: -7, msg: %s}}\n"
+SEQUENCE = "  - name: seq\n    match: {authcode: s}\n    replies: [{error: {code: -1, msg: one}}, {error: {code: -2, msg: two}}]\n"
+ONCE = "  - name: once\n    match: {authcode: o}\n    once: true\n    reply: {fake_user: {}}\n"
+
+
+async def msg(client: Client, authcode: str, uuid: str = "d") -> str:
+    answer = await (await client.post(query(uuid=uuid), json={"authcode": authcode}, headers=HEADERS)).json()
+    return str(answer["msg"])
+
+
+async def test_a_good_edit_is_picked_up(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    (tmp_path / "s.yaml").write_text(ANSWER % "after")
+    assert await reload_now(client.app) == []
+    assert await msg(client, "a") == "after"
+
+
+async def test_a_bad_edit_is_reported_and_the_old_set_keeps_serving(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    (tmp_path / "s.yaml").write_text(ANSWER % "after" + "  - name: broken\n    replly: {}\n")
+    problems = [str(p) for p in await reload_now(client.app)]
+    assert len(problems) == 1 and problems[0].endswith("s.yaml:7:5: unknown key 'replly' in scenarios[1] (did you mean reply?); expected one of: name, description, tags, action, requires_login, match, reply, replies, then, per, once, expires_in")
+    assert await msg(client, "a") == "before"
+
+
+async def test_state_survives_where_the_scenario_still_exists(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(HEAD + SEQUENCE + ONCE)
+    client = await make_client(fixtures=tmp_path)
+    state = client.app[keys.LIVE].context.state
+    state.device_scenarios["bound"] = "seq"
+    assert await msg(client, "s") == "one"
+    assert await msg(client, "o") == "授权登录成功"
+    (tmp_path / "s.yaml").write_text(HEAD + SEQUENCE + ONCE + "  - name: new\n    match: {authcode: n}\n    reply: {new_user: {}}\n")
+    assert await reload_now(client.app) == []
+    assert await msg(client, "s") == "two"
+    assert (await msg(client, "o")).startswith("code been used")
+    assert client.app[keys.LIVE].context.state.device_scenarios == {"bound": "seq"}
+
+
+async def test_state_of_a_removed_scenario_is_dropped(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(HEAD + SEQUENCE)
+    client = await make_client(fixtures=tmp_path)
+    client.app[keys.LIVE].context.state.device_scenarios["bound"] = "seq"
+    await msg(client, "s")
+    (tmp_path / "s.yaml").write_text(ANSWER % "only")
+    assert await reload_now(client.app) == []
+    state = client.app[keys.LIVE].context.state
+    assert (dict(state.device_scenarios), dict(state.positions)) == ({}, {})
+
+
+async def poll(client: Client, authcode: str, wanted: str, seconds: float = 10.0) -> str:
+    seen = ""
+    for _ in range(int(seconds / 0.1)):
+        seen = await msg(client, authcode)
+        if seen == wanted:
+            break
+        await asyncio.sleep(0.1)
+    return seen
+
+
+async def test_the_watcher_reloads_on_save(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path, watch=True)
+    await asyncio.sleep(0.3)  # let the watcher start
+    (tmp_path / "s.yaml").write_text(ANSWER % "after")
+    assert await poll(client, "a", "after") == "after"
+
+
+async def test_the_watcher_keeps_the_old_set_on_a_broken_save(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path, watch=True)
+    await asyncio.sleep(0.3)
+    (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")
+    (tmp_path / "marker.yaml").write_text(ANSWER.replace("answer", "marker").replace("authcode: a", "authcode: m") % "seen")
+    await asyncio.sleep(1.5)  # a debounced reload has run by now (it would have failed)
+    assert await msg(client, "a") == "before"
+    assert await msg(client, "m") == "授权登录成功"  # the marker file did not load either: all or nothing
