@@ -1,0 +1,142 @@
+"""The admin API under /__mock/: each call with good and bad input, and its effect on answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application
+
+from conftest import MakeClient
+from uniapp import HEADERS, query
+
+Client = TestClient[Any, Application]
+M = "/__mock"
+
+
+async def admin(client: Client, method: str, call: str, body: Any = None, raw: str | None = None) -> tuple[int, Any]:
+    data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+    response = await client.request(method, M + call, data=data)
+    return response.status, await response.json()
+
+
+async def login(client: Client, authcode: str = "x", uuid: str = "dev", token: str = "") -> dict[str, Any]:
+    response = await client.post(query(uuid=uuid, token=token), json={"authcode": authcode}, headers=HEADERS)
+    document: dict[str, Any] = await response.json()
+    return document
+
+
+async def test_health_and_version(make_client: MakeClient) -> None:
+    client = await make_client()
+    status, health = await admin(client, "GET", "/health")
+    assert (status, health["status"], health["profile"]) == (200, "ok", "documented")
+    assert (await admin(client, "GET", "/version"))[1]["version"] == health["version"]
+
+
+async def test_scenarios_list_names_files_tags_and_descriptions(make_client: MakeClient) -> None:
+    client = await make_client()
+    _, listing = await admin(client, "GET", "/scenarios?tag=network-error")
+    names = {s["name"] for s in listing["scenarios"]}
+    assert {"network-reset", "network-timeout"} <= names
+    first = listing["scenarios"][0]
+    assert first["file"].endswith(".yaml") and first["line"] > 0 and first["description"] and "network-error" in first["tags"]
+
+
+@pytest.mark.parametrize(
+    ("binding", "affected", "unaffected"),
+    [
+        pytest.param({}, {"uuid": "a"}, None, id="global"),
+        pytest.param({"device": "a"}, {"uuid": "a"}, {"uuid": "b"}, id="device"),
+        pytest.param({"token": "t"}, {"token": "t"}, {"token": "other"}, id="token"),
+    ],
+)
+async def test_use_binds_a_scenario(make_client: MakeClient, binding: dict[str, str], affected: dict[str, str], unaffected: dict[str, str] | None) -> None:
+    client = await make_client()
+    status, _ = await admin(client, "POST", "/use", {"scenario": "status-disabled", **binding})
+    assert status == 200
+    assert (await login(client, **affected))["code"] == -110
+    if unaffected is not None:
+        assert (await login(client, **unaffected))["code"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "raw", "status", "error"),
+    [
+        pytest.param({"scenario": "status-disabeld"}, None, 404, "no scenario named 'status-disabeld'", id="unknown-name"),
+        pytest.param({}, None, 400, "give 'scenario': the name of a loaded scenario", id="no-name"),
+        pytest.param({"scenario": "status-disabled", "device": "a", "token": "b"}, None, 400, "give 'device' or 'token', not both", id="both"),
+        pytest.param({"scenario": "status-disabled", "device": 7}, None, 400, "'device' must be a non-empty string", id="device-not-a-string"),
+        pytest.param(None, "{not json", 400, "the body is not JSON", id="not-json"),
+        pytest.param(None, "[1, 2]", 400, "the body must be a JSON object", id="not-an-object"),
+    ],
+)  # fmt: skip
+async def test_use_refuses_bad_input(make_client: MakeClient, body: Any, raw: str | None, status: int, error: str) -> None:
+    client = await make_client()
+    got_status, document = await admin(client, "POST", "/use", body, raw)
+    assert got_status == status and document["error"].startswith(error)
+
+
+async def test_an_unknown_name_suggests_the_closest(make_client: MakeClient) -> None:
+    client = await make_client()
+    assert (await admin(client, "POST", "/use", {"scenario": "status-disabeld"}))[1]["did_you_mean"] == "status-disabled"
+
+
+async def test_unuse_clears_one_binding_or_all(make_client: MakeClient) -> None:
+    client = await make_client()
+    for binding in ({"device": "a"}, {"device": "b"}, {"token": "t"}, {}):
+        await admin(client, "POST", "/use", {"scenario": "status-disabled", **binding})
+    _, after_one = await admin(client, "DELETE", "/use?device=a")
+    assert (after_one["devices"], after_one["tokens"], after_one["active"]) == ({"b": "status-disabled"}, {"t": "status-disabled"}, "status-disabled")
+    _, after_all = await admin(client, "DELETE", "/use")
+    assert after_all == {"active": None, "devices": {}, "tokens": {}}
+
+
+async def test_reset_forgets_tokens(make_client: MakeClient) -> None:
+    client = await make_client(profile="current")
+    token = (await login(client))["data"]["token"]
+    assert (await admin(client, "POST", "/reset"))[0] == 200
+    answer = await (await client.post(query("user/tokenuserinfo", token=token), json={}, headers=HEADERS)).json()
+    assert answer["msg"] == "用户信息不存在"
+
+
+async def test_the_clock_moves(make_client: MakeClient) -> None:
+    client = await make_client()
+    _, before = await admin(client, "GET", "/clock")
+    _, after = await admin(client, "POST", "/clock", {"advance": 3600})
+    assert after["offset"] == 3600 and after["now"] - before["now"] >= 3600
+    assert (await admin(client, "POST", "/clock", {"offset": 0}))[1]["offset"] == 0
+
+
+@pytest.mark.parametrize("body", [pytest.param({"advance": "soon"}, id="not-a-number"), pytest.param({"advance": True}, id="boolean"), pytest.param({}, id="nothing")])
+async def test_the_clock_refuses_bad_input(make_client: MakeClient, body: dict[str, Any]) -> None:
+    assert (await admin(await make_client(), "POST", "/clock", body))[0] == 400
+
+
+async def test_reload_reports_problems_and_keeps_the_old_set(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text("version: 1\nscenarios:\n  - name: a\n    match: {authcode: a}\n    reply: {error: {code: -5, msg: old}}\n")
+    client = await make_client(fixtures=tmp_path)
+    assert await admin(client, "POST", "/reload") == (200, {"reloaded": True, "scenarios": 1, "problems": []})
+    (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")
+    status, document = await admin(client, "POST", "/reload")
+    assert status == 422 and document["problems"][0].endswith("s.yaml:3:1: invalid YAML: while parsing a flow node expected the node content, but found '<stream end>'")
+    assert (await login(client, "a"))["msg"] == "old"
+
+
+async def test_an_unknown_admin_call_lists_the_calls(make_client: MakeClient) -> None:
+    status, document = await admin(await make_client(), "GET", "/nope")
+    assert status == 404 and "POST /__mock/use" in document["error"]
+
+
+async def test_the_journal_says_which_rule_answered(make_client: MakeClient) -> None:
+    client = await make_client()
+    await admin(client, "POST", "/use", {"scenario": "status-disabled", "device": "bound"})
+    await login(client, uuid="bound")
+    await login(client, "041KIFll2LRIW74DSzll2BlMpn4KIFlb")
+    await login(client, "unnamed")
+    _, journal = await admin(client, "GET", "/journal")
+    assert [(e["scenario"], e["rule"]) for e in journal["requests"]] == [
+        ("status-disabled", "device binding"), ("seed-example-user", "exact authcode"), (None, "default user")
+    ]  # fmt: skip

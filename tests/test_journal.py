@@ -1,0 +1,154 @@
+"""The request journal: what it records, its filters and bounds, and the access-log line."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application
+
+from conftest import DATA, MakeClient
+from mockserver.journal import Entry, Journal, Query, log_line, shorten
+from uniapp import HEADERS, query
+
+Client = TestClient[Any, Application]
+RULES = DATA / "engine"
+SEED = "041KIFll2LRIW74DSzll2BlMpn4KIFlb"
+
+
+async def login(client: Client, authcode: str, uuid: str = "dev", client_type: str = "weixin") -> None:
+    await client.post(query(client_type=client_type, uuid=uuid), json={"authcode": authcode}, headers=HEADERS)
+
+
+async def journal(client: Client, filters: str = "") -> list[dict[str, Any]]:
+    response = await client.get(f"/__mock/journal{filters}")
+    entries: list[dict[str, Any]] = (await response.json())["requests"]
+    return entries
+
+
+async def test_an_entry_records_the_request_and_who_answered(make_client: MakeClient) -> None:
+    client = await make_client()
+    await login(client, SEED, uuid="phone")
+    (entry,) = await journal(client)
+    assert (entry["method"], entry["action"], entry["client_type"], entry["device"], entry["authcode"]) == ("POST", "user/appminiuserauth", "weixin", "phone", SEED)
+    assert (entry["scenario"], entry["rule"], entry["code"], entry["status"]) == ("seed-example-user", "exact authcode", 0, 200)
+    assert entry["params"]["authcode"] == SEED and entry["url"].startswith("/api.php?s=user/appminiuserauth")
+    assert entry["latency_ms"] >= 0
+
+
+async def test_near_misses_say_why_the_scenarios_of_the_authcode_did_not_answer(make_client: MakeClient) -> None:
+    client = await make_client(fixtures=RULES)
+    await login(client, "shared", client_type="alipay")
+    (entry,) = await journal(client)
+    assert entry["rule"] == "default user"
+    assert entry["near_misses"][0] == "exact-weixin: application_client_type 'alipay' is not 'weixin'"
+
+
+async def test_a_dropped_connection_is_recorded_with_status_0(make_client: MakeClient) -> None:
+    client = await make_client()
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await login(client, "network-reset")
+    (entry,) = await journal(client)
+    assert (entry["scenario"], entry["status"], entry["code"]) == ("network-reset", 0, None)
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        pytest.param("?authcode=a", ["a"], id="authcode"),
+        pytest.param("?uuid=two", ["b"], id="uuid"),
+        pytest.param("?scenario=seed-example-user", [SEED], id="scenario"),
+        pytest.param("?action=user/appminiuserauth", ["a", "b", SEED], id="action"),
+        pytest.param("?action=user/", ["a", "b", SEED, ""], id="action-prefix"),
+        pytest.param("?limit=2", [SEED, ""], id="limit-newest"),
+    ],
+)
+async def test_filters(make_client: MakeClient, filters: str, expected: list[str]) -> None:
+    client = await make_client(profile="current")
+    await login(client, "a", uuid="one")
+    await login(client, "b", uuid="two")
+    await login(client, SEED)
+    await client.post(query("user/tokenuserinfo"), json={}, headers=HEADERS)
+    assert [e["authcode"] for e in await journal(client, filters)] == expected
+
+
+async def test_since_filters_by_time(make_client: MakeClient) -> None:
+    client = await make_client()
+    await login(client, "old")
+    since = (await journal(client))[0]["time"] + 0.000001
+    await client.post("/__mock/clock", json={"advance": 10})
+    await login(client, "new")
+    assert [e["authcode"] for e in await journal(client, f"?since={since}")] == ["new"]
+
+
+@pytest.mark.parametrize("filters", [pytest.param("?colour=red", id="unknown-filter"), pytest.param("?limit=many", id="bad-limit")])
+async def test_bad_filters_are_a_400(make_client: MakeClient, filters: str) -> None:
+    response = await (await make_client()).get(f"/__mock/journal{filters}")
+    assert response.status == 400 and "error" in await response.json()
+
+
+async def test_the_journal_is_bounded(make_client: MakeClient) -> None:
+    client = await make_client(journal_size=3)
+    for code in "abcde":
+        await login(client, code)
+    assert [e["authcode"] for e in await journal(client)] == ["c", "d", "e"]
+
+
+async def test_the_journal_can_be_cleared(make_client: MakeClient) -> None:
+    client = await make_client()
+    await login(client, "a")
+    await client.delete("/__mock/journal")
+    assert await journal(client) == []
+
+
+async def test_admin_and_static_requests_are_not_journaled(make_client: MakeClient) -> None:
+    client = await make_client()
+    await client.get("/__mock/health")
+    await client.get("/static/common/images/default-user-avatar-md.png")
+    assert await journal(client) == []
+
+
+async def test_one_access_line_per_request_with_secrets_shortened(make_client: MakeClient, caplog: pytest.LogCaptureFixture) -> None:
+    client = await make_client()
+    with caplog.at_level(logging.INFO, logger="mockserver.access"):
+        await login(client, SEED, uuid="0c6b0d5e-3f2a-4b7c-9d1e-2f3a4b5c6d7e")
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "mockserver.access"]
+    assert line.startswith("POST user/appminiuserauth authcode=041K…IFlb uuid=0c6b…6d7e scenario=seed-example-user (exact authcode) code=0 200 ")
+    assert SEED not in line and line.endswith("ms")
+
+
+def test_shorten_keeps_short_values() -> None:
+    assert (shorten("abc"), shorten("x" * 12), shorten("0123456789abcdef")) == ("abc", "x" * 12, "0123…cdef")
+
+
+def entry(**overrides: Any) -> Entry:
+    base: dict[str, Any] = dict(id=1, time=100.0, method="POST", url="/api.php", action="user/appminiuserauth", params={},
+                                client_type="weixin", device="d", authcode="a", scenario=None, rule="default user",
+                                near_misses=(), code=0, status=200, latency_ms=1.0)  # fmt: skip
+    return Entry(**{**base, **overrides})
+
+
+def test_query_admits_by_every_filter() -> None:
+    assert Query(action="user/", authcode="a", uuid="d", since=99).admits(entry())
+    assert not Query(scenario="s").admits(entry())
+    assert not Query(since=101).admits(entry())
+
+
+def test_the_ring_buffer_drops_the_oldest() -> None:
+    ring = Journal(2)
+    for number in range(3):
+        ring.record(entry(id=number))
+    assert [e.id for e in ring.find()] == [1, 2]
+
+
+def test_a_dropped_request_logs_as_dropped() -> None:
+    assert log_line(entry(status=0, code=None)).endswith("[default user] dropped 1.0ms")
+
+
+def test_the_path_of_the_journal_module_is_plain_python() -> None:
+    source = (Path(__file__).parent.parent / "mockserver" / "journal.py").read_text()
+    assert "aiohttp" not in source
