@@ -140,7 +140,9 @@ def main(
     p = parser(os.environ if environ is None else environ)
     try:
         args = p.parse_args(argv)
-    except SystemExit as exit_:  # argparse has printed the usage error
+        if args.profile not in PROFILES:  # argparse checks choices on the command line, not on defaults
+            p.error(f"argument --profile: invalid choice: '{args.profile}' (choose from {', '.join(sorted(PROFILES))})")
+    except SystemExit as exit_:  # argparse has printed the usage error (or --help, --version)
         return int(exit_.code or 0)
     settings = Settings(
         host=args.host,
@@ -154,6 +156,7 @@ def main(
         single_use_codes=args.single_use_codes,
         code_ttl=None if args.code_ttl is None else float(args.code_ttl),
         watch=not args.no_watch,
+        warm_up=True,
         cors=not args.no_cors,
         cors_origins=tuple(args.cors_origin),
         admin_token=args.admin_token,
@@ -185,8 +188,14 @@ def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO, 
     from aiohttp import web
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    access = logging.getLogger("mockserver.access")
+    access.propagate = False  # its own plain handler: the line already says everything, and fast
     if quiet:
-        logging.getLogger("mockserver.access").setLevel(logging.WARNING)
+        access.setLevel(logging.WARNING)
+    else:
+        handler = logging.StreamHandler(err)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
     app = create_app(settings, scenarios)
 
     def ready(_: str) -> None:

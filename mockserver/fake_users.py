@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import threading
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Final, Mapping
 
@@ -67,6 +68,7 @@ class FakeUsers:
         self.seed = seed
         self._faker: Faker | None = None
         self._pools: Mapping[str, tuple[str, ...]] | None = None
+        self._pools_lock = threading.Lock()
         self._people: Memo[str, UserRow] = Memo(_CACHE_SIZE)
         self._ids: Memo[tuple[str, str], Mapping[str, str]] = Memo(_CACHE_SIZE)
 
@@ -104,12 +106,15 @@ class FakeUsers:
     def pools(self) -> Mapping[str, tuple[str, ...]]:
         """Faker's values, made once per server (seeded, so the same every run) and picked from
         per device: calling Faker for every new device costs ~0.2 ms, a pick ~1 µs."""
-        if self._pools is None:
-            fake = self.faker
-            fake.seed_instance(derive_seed(self.seed, "pools"))
-            self._pools = MappingProxyType(
-                {column: tuple(_first(fake, *providers) for _ in range(POOL_SIZE)) for column, providers in POOLS.items()}
-            )
+        with self._pools_lock:  # made once, maybe in a warm-up thread: with a Faker of its own
+            if self._pools is None:
+                from faker import Faker
+
+                fake = Faker(self.locale)
+                fake.seed_instance(derive_seed(self.seed, "pools"))
+                self._pools = MappingProxyType(
+                    {column: tuple(_first(fake, *providers) for _ in range(POOL_SIZE)) for column, providers in POOLS.items()}
+                )
         return self._pools
 
     def _generate(self, key: str) -> UserRow:

@@ -35,4 +35,5 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # empty: any origin
     admin_token: str | None = None  # required from callers not on loopback
     watch: bool = False  # hot reload (the CLI turns it on)
+    warm_up: bool = False  # make the Faker pools in a thread at start (the CLI turns it on)
     hang_seconds: float = 30.0  # a `hang` fault answers nothing for this long (client gives up at 10 s)

@@ -121,7 +121,7 @@ async def test_reload_reports_problems_and_keeps_the_old_set(make_client: MakeCl
     assert await admin(client, "POST", "/reload") == (200, {"reloaded": True, "scenarios": 1, "problems": []})
     (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")
     status, document = await admin(client, "POST", "/reload")
-    assert status == 422 and document["problems"][0].endswith("s.yaml:3:1: invalid YAML: while parsing a flow node expected the node content, but found '<stream end>'")
+    assert status == 422 and "s.yaml:3:1: invalid YAML: while parsing a flow node" in document["problems"][0]
     assert (await login(client, "a"))["msg"] == "old"
 
 

@@ -95,7 +95,11 @@ class _Sequence(list[Any]):
     item_marks: list[yaml.Mark]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (6x faster); the constructors stay the safe ones.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
     """SafeLoader, plus positions and a refusal of repeated keys."""
 
     def __init__(self, stream: str) -> None:
@@ -191,7 +195,23 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(schema())
 
 
+@cache
+def _fast_check() -> Callable[[Any], Any]:
+    import fastjsonschema  # compiles the schema to Python: the valid files, most of them, load fast
+
+    check: Callable[[Any], Any] = fastjsonschema.compile(dict(schema()))
+    return check
+
+
 def _schema_errors(file: str, document: Any) -> Iterator[ScenarioError]:
+    """Nothing for a valid document (the fast check); else every error, explained (jsonschema)."""
+    import fastjsonschema
+
+    try:
+        _fast_check()(document)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass
     for error in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         yield from _explain(file, document, error)
 

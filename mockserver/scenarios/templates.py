@@ -43,8 +43,9 @@ def provider_names(faker: Faker) -> frozenset[str]:
     return frozenset(
         name
         for provider in faker.get_providers()
-        for name in dir(provider)
-        if not name.startswith("_") and callable(getattr(provider, name))
+        for cls in type(provider).__mro__
+        for name, member in vars(cls).items()
+        if not name.startswith("_") and callable(member)
     )
 
 

@@ -1,0 +1,304 @@
+"""shopxo-mock against the physical limit of its stack, in one run on loopback.
+
+    python bench/benchmark.py [--duration 5] [--quick] [--soak 1000000] [--json bench/results.json]
+
+A bare aiohttp server answering pre-serialised seed bytes is the baseline; shopxo-mock runs with
+its defaults (shipped fixtures, access log and journal on). Each server is pinned to CPU 0 and the
+load generator (wrk) to CPU 1 where `taskset` exists. Every figure is also given as a ratio to the
+baseline measured in the same run, so the noise of a shared machine cancels out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = "041KIFll2LRIW74DSzll2BlMpn4KIFlb"
+UUID = "0c6b0d5e-3f2a-4b7c-9d1e-2f3a4b5c6d7e"
+PATH = (
+    "/api.php?s=user/appminiuserauth&system_type=default&application=app&application_client_type=weixin"
+    "&application_client_brand=devtools&token=&lang=zh&theme=red&ajax=ajax"
+)
+CONCURRENCY = (1, 10, 50)
+START_LIMIT = 20.0
+
+# name -> (authcode, a new uuid per request?)
+LOADS = {
+    "canned seed login": (SEED, False),
+    "faker default, new uuid": ("wx-random-code", True),
+    "faker default, same uuid": ("wx-random-code", False),
+    "error answer": ("status-2", False),
+}
+
+TARGETS = {
+    "canned >= 85% of baseline req/s": lambda r: r["ratios"]["canned seed login"]["rps"] >= 0.85,
+    "faker default >= 70% of baseline req/s": lambda r: min(
+        r["ratios"]["faker default, new uuid"]["rps"], r["ratios"]["faker default, same uuid"]["rps"]
+    ) >= 0.70,
+    "p99 <= 1.5x baseline": lambda r: max(v["p99"] for v in r["ratios"].values()) <= 1.5,
+    "cold start <= 0.5 s": lambda r: r["cold_start_s"] <= 0.5,
+    "peak RSS <= 60 MB": lambda r: r["peak_rss_mb"] <= 60,
+    "10,000 scenarios load <= 1 s": lambda r: r["load_10k_s"] <= 1.0,
+    "exact lookup flat (10k within 2x of 100)": lambda r: r["lookup_ns"]["10000"] <= 2 * r["lookup_ns"]["100"],
+    "memory flat within 10% (soak)": lambda r: r.get("soak") is None or r["soak"]["growth_pct"] <= 10,
+}
+
+
+@dataclass
+class Figure:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def pinned(cpu: int, argv: list[str]) -> list[str]:
+    return ["taskset", "-c", str(cpu), *argv] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else argv
+
+
+def login_ok(port: int) -> bool:
+    body = json.dumps({"authcode": SEED}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{PATH}&uuid={UUID}", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return bool(json.loads(response.read())["code"] == 0)
+    except (OSError, ValueError):
+        return False
+
+
+def start(argv: list[str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as sink:
+        process = subprocess.Popen(pinned(0, argv), cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + START_LIMIT
+    while time.monotonic() < deadline and not login_ok(port):
+        if process.poll() is not None:
+            raise RuntimeError(f"{argv} exited: {log.read_text()[-2000:]}")
+        time.sleep(0.01)
+    return process
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.body = '{"authcode":"%(authcode)s"}'
+wrk.headers["Content-Type"] = "application/json"
+counter = 0
+request = function()
+  local path = wrk.path
+  if %(new_uuid)s then
+    counter = counter + 1
+    path = path .. string.format("&uuid=%%08x-0000-4000-8000-%%012d", math.random(0, 2147483647), counter)
+  else
+    path = path .. "&uuid=%(uuid)s"
+  end
+  return wrk.format(nil, path)
+end
+"""
+
+
+def drive(port: int, authcode: str, new_uuid: bool, connections: int, seconds: float, work: Path) -> Figure:
+    url = f"http://127.0.0.1:{port}{PATH}"
+    if shutil.which("wrk"):
+        script = work / "load.lua"
+        script.write_text(WRK_SCRIPT % {"authcode": authcode, "new_uuid": "true" if new_uuid else "false", "uuid": UUID})
+        argv = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "-s", str(script), url]
+    else:
+        body = json.dumps({"authcode": authcode})
+        tail = url if new_uuid else f"{url}&uuid={UUID}"
+        argv = [sys.executable, str(ROOT / "bench" / "loadgen.py"), tail, body, str(connections), str(seconds), "new" if new_uuid else "same"]
+    output = subprocess.run(pinned(1, argv), capture_output=True, text=True, timeout=seconds + 60).stdout
+    return Figure(_number(output, r"Requests/sec:\s+([\d.]+)"), _latency(output, "50%"), _latency(output, "99%"))
+
+
+def _number(text: str, pattern: str) -> float:
+    found = re.search(pattern, text)
+    return float(found.group(1)) if found else 0.0
+
+
+def _latency(text: str, percentile: str) -> float:
+    found = re.search(rf"^\s*{percentile}\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
+    if not found:
+        return 0.0
+    return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
+
+
+def rss_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def cold_start(work: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        port = free_port()
+        started = time.perf_counter()
+        process = start([sys.executable, "run.py", "--port", str(port), "--no-watch"], port, work / "cold.log")
+        times.append(time.perf_counter() - started)
+        stop(process)
+    return statistics.median(times)
+
+
+def generated_scenarios(folder: Path, count: int) -> None:
+    per_file = max(1, count // 10)
+    for number in range(0, count, per_file):
+        lines = ["version: 1", "scenarios:"]
+        for index in range(number, min(count, number + per_file)):
+            lines += [f"  - name: s{index}", f"    match: {{authcode: code-{index}}}", f"    reply: {{error: {{code: -1, msg: m{index}}}}}"]
+        lines += [f"  - name: r{number}", f"    match: {{authcode: {{regex: '^re-{number}-'}}}}", "    reply: {new_user: {}}"]
+        (folder / f"f{number:06d}.yaml").write_text("\n".join(lines) + "\n")
+
+
+def scenario_figures(work: Path) -> tuple[float, dict[str, float]]:
+    from mockserver.params import build_call
+    from mockserver.routing import resolve
+    from mockserver.scenarios.loader import load_scenarios
+    from mockserver.scenarios.selection import Bindings, select
+
+    lookups: dict[str, float] = {}
+    load_10k = 0.0
+    for count in (100, 1000, 10000):
+        folder = work / f"s{count}"
+        folder.mkdir()
+        generated_scenarios(folder, count)
+        started = time.perf_counter()
+        loaded = load_scenarios(folder)
+        if count == 10000:
+            load_10k = time.perf_counter() - started
+        code = f"code-{count // 2}"
+        call = build_call(resolve("user/appminiuserauth"), {"application_client_type": "weixin"}, {"authcode": code}, None, "")
+        bindings = Bindings({}, {})
+        rounds = 20000
+        started = time.perf_counter()
+        for _ in range(rounds):
+            select(loaded, ("User", "appminiuserauth"), call, code, bindings)
+        lookups[str(count)] = (time.perf_counter() - started) / rounds * 1e9
+    return load_10k, lookups
+
+
+def soak(port: int, pid: int, requests: int, work: Path) -> dict[str, float]:
+    drive(port, "wx-random-code", True, 10, 3, work)  # warm-up
+    before = rss_kb(pid, "VmRSS")
+    rate = max(drive(port, "wx-random-code", True, 10, 2, work).rps, 1.0)
+    seconds = requests / rate
+    done = drive(port, "wx-random-code", True, 10, seconds, work)
+    after = rss_kb(pid, "VmRSS")
+    return {"requests": round(done.rps * seconds), "rss_before_mb": before / 1024, "rss_after_mb": after / 1024,
+            "growth_pct": (after - before) / before * 100}  # fmt: skip
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    seconds = 1.0 if args.quick else args.duration
+    concurrency = (10,) if args.quick else CONCURRENCY
+    results: dict[str, Any] = {"generator": "wrk" if shutil.which("wrk") else "python fallback (understates both servers)",
+                               "duration_s": seconds, "figures": {}, "ratios": {}}  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        for server in ("baseline", "shopxo-mock"):
+            port = free_port()
+            argv = [sys.executable, "bench/baseline.py", str(port)] if server == "baseline" else [sys.executable, "run.py", "--port", str(port), "--no-watch"]
+            process = start(argv, port, work / f"{server}.log")
+            try:
+                for load, (authcode, new_uuid) in LOADS.items():
+                    for connections in concurrency:
+                        figure = drive(port, authcode, new_uuid, connections, seconds, work)
+                        results["figures"].setdefault(server, {}).setdefault(load, {})[str(connections)] = asdict(figure)
+                if server == "shopxo-mock":
+                    results["peak_rss_mb"] = rss_kb(process.pid, "VmHWM") / 1024
+                    if args.soak:
+                        results["soak"] = soak(port, process.pid, args.soak, work)
+            finally:
+                stop(process)
+        results["cold_start_s"] = cold_start(work, 2 if args.quick else 5)
+        results["load_10k_s"], results["lookup_ns"] = scenario_figures(work)
+    base, mock = results["figures"]["baseline"], results["figures"]["shopxo-mock"]
+    for load in LOADS:
+        worst = {"rps": 1e9, "p99": 0.0}
+        for connections in map(str, concurrency):
+            b, m = base[load][connections], mock[load][connections]
+            worst["rps"] = min(worst["rps"], m["rps"] / b["rps"] if b["rps"] else 0.0)
+            worst["p99"] = max(worst["p99"], m["p99_ms"] / b["p99_ms"] if b["p99_ms"] else 0.0)
+        results["ratios"][load] = worst
+    results["targets"] = {name: bool(check(results)) for name, check in TARGETS.items()}
+    return results
+
+
+def table(results: dict[str, Any]) -> Iterator[str]:
+    yield f"Load generator: {results['generator']}; {results['duration_s']} s per load; servers on CPU 0, load on CPU 1."
+    yield ""
+    yield "| load | conns | baseline req/s | mock req/s | ratio | baseline p50 / p99 ms | mock p50 / p99 ms | p99 ratio |"
+    yield "|---|---:|---:|---:|---:|---:|---:|---:|"
+    base, mock = results["figures"]["baseline"], results["figures"]["shopxo-mock"]
+    for load in LOADS:
+        for connections, b in base[load].items():
+            m = mock[load][connections]
+            ratio = m["rps"] / b["rps"] if b["rps"] else 0.0
+            p99 = m["p99_ms"] / b["p99_ms"] if b["p99_ms"] else 0.0
+            yield (f"| {load} | {connections} | {b['rps']:.0f} | {m['rps']:.0f} | {ratio:.0%} | {b['p50_ms']:.2f} / {b['p99_ms']:.2f} "
+                   f"| {m['p50_ms']:.2f} / {m['p99_ms']:.2f} | {p99:.2f}x |")  # fmt: skip
+    yield ""
+    yield "| figure | value |"
+    yield "|---|---:|"
+    yield f"| cold start to first answer (median) | {results['cold_start_s']:.3f} s |"
+    yield f"| peak RSS, shipped fixtures, after the loads | {results['peak_rss_mb']:.1f} MB |"
+    yield f"| load 10,000 scenarios | {results['load_10k_s']:.3f} s |"
+    for count, ns in results["lookup_ns"].items():
+        yield f"| exact-authcode lookup, {count} scenarios | {ns:.0f} ns |"
+    if results.get("soak"):
+        soak_figures = results["soak"]
+        yield f"| soak: {soak_figures['requests']:,} new-uuid logins, RSS before -> after | {soak_figures['rss_before_mb']:.1f} -> {soak_figures['rss_after_mb']:.1f} MB ({soak_figures['growth_pct']:+.1f} %) |"
+    yield ""
+    yield "| target | holds |"
+    yield "|---|---|"
+    for name, holds in results["targets"].items():
+        yield f"| {name} | {'yes' if holds else 'NO'} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per load and concurrency (default 5)")
+    parser.add_argument("--quick", action="store_true", help="1 s loads at 10 connections only: a smoke run")
+    parser.add_argument("--soak", type=int, default=0, metavar="N", help="also drive N new-uuid logins and report memory growth")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write the figures")
+    args = parser.parse_args()
+    results = measure(args)
+    print("\n".join(table(results)))
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nfigures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
