@@ -24,7 +24,7 @@ import time
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +46,7 @@ LOADS = {
     "error answer": ("status-2", False),
 }
 
-TARGETS = {
+TARGETS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "canned >= 85% of baseline req/s": lambda r: r["ratios"]["canned seed login"]["rps"] >= 0.85,
     "faker default >= 70% of baseline req/s": lambda r: min(
         r["ratios"]["faker default, new uuid"]["rps"], r["ratios"]["faker default, same uuid"]["rps"]
@@ -246,8 +246,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     base, mock = results["figures"]["baseline"], results["figures"]["shopxo-mock"]
     for load in LOADS:
         worst = {"rps": 1e9, "p99": 0.0}
-        for connections in map(str, concurrency):
-            b, m = base[load][connections], mock[load][connections]
+        for count in concurrency:
+            b, m = base[load][str(count)], mock[load][str(count)]
             worst["rps"] = min(worst["rps"], m["rps"] / b["rps"] if b["rps"] else 0.0)
             worst["p99"] = max(worst["p99"], m["p99_ms"] / b["p99_ms"] if b["p99_ms"] else 0.0)
         results["ratios"][load] = worst

@@ -1,0 +1,24 @@
+"""The benchmark runs end to end (briefly): it proves the command works, not how fast anything is."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk); the fallback is slow")
+def test_the_benchmark_writes_every_figure(tmp_path: Path) -> None:
+    output = tmp_path / "results.json"
+    subprocess.run([sys.executable, "bench/benchmark.py", "--quick", "--json", str(output)], cwd=ROOT, check=True,
+                   capture_output=True, timeout=300)  # fmt: skip
+    results = json.loads(output.read_text())
+    assert set(results["figures"]) == {"baseline", "shopxo-mock"}
+    assert results["figures"]["shopxo-mock"]["canned seed login"]["10"]["rps"] > 0
+    assert {"cold_start_s", "peak_rss_mb", "load_10k_s", "lookup_ns", "targets"} <= set(results)
