@@ -16,6 +16,7 @@ from typing import Any, Callable, Final, Generic, Hashable, Iterable, Mapping, T
 from .scenarios.selection import Bindings
 
 MAX_ENTRIES: Final = 10_000
+MAX_USERS: Final = 2_000  # whole user rows are the big entries: fewer of them
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -60,10 +61,10 @@ class Accounts:
     scenario's user at every answer. Users the mock created itself (registration) are kept whole.
     """
 
-    def __init__(self, limit: int) -> None:
-        self.rows: Bounded[Account, Mapping[str, Any]] = Bounded(limit)  # latest answer per account
-        self.created: Bounded[Account, bool] = Bounded(limit)
-        self.changes: Bounded[Account, dict[str, Any]] = Bounded(limit)
+    def __init__(self, limit: int, users: int = MAX_USERS) -> None:
+        self.rows: Bounded[Account, Mapping[str, Any]] = Bounded(users)  # latest answer per account
+        self.created: Bounded[Account, bool] = Bounded(users)
+        self.changes: Bounded[Account, dict[str, Any]] = Bounded(users)
         self.tokens: Bounded[str, Account] = Bounded(limit)
         self.mobiles: Bounded[str, Account] = Bounded(limit)
 

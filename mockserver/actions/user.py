@@ -51,6 +51,16 @@ def login_of(call: Call, ctx: Context, platform: Platform, fallback_device: str)
     return Login(call, platform, lang, device=call.text("uuid") or fallback_device)
 
 
+def openid_login(call: Call, ctx: Context, suffix: str) -> Login | Envelope:
+    """Dispatch, then the `openid` every call about a platform user must carry (「openid为空」)."""
+    platform = dispatch(call, ctx, suffix)
+    if isinstance(platform, Envelope):
+        return platform
+    openid = call.text("openid")
+    login = login_of(call, ctx, platform, fallback_device=openid)
+    return login.refuse(m.OPENID_EMPTY) if is_empty(openid) else login
+
+
 def scenario_reply(call: Call, ctx: Context, login: Login, authcode: str = "") -> tuple[Pick, Reply | None]:
     """The scenario (if any) that answers this call, and its reply due now."""
     pick = select(ctx.scenarios, call.route.key, call, authcode, ctx.state.bindings)
@@ -143,13 +153,10 @@ async def appminiuserauth(call: Call, ctx: Context) -> Answer:
 
 async def appminiuserinfo(call: Call, ctx: Context) -> Answer:
     """A new user's platform profile: the known user by openid, or a registration."""
-    platform = dispatch(call, ctx, "UserInfo")
-    if isinstance(platform, Envelope):
-        return Answer(platform)
-    openid = call.text("openid")
-    login = login_of(call, ctx, platform, fallback_device=openid)
-    if is_empty(openid):
-        return Answer(login.refuse(m.OPENID_EMPTY))
+    login = openid_login(call, ctx, "UserInfo")
+    if isinstance(login, Envelope):
+        return Answer(login)
+    platform, openid = login.platform, call.text("openid")
     if is_empty(call.params.get("auth_data")):
         return Answer(login.refuse(m.AUTH_DATA_EMPTY))
     data = auth_data(call)
@@ -274,14 +281,11 @@ def bind_mobile(call: Call, ctx: Context, login: Login, ids: Mapping[str, str], 
 
 async def userbasereg(call: Call, ctx: Context) -> Answer:
     """WeChat's "complete your profile" popup: avatar and nickname (and the mobile if required)."""
-    platform = dispatch(call, ctx, "UserAuth")
-    if isinstance(platform, Envelope):
-        return Answer(platform)
-    openid = call.text("openid")
-    login = login_of(call, ctx, platform, fallback_device=openid)
+    login = openid_login(call, ctx, "UserAuth")
+    if isinstance(login, Envelope):
+        return Answer(login)
+    platform, openid = login.platform, call.text("openid")
     nickname, avatar, mobile = call.text("nickname"), call.text("avatar"), call.text("mobile")
-    if is_empty(openid):
-        return Answer(login.refuse(m.OPENID_EMPTY))
     if is_empty(avatar):
         return Answer(login.refuse(m.AVATAR_REQUIRED))
     if not nickname or len(nickname) > NICKNAME_MAX:
