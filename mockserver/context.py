@@ -9,7 +9,7 @@ from .contract import site
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
 from .memo import Memo
-from .scenarios.model import ScenarioSet
+from .scenarios.model import ScenarioSet, SiteConfig
 from .state import State
 
 
@@ -43,3 +43,11 @@ class Context:
     # values hold the keyed objects, so an id() in a key can never be reused while it is cached.
     rows: Memo[tuple[int, str, str], tuple[object, Mapping[str, Any]]] = field(default_factory=Memo)
     payloads: Memo[tuple[Any, ...], tuple[object, str]] = field(default_factory=Memo)
+
+    def site_config(self) -> Mapping[str, Any]:
+        """The admin settings in force: the server's, under an active `base/common` scenario's
+        (so a UI test that switches the configuration the client sees switches the server too)."""
+        active = self.scenarios.by_name.get(self.state.active or "")
+        if active is not None and isinstance(active.outcome, SiteConfig):
+            return {**self.config, **active.outcome.values}
+        return self.config

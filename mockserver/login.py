@@ -162,7 +162,7 @@ def register(
     outcome: NewUser | None = None,
 ) -> Envelope:
     """`AuthUserProgram`: review refuses, a required mobile answers the draft, else a new user."""
-    if (outcome and outcome.review) or ctx.config.get(site.REGISTER_AUDIT):
+    if (outcome and outcome.review) or ctx.site_config().get(site.REGISTER_AUDIT):
         return login.refuse(m.USER_NOT_AUDIT, m.USER_STATUS_FORBIDS)
     referrer = login.call.params.get("referrer")
     mobile = str(profile_fields.get("mobile", ""))
@@ -215,7 +215,7 @@ def status_refusal(status: int, login: Login, ctx: Context) -> Envelope | None:
 
 
 def _bind_flag(ctx: Context) -> int:
-    return 1 if ctx.config.get(site.MANDATORY_BIND_MOBILE) else 0
+    return 1 if ctx.site_config().get(site.MANDATORY_BIND_MOBILE) else 0
 
 
 def _filled(outcome: ExistingUser, login: Login, ids: Mapping[str, str], ctx: Context) -> dict[str, Any]:

@@ -83,7 +83,7 @@ def test_the_banner_names_url_profile_and_scenario_count() -> None:
     text = banner(settings, load_scenarios(settings.fixtures))
     assert "http://127.0.0.1:9123/api.php?s=user/appminiuserauth" in text
     assert "profile    current" in text
-    assert f"scenarios  {len(load_scenarios(settings.fixtures).scenarios)} from 5 file(s)" in text
+    assert f"scenarios  {len(load_scenarios(settings.fixtures).scenarios)} from 6 file(s)" in text
 
 
 def test_version_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -139,3 +139,11 @@ async def test_login_expired_on_a_declared_endpoint_then_log_in_again(make_clien
     token = (await call(client, "user/appminiuserauth", {"authcode": "again"}))["data"]["token"]
     center = await call(client, "user/center", {}, token=token, uuid="phone")
     assert center == {"msg": "success", "code": 0, "data": {"device": "phone", "items": [1, 2]}}
+
+
+async def test_an_active_base_common_scenario_steers_the_logins_too(make_client: MakeClient) -> None:
+    client = await make_client(profile="current")
+    await client.post("/__mock/use", json={"scenario": "mandatory-bind-mobile-config"})
+    config = (await call(client, "base/common", {"is_key": 1}))["data"]["config"]
+    user = (await call(client, "user/appminiuserauth", {"authcode": "any-code"}))["data"]
+    assert (config["common_user_is_mandatory_bind_mobile"], user["is_mandatory_bind_mobile"]) == (1, 1)

@@ -17,7 +17,7 @@ from .declared import declared_answer
 async def common(call: Call, ctx: Context) -> Answer:
     """The server's admin settings, or a scenario's over them."""
     lang = ctx.profile.lang(call.text("lang"))
-    config = ctx.config
+    config = ctx.site_config()
     chosen = declared_answer(call, ctx)
     if chosen is not None:
         if not isinstance(chosen.body, SiteConfig):

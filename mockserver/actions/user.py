@@ -290,7 +290,7 @@ async def userbasereg(call: Call, ctx: Context) -> Answer:
         return Answer(login.refuse(m.AVATAR_REQUIRED))
     if not nickname or len(nickname) > NICKNAME_MAX:
         return Answer(login.refuse(m.NICKNAME_LENGTH))
-    if is_empty(mobile) and ctx.config.get(site.MANDATORY_BIND_MOBILE):
+    if is_empty(mobile) and ctx.site_config().get(site.MANDATORY_BIND_MOBILE):
         return Answer(login.refuse(m.MOBILE_EMPTY))
     ids = platform_ids(platform, call, openid)
     pick, reply = scenario_reply(call, ctx, login)
