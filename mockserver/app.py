@@ -65,11 +65,15 @@ def create_app(settings: Settings | None = None, scenarios: ScenarioSet | None =
     return app
 
 
+WARM_UP_DELAY = 1.0  # seconds: after the first answers, so start-up does not share the CPU with it
+
+
 async def _warm_up(app: web.Application) -> None:
-    """Make the Faker value pools in a thread while the server already answers, so the first
-    made-up user does not pay for them (~0.3 s)."""
+    """Make the Faker value pools in a thread soon after start, so the first made-up user does
+    not pay for them (~0.3 s)."""
     fake_users = app[keys.LIVE].context.fake_users
-    asyncio.get_running_loop().run_in_executor(None, lambda: fake_users.pools)
+    loop = asyncio.get_running_loop()
+    loop.call_later(WARM_UP_DELAY, lambda: loop.run_in_executor(None, lambda: fake_users.pools))
 
 
 async def _stop_hanging(app: web.Application) -> None:
