@@ -309,7 +309,7 @@ class _Builder:
         reply_at = [[*at, "reply"]] if "reply" in entry else [[*at, "replies", i] for i in range(len(replies))]
         action = routing.resolve(entry.get("action", "user/appminiuserauth")).key
         allowed = outcomes_for(action)
-        for reply, where in zip(replies, reply_at):
+        for reply, where in zip(replies, reply_at, strict=True):
             for kind in sorted(set(reply) & set(OUTCOME_KEYS) - allowed):
                 self.fail([*where, kind], f"{'/'.join(action).lower()} cannot answer '{kind}'; it answers {', '.join(sorted(allowed))}", key=True)
         return Scenario(
@@ -317,7 +317,7 @@ class _Builder:
             description=entry.get("description", ""),
             tags=tuple(entry.get("tags", ())),
             match=self.match(entry["match"], [*at, "match"]) if "match" in entry else None,
-            replies=tuple(self.reply(r, where) for r, where in zip(replies, reply_at)),
+            replies=tuple(self.reply(r, where) for r, where in zip(replies, reply_at, strict=True)),
             place=_place(self.file, _mark_at(self.document, at)),
             then=Then(entry.get("then", Then.REPEAT_LAST.value)),
             per=Per(entry.get("per", Per.DEVICE.value)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..params import Call, scalar_text
-from .model import Condition, Equals, Match, OneOf, Regex
+from .model import Condition, Equals, Match, OneOf
 
 
 def describe(condition: Condition) -> str:
