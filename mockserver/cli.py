@@ -25,7 +25,7 @@ from .contract.profiles import DEFAULT_PROFILE, PROFILES
 from .scenarios.loader import ScenarioLoadError, display_path, load_scenarios
 from .catalogue import catalogue
 from .scenarios.model import ScenarioSet
-from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
+from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, MAX_LINE, SHIPPED_FIXTURES, Settings
 
 ENV_PREFIX = "SHOPXO_MOCK_"
 SIOCGIFADDR = 0x8915  # Linux ioctl: an interface's IPv4 address
@@ -111,6 +111,13 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         help="let callers off this machine use the admin API when they send this token",
     )
     p.add_argument("--journal-size", type=int, default=1000, metavar="N", help="requests the journal keeps")
+    p.add_argument(
+        "--max-body",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        metavar="BYTES",
+        help="larger request bodies answer 413 (default %(default)s)",
+    )
     p.add_argument("--sms-code", default="123456", help="the verification code every 'SMS' carries")
     p.add_argument("--list", action="store_true", help="print the scenario catalogue and exit")
     p.add_argument("--quiet", action="store_true", help="no access-log line per request (the journal still records)")
@@ -161,6 +168,7 @@ def main(
         cors_origins=tuple(args.cors_origin),
         admin_token=args.admin_token,
         journal_size=args.journal_size,
+        max_body=args.max_body,
         sms_code=args.sms_code,
     )
     if not _locale_exists(settings.locale):
@@ -202,7 +210,8 @@ def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO, 
         print(banner(settings, scenarios, lan_addresses()), file=out, flush=True)
 
     try:
-        web.run_app(app, host=settings.host, port=settings.port, print=ready, access_log=None)
+        web.run_app(app, host=settings.host, port=settings.port, print=ready, access_log=None,
+                    max_line_size=MAX_LINE, max_field_size=MAX_LINE)  # fmt: skip
     except OSError as exc:
         print(f"shopxo-mock: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=err)
         return RUNTIME_ERROR

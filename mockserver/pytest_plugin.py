@@ -26,7 +26,7 @@ import pytest
 from aiohttp import web
 
 from .app import create_app
-from .settings import Settings
+from .settings import MAX_LINE, Settings
 
 MARKER = "shopxo_mock"
 START_TIMEOUT = 10.0
@@ -61,7 +61,14 @@ class MockServer:
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
         try:
-            self._runner = web.AppRunner(create_app(self.settings), handle_signals=False, access_log=None)
+            app = create_app(self.settings)
+            self._runner = web.AppRunner(
+                app,
+                handle_signals=False,
+                access_log=None,
+                max_line_size=MAX_LINE,
+                max_field_size=MAX_LINE,
+            )
             self._loop.run_until_complete(self._runner.setup())
             site = web.TCPSite(self._runner, "127.0.0.1", 0)
             self._loop.run_until_complete(site.start())

@@ -14,6 +14,9 @@ DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8080
 DEFAULT_LOCALE: Final = "zh_CN"
 DEFAULT_MAX_BODY: Final = 1024**2
+# aiohttp refuses request lines and header values over 8 KiB with a bare 400; clients that put
+# long tokens or many parameters in the URL get served up to this length instead.
+MAX_LINE: Final = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)

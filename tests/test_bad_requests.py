@@ -1,0 +1,98 @@
+"""Whatever a half-finished front-end sends gets an answer in the envelope, and the server goes on."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application
+
+from conftest import MakeClient
+from mockserver.pytest_plugin import MockServer
+from uniapp import query
+
+Client = TestClient[Any, Application]
+JSON = {"Content-Type": "application/json"}
+
+
+async def still_serving(client: Client) -> None:
+    answer = await (await client.post(query(), json={"authcode": "after"}, headers=JSON)).json()
+    assert answer["code"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "msg"),
+    [
+        pytest.param(b'{"authcode":', JSON, "授权码有误", id="malformed-json"),
+        pytest.param(b"[1, 2]", JSON, "授权码有误", id="json-array"),
+        pytest.param(b'"041KIFll2LRIW74DSzll2BlMpn4KIFlb"', JSON, "授权码有误", id="json-string"),
+        pytest.param(b"42", JSON, "授权码有误", id="json-number"),
+        pytest.param(b'{"authcode":"x"}', {"Content-Type": "text/plain"}, "授权码有误", id="wrong-content-type"),
+        pytest.param(b'{"authcode":"x"}', {}, "授权码有误", id="no-content-type"),
+        pytest.param(b'{"authcode":"\xff\xfe"}', JSON, "授权码有误", id="invalid-utf8-body"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, JSON, "授权码有误", id="deeply-nested"),
+        pytest.param(json.dumps({"authcode": {"a": [1, {"b": None}]}}).encode(), JSON, None, id="authcode-object"),
+    ],
+)
+async def test_bad_bodies_answer_in_the_envelope(make_client: MakeClient, body: bytes, headers: dict[str, str], msg: str | None) -> None:
+    client = await make_client()
+    response = await client.post(query(), data=body, headers=headers)
+    answer = await response.json()
+    assert response.status == 200 and set(answer) == {"msg", "code", "data"} and answer["code"] != 0
+    if msg is not None:
+        assert answer["msg"] == msg
+    await still_serving(client)
+
+
+@pytest.mark.parametrize(
+    ("authcode", "code"),
+    [
+        pytest.param(123, 0, id="number-is-a-code"),
+        pytest.param(0, -10, id="zero-is-empty"),
+        pytest.param(["a"], -10, id="list-is-refused-by-the-platform"),
+        pytest.param(None, -10, id="null-is-empty"),
+        pytest.param(True, 0, id="true-is-a-code"),
+    ],
+)
+async def test_authcode_of_any_json_type(make_client: MakeClient, authcode: Any, code: int) -> None:
+    client = await make_client()
+    answer = await (await client.post(query(), json={"authcode": authcode}, headers=JSON)).json()
+    assert answer["code"] == code
+
+
+async def test_a_body_over_the_limit_is_413_in_the_envelope(make_client: MakeClient) -> None:
+    client = await make_client(max_body=1024)
+    response = await client.post(query(), data=b'{"authcode":"' + b"a" * 2048 + b'"}', headers=JSON)
+    assert response.status == 413
+    assert (await response.json())["code"] == -1
+    await still_serving(client)
+
+
+async def test_invalid_utf8_in_the_query(make_client: MakeClient) -> None:
+    client = await make_client(profile="current")
+    response = await client.post(query() + "&authcode=%ff%fe", data=b"{}", headers=JSON)
+    assert (await response.json())["code"] == 0
+
+
+async def test_a_parameter_given_twice_keeps_the_last(make_client: MakeClient) -> None:
+    client = await make_client(profile="current")
+    url = "/api.php?s=user/appminiuserauth&application_client_type=weixin&authcode=code-used&authcode=041KIFll2LRIW74DSzll2BlMpn4KIFlb"
+    assert (await (await client.post(url)).json())["data"]["id"] == 1
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE", "HEAD", "TRACE", "PROPFIND"])
+async def test_every_method_gets_an_answer(make_client: MakeClient, method: str) -> None:
+    client = await make_client()
+    response = await client.request(method, query())
+    assert response.status == 200
+    await still_serving(client)
+
+
+def test_long_query_strings_and_header_values_are_served(shopxo_mock: MockServer) -> None:
+    url = shopxo_mock.api_url("user/appminiuserauth", application_client_type="weixin", pad="a" * 30_000)
+    request = urllib.request.Request(url, data=b'{"authcode":"x"}', method="POST", headers={**JSON, "X-Long": "b" * 30_000})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read())["code"] == 0

@@ -1,0 +1,41 @@
+"""Property-based: any parameters give a valid envelope; the encoder's bytes decode to the document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mockserver.envelope import Encoding, Envelope, encode
+from mockserver.params import build_call, php_pairs
+from mockserver.routing import resolve
+
+text = st.text(max_size=40)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | text,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(text, children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.lists(st.tuples(text, text), max_size=12))
+def test_php_pairs_takes_any_pairs(pairs: list[tuple[str, str]]) -> None:
+    result = php_pairs(pairs)
+    assert all(isinstance(key, str) and key for key in result)
+
+
+@given(st.dictionaries(text, json_values, max_size=8), st.dictionaries(text, json_values, max_size=8))
+def test_build_call_takes_any_query_and_body(query: dict[str, Any], body: dict[str, Any]) -> None:
+    call = build_call(resolve("user/appminiuserauth"), query, body, None, "http://127.0.0.1")
+    assert call.client_type  # never empty: "pc" when missing
+    assert isinstance(call.text("authcode"), str)
+
+
+@settings(max_examples=300)
+@given(text, st.integers(min_value=-(2**31), max_value=2**31), json_values, st.sampled_from(list(Encoding)))
+def test_the_encoder_round_trips(msg: str, code: int, data: Any, encoding: Encoding) -> None:
+    raw = encode(Envelope(msg, code, data, encoding))
+    assert json.loads(raw) == {"msg": msg, "code": code, "data": data}
+    assert b"/" not in raw.replace(b"\\/", b"")
