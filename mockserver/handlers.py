@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any, Final
@@ -53,11 +54,15 @@ async def collect(request: web.Request, route: routing.Route) -> Call:
     form: dict[str, Any] | None = None
     raw = b""
     if request.method in params.BODY_METHODS and request.can_read_body:
-        if request.content_type in params.FORM_TYPES:
-            posted = await request.post()
-            form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
-        else:
-            raw = await request.read()
+        try:
+            async with asyncio.timeout(request.app[keys.SETTINGS].body_timeout):
+                if request.content_type in params.FORM_TYPES:
+                    posted = await request.post()
+                    form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
+                else:
+                    raw = await request.read()
+        except TimeoutError:
+            raise web.HTTPRequestTimeout(reason="the request body did not arrive in time") from None
     body = params.body_params(request.method, request.content_type, form, raw)
     base_url = f"{request.scheme}://{request.host}"
     return params.build_call(route, query, body, form, base_url, request.headers.get(SCENARIO_HEADER, ""))

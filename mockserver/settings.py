@@ -39,4 +39,5 @@ class Settings:
     admin_token: str | None = None  # required from callers not on loopback
     watch: bool = False  # hot reload (the CLI turns it on)
     warm_up: bool = False  # make the Faker pools in a thread at start (the CLI turns it on)
-    hang_seconds: float = 30.0  # a `hang` fault answers nothing for this long (client gives up at 10 s)
+    hang_seconds: float = 30.0
+    body_timeout: float = 10.0  # a body trickling in slower than this answers 408  # a `hang` fault answers nothing for this long (client gives up at 10 s)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import urllib.request
 from typing import Any
@@ -96,3 +97,36 @@ def test_long_query_strings_and_header_values_are_served(shopxo_mock: MockServer
     request = urllib.request.Request(url, data=b'{"authcode":"x"}', method="POST", headers={**JSON, "X-Long": "b" * 30_000})
     with urllib.request.urlopen(request, timeout=10) as response:
         assert json.loads(response.read())["code"] == 0
+
+
+async def raw_exchange(client: Client, head: bytes, body_part: bytes, *, close: bool = False) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
+    writer.write(head + body_part)
+    await writer.drain()
+    if close:
+        writer.close()
+        return b""
+    answer = await asyncio.wait_for(reader.readuntil(b"}"), timeout=5)  # the envelope's end
+    writer.close()
+    return answer
+
+
+SLOW_HEAD = (
+    b"POST /api.php?s=user/appminiuserauth&application_client_type=weixin HTTP/1.1\r\n"
+    b"Host: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+)
+
+
+async def test_a_body_that_trickles_in_answers_408(make_client: MakeClient) -> None:
+    client = await make_client(body_timeout=0.3)
+    answer = await raw_exchange(client, SLOW_HEAD, b'{"authcode":')
+    assert answer.startswith(b"HTTP/1.1 408")
+    assert b'"code":-1' in answer
+    await still_serving(client)
+
+
+async def test_a_client_that_disconnects_mid_request_leaves_the_server_serving(make_client: MakeClient) -> None:
+    client = await make_client()
+    await raw_exchange(client, SLOW_HEAD, b'{"auth', close=True)
+    await asyncio.sleep(0.1)
+    await still_serving(client)

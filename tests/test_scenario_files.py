@@ -166,3 +166,9 @@ def test_the_schema_knows_every_user_field_and_error_name() -> None:
 def test_the_schema_file_is_json_with_an_id() -> None:
     text = (ROOT / "mockserver" / "scenarios" / "schema.json").read_text(encoding="utf-8")
     assert json.loads(text)["$id"].endswith("scenarios-v1.json")
+
+
+def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    with (tmp_path / "huge.yaml").open("wb") as huge:
+        huge.truncate(50 * 1024**2)
+    assert problems(tmp_path) == ["huge.yaml:1:1: too large (50.0 MB; scenario files are read up to 8 MB)"]

@@ -59,6 +59,9 @@ from .model import (
 SUFFIXES: Final = (".yaml", ".yml")
 OUTCOME_KEYS: Final = ("user", "fake_user", "new_user", "error", "fault", "envelope", "config")
 RAW_CONTENT_TYPE: Final = "text/html; charset=utf-8"
+# A scenario file is hand-written: anything this big is a mistake (a log, a dump), and parsing it
+# would stall start-up or a reload for minutes.
+MAX_FILE_BYTES: Final = 8 * 1024**2
 SCHEMA_RESOURCE: Final = "schema.json"
 
 
@@ -448,6 +451,10 @@ def _load_file(
     path: Path, file: str, providers: Callable[[], frozenset[str]]
 ) -> tuple[list[Scenario], list[ScenarioError]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // 1024**2
+            return [], [ScenarioError(Place(file, 1, 1), f"too large ({size / 1024**2:.1f} MB; scenario files are read up to {limit} MB)")]
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         return [], [ScenarioError(Place(file, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
