@@ -31,7 +31,7 @@ async def envelope_errors(request: web.Request, handler: Handler) -> web.StreamR
         # Transport-level refusals (body too large, ...) keep their HTTP status.
         return respond(Envelope(exc.reason, m.FAIL), status=exc.status)
     except Exception as exc:
-        log.exception("unhandled error answering %s %s", request.method, request.path_qs)
+        log.exception("unhandled error answering %s %s", request.method, request.path)  # no query: it may hold a token
         # As ShopXO's ExceptionHandle answers when the client sends ajax=ajax (it always does).
         text = m.INTERNAL_ERROR.format(error=f"{type(exc).__name__}: {exc}")
         return respond(Envelope(text, m.SERVER_ERROR_CODE, encoding=Encoding.EXCEPTION))

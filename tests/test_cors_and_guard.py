@@ -100,3 +100,10 @@ def test_a_lan_bind_prints_the_lan_url_and_the_guard() -> None:
 
 def test_a_loopback_bind_prints_no_lan_url() -> None:
     assert "on the LAN" not in banner(Settings(), EMPTY, ["192.0.2.10"])
+
+
+def test_the_server_binds_loopback_by_default() -> None:
+    assert Settings().host == "127.0.0.1"
+    from mockserver.cli import parser
+
+    assert parser({}).parse_args([]).host == "127.0.0.1"

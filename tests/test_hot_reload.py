@@ -4,9 +4,11 @@ and runtime state survives where its scenario still exists."""
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
@@ -96,3 +98,40 @@ async def test_the_watcher_keeps_the_old_set_on_a_broken_save(make_client: MakeC
     await asyncio.sleep(1.5)  # a debounced reload has run by now (it would have failed)
     assert await msg(client, "a") == "before"
     assert await msg(client, "m") == "授权登录成功"  # the marker file did not load either: all or nothing
+
+
+BROKEN_EDITS = [
+    pytest.param("version: 1\nscenarios: [\n", id="invalid-yaml"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {user: {mobile: 138}}\n", id="wrong-type"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    replly: {}\n", id="unknown-key"),
+    pytest.param(HEAD + "  - name: answer\n    match: {authcode: b}\n    reply: {new_user: {}}\n", id="duplicate-name"),
+    pytest.param(HEAD + "  - name: b\n    match: {authcode: a}\n    reply: {new_user: {}}\n", id="duplicate-authcode"),
+    pytest.param(HEAD + "  - name: b\n    match: {authcode: b}\n    reply: {fake_user: {nickname: '{{faker.nope}}'}}\n", id="unknown-faker-provider"),
+    pytest.param(HEAD + "  - name: b\n    match: {authcode: {regex: '('}}\n    reply: {new_user: {}}\n", id="bad-regex"),
+    pytest.param(HEAD + "  - name: b\n    match: {authcode: b}\n    reply: !!python/object/apply:os.system ['true']\n", id="python-tag"),
+]
+
+
+@pytest.mark.parametrize("edit", BROKEN_EDITS)
+async def test_every_kind_of_broken_file_at_reload_keeps_the_old_set(make_client: MakeClient, tmp_path: Path, edit: str) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    (tmp_path / "t.yaml").write_text(edit)
+    problems = await reload_now(client.app)
+    assert problems and all(str(p).split(": ")[0].rsplit(":", 2)[1].isdigit() for p in problems)
+    assert await msg(client, "a") == "before"
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [
+        pytest.param(lambda p: p.write_bytes(b"version: 1\nscenarios: []\n# caf\xe9"), id="not-utf8"),
+        pytest.param(lambda p: os.truncate(p.touch() or p, 50 * 1024**2), id="50-mb"),
+    ],
+)
+async def test_unreadable_files_at_reload_keep_the_old_set(make_client: MakeClient, tmp_path: Path, writer: Any) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    writer(tmp_path / "t.yaml")
+    assert [str(p).rsplit("/", 1)[-1][:11] for p in await reload_now(client.app)] == ["t.yaml:1:1:"]
+    assert await msg(client, "a") == "before"
