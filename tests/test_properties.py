@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from functools import cache
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mockserver.actions import lookup
+from mockserver.answer import Answer
+from mockserver.app import create_context
+from mockserver.context import Context
 from mockserver.envelope import Encoding, Envelope, encode
+from mockserver.scenarios.loader import load_scenarios
+from mockserver.settings import Settings
 from mockserver.params import build_call, php_pairs
 from mockserver.routing import resolve
 
@@ -39,3 +47,31 @@ def test_the_encoder_round_trips(msg: str, code: int, data: Any, encoding: Encod
     raw = encode(Envelope(msg, code, data, encoding))
     assert json.loads(raw) == {"msg": msg, "code": code, "data": data}
     assert b"/" not in raw.replace(b"\\/", b"")
+
+
+@cache
+def _context() -> Context:
+    settings = Settings(profile="current")
+    return create_context(settings, load_scenarios(settings.fixtures))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["authcode", "uuid", "lang", "token", "referrer", "openid", "x"]), json_values, max_size=6),
+    st.sampled_from(["weixin", "alipay", "baidu", "toutiao", "qq", "kuaishou", "pc", "WeiXin", "", "💥"]),
+    st.sampled_from(["user/appminiuserauth", "user/appminiuserinfo", "user/tokenuserinfo", "user/appmobilebind", "base/common"]),
+)
+def test_any_parameters_give_a_valid_envelope(body: dict[str, Any], client_type: str, action: str) -> None:
+    ctx = _context()
+    route = resolve(action)
+    call = build_call(route, {"application_client_type": client_type}, body, None, "http://127.0.0.1")
+    handler = lookup(route.key, ctx)
+    assert handler is not None
+
+    async def answer_of() -> Answer:
+        return await handler(call, ctx)
+
+    answer = asyncio.run(answer_of())
+    if isinstance(answer.body, Envelope):
+        document = json.loads(encode(answer.body))
+        assert list(document) == ["msg", "code", "data"] and isinstance(document["code"], int)
