@@ -197,7 +197,13 @@ def is_loopback(remote: str | None) -> bool:
         return False
 
 
-@web.middleware
+def guarded(handler: Handler) -> Handler:
+    async def guarded_handler(request: web.Request) -> web.StreamResponse:
+        return await guard(request, handler)
+
+    return guarded_handler
+
+
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Admin calls from off this machine need the admin token; errors become JSON reasons."""
     token = request.config_dict[keys.SETTINGS].admin_token
@@ -234,13 +240,27 @@ ROUTES: Final[tuple[tuple[str, str, Handler], ...]] = (
 )
 
 
-def admin_app() -> web.Application:
-    """The admin API as a sub-application: its guard costs the API's requests nothing."""
-    app = web.Application(middlewares=[guard])
+def admin_app(wrap: Callable[[Handler], Handler] = lambda handler: handler) -> web.Application:
+    """The admin API as a sub-application, each path guarded (and wrapped, e.g. for CORS) on its
+    own: no middleware, so API requests pay nothing for it."""
+    app = web.Application()
+    by_path: dict[str, dict[str, Handler]] = {}
     for method, path, handler in ROUTES:
-        app.router.add_route(method, path, handler)
-    app.router.add_route("*", "/{tail:.*}", unknown)
+        by_path.setdefault(path, {})[method] = handler
+    for path, methods in by_path.items():
+        app.router.add_route("*", path, wrap(guarded(_by_method(methods))))
+    app.router.add_route("*", "/{tail:.*}", wrap(guarded(unknown)))
     return app
+
+
+def _by_method(methods: dict[str, Handler]) -> Handler:
+    async def dispatch(request: web.Request) -> web.StreamResponse:
+        handler = methods.get("GET" if request.method == "HEAD" else request.method)
+        if handler is None:
+            raise AdminError(405, f"{request.path} answers {', '.join(methods)}, not {request.method}")
+        return await handler(request)
+
+    return dispatch
 
 
 async def unknown(request: web.Request) -> web.Response:

@@ -8,15 +8,15 @@ from types import MappingProxyType
 from aiohttp import web
 
 from . import admin, keys
-from .cors import cors
+from .accesslog import TO_LOGGER, AccessLog
+from .cors import Cors
 from .context import CodePolicy, Context, SmsPolicy
 from .contract import site
 from .contract.profiles import PROFILES
 from .fake_users import FakeUsers
-from .handlers import api
+from .handlers import Api
 from .images import static
 from .journal import Journal
-from .middlewares import envelope_errors
 from .reload import watching
 from .scenarios.loader import load_scenarios
 from .scenarios.model import ScenarioSet
@@ -42,14 +42,19 @@ def create_context(settings: Settings, scenarios: ScenarioSet) -> Context:
     )
 
 
-def create_app(settings: Settings | None = None, scenarios: ScenarioSet | None = None) -> web.Application:
-    """The mock as an aiohttp app; scenarios are loaded from `settings.fixtures` unless given."""
+def create_app(
+    settings: Settings | None = None,
+    scenarios: ScenarioSet | None = None,
+    *,
+    access_log: AccessLog | None = TO_LOGGER,
+) -> web.Application:
+    """The mock as an aiohttp app; scenarios are loaded from `settings.fixtures` unless given.
+    The access log goes to the `mockserver.access` logger unless another one (or None) is given."""
     settings = settings or Settings()
     if scenarios is None:
         scenarios = load_scenarios(settings.fixtures, settings.locale)
-    # Outermost first: CORS tags every answer; admin errors stay JSON reasons, API errors envelopes.
-    middlewares = [*([cors(settings.cors_origins)] if settings.cors else []), envelope_errors]
-    app = web.Application(middlewares=middlewares, client_max_size=settings.max_body)
+    # No middleware: each route answers its own errors, so API requests pay for no layer.
+    app = web.Application(client_max_size=settings.max_body)
     app[keys.SETTINGS] = settings
     app[keys.LIVE] = keys.Live(create_context(settings, scenarios))
     app[keys.JOURNAL] = Journal(settings.journal_size)
@@ -57,11 +62,20 @@ def create_app(settings: Settings | None = None, scenarios: ScenarioSet | None =
     if settings.warm_up:
         app.on_startup.append(_warm_up)
     app.on_shutdown.append(_stop_hanging)
+    if access_log is not None:
+
+        async def flush_access_log(_: web.Application) -> None:
+            access_log.flush()
+
+        app.on_cleanup.append(flush_access_log)
     if settings.watch:
         app.cleanup_ctx.append(watching)
-    app.add_subapp(admin.PREFIX, admin.admin_app())
-    app.router.add_get("/static/{path:.*}", static)
-    app.router.add_route("*", "/{tail:.*}", api)
+    cors = Cors(settings.cors_origins) if settings.cors else None
+    tagged = cors.wrap if cors else lambda handler: handler
+    api = Api(app[keys.LIVE], settings, app[keys.JOURNAL], app[keys.STOPPING], access_log, cors)
+    app.add_subapp(admin.PREFIX, admin.admin_app(tagged))
+    app.router.add_route("*", "/static/{path:.*}", tagged(static))
+    app.router.add_route("*", "/{tail:.*}", api.handle)
     return app
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence, TextIO
 
 from . import __version__
+from .accesslog import ToStream
 from .app import create_app
 from .contract import site
 from .contract.profiles import DEFAULT_PROFILE, PROFILES
@@ -196,15 +197,7 @@ def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO, 
     from aiohttp import web
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    access = logging.getLogger("mockserver.access")
-    access.propagate = False  # its own plain handler: the line already says everything, and fast
-    if quiet:
-        access.setLevel(logging.WARNING)
-    else:
-        handler = logging.StreamHandler(err)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        access.addHandler(handler)
-    app = create_app(settings, scenarios)
+    app = create_app(settings, scenarios, access_log=None if quiet else ToStream(err))
 
     def ready(_: str) -> None:
         print(banner(settings, scenarios, lan_addresses()), file=out, flush=True)

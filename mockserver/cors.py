@@ -2,6 +2,8 @@
 
 ShopXO itself sends no CORS headers; the mock adds them by default so a browser lets the H5
 build read the answers, and answers preflights itself. `--no-cors` restores the bare server.
+The API handler asks `preflight` and `tag` itself; the other routes are wrapped with `wrap`.
+No middleware: one would cost every API request a layer.
 """
 
 from __future__ import annotations
@@ -9,34 +11,57 @@ from __future__ import annotations
 from typing import Final
 
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp.typedefs import Handler
 
 METHODS: Final = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 DEFAULT_HEADERS: Final = "Content-Type, X-Mock-Scenario"
 MAX_AGE: Final = "86400"
 
 
-def cors(origins: tuple[str, ...] = ()) -> Middleware:
+class Cors:
     """Allow `origins` (any origin when empty): echo the origin, answer preflights with 204."""
-    allowed = frozenset(origins)
 
-    @web.middleware
-    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    def __init__(self, origins: tuple[str, ...] = ()) -> None:
+        self._allowed = frozenset(origins)
+
+    def _origin(self, request: web.Request) -> str | None:
         origin = request.headers.get("Origin")
-        if origin is None or (allowed and origin not in allowed):
-            return await handler(request)
-        headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin", "Access-Control-Allow-Credentials": "true"}
-        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-            asked = request.headers.get("Access-Control-Request-Headers", DEFAULT_HEADERS)
-            preflight = {
-                **headers,
-                "Access-Control-Allow-Methods": METHODS,
-                "Access-Control-Allow-Headers": asked,
-                "Access-Control-Max-Age": MAX_AGE,
-            }
-            return web.Response(status=204, headers=preflight)
-        response = await handler(request)
-        response.headers.update(headers)
-        return response
+        if origin is None or (self._allowed and origin not in self._allowed):
+            return None
+        return origin
 
-    return middleware
+    def preflight(self, request: web.Request) -> web.Response | None:
+        """The answer to a browser's preflight, or None when this is not one we allow."""
+        if request.method != "OPTIONS" or "Access-Control-Request-Method" not in request.headers:
+            return None
+        origin = self._origin(request)
+        if origin is None:
+            return None
+        headers = {
+            **_allow(origin),
+            "Access-Control-Allow-Methods": METHODS,
+            "Access-Control-Allow-Headers": request.headers.get("Access-Control-Request-Headers", DEFAULT_HEADERS),
+            "Access-Control-Max-Age": MAX_AGE,
+        }
+        return web.Response(status=204, headers=headers)
+
+    def tag(self, request: web.Request, response: web.StreamResponse) -> None:
+        """Let the requesting origin read `response` (before it is sent)."""
+        origin = self._origin(request)
+        if origin is not None:
+            response.headers.update(_allow(origin))
+
+    def wrap(self, handler: Handler) -> Handler:
+        async def tagged(request: web.Request) -> web.StreamResponse:
+            preflight = self.preflight(request)
+            if preflight is not None:
+                return preflight
+            response = await handler(request)
+            self.tag(request, response)
+            return response
+
+        return tagged
+
+
+def _allow(origin: str) -> dict[str, str]:
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin", "Access-Control-Allow-Credentials": "true"}

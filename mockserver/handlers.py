@@ -1,71 +1,149 @@
-"""The aiohttp edge: resolve -> collect -> dispatch -> deliver -> journal."""
+"""The aiohttp edge of the API: route -> collect -> act -> deliver -> journal.
+
+Every request that is not the admin API or an image comes through `Api.handle`. It holds what
+each request needs (no application lookups per request) and answers any failure in the
+envelope itself, so the API path runs no middleware at all.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import time
 from typing import Any, Final
 
 from aiohttp import web
 
-from . import keys, params, routing
+from . import params, routing
+from .accesslog import AccessLog
 from .actions import controller_exists, lookup
 from .answer import Answer
 from .context import Context
 from .contract import messages as m
-from .envelope import Envelope
+from .cors import Cors
+from .envelope import Encoding, Envelope
 from .faults import deliver, respond
-from .journal import NO_ANSWER, Entry, log_line
-from .params import Call
+from .journal import NO_ANSWER, Entry, Journal
+from .keys import Live
+from .memo import Memo
+from .params import Call, UrlInputs
 from .scenarios.model import Fault
+from .scenarios.selection import UnknownScenario
+from .settings import Settings
 
-access_log = logging.getLogger("mockserver.access")
+log = logging.getLogger(__name__)
 
 # ThinkPHP answers OPTIONS itself, before any ShopXO code (§1.2).
 OPTIONS_HEADERS: Final = {"Allow": "GET, POST, PUT, DELETE", "Content-Type": "text/html; charset=utf-8"}
 SCENARIO_HEADER: Final = "X-Mock-Scenario"
 DROPPED: Final = (Fault.RESET, Fault.EMPTY, Fault.HANG)  # faults that never send a status
+# A client sends the same URL again and again (only the uuid differs between devices).
+URLS_REMEMBERED: Final = 256
 
 
-async def api(request: web.Request) -> web.StreamResponse:
-    started = time.perf_counter()
-    if request.method == "OPTIONS":
-        return web.Response(status=204, headers=OPTIONS_HEADERS)
+class Api:
+    def __init__(
+        self,
+        live: Live,
+        settings: Settings,
+        journal: Journal,
+        stopping: asyncio.Event,
+        access_log: AccessLog | None = None,
+        cors: Cors | None = None,
+    ) -> None:
+        self.live = live
+        self.journal = journal
+        self.stopping = stopping
+        self.access_log = access_log
+        self.cors = cors
+        self.body_timeout = settings.body_timeout
+        self.hang_seconds = settings.hang_seconds
+        self._urls: Memo[str, UrlInputs | None] = Memo(URLS_REMEMBERED)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        cors = self.cors
+        if cors is not None:
+            preflight = cors.preflight(request)
+            if preflight is not None:
+                return preflight
+        try:
+            response = await self._answer(request)
+        except UnknownScenario as exc:
+            close = difflib.get_close_matches(exc.name, exc.known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            response = respond(Envelope(m.UNKNOWN_SCENARIO.format(name=exc.name, hint=hint), m.FAIL), status=400)
+        except web.HTTPException as exc:
+            # Transport-level refusals (body too large, too slow, ...) keep their HTTP status.
+            response = respond(Envelope(exc.reason, m.FAIL), status=exc.status)
+        except Exception as exc:
+            log.exception("unhandled error answering %s %s", request.method, request.path)  # no query: it may hold a token
+            # As ShopXO's ExceptionHandle answers when the client sends ajax=ajax (it always does).
+            text = m.INTERNAL_ERROR.format(error=f"{type(exc).__name__}: {exc}")
+            response = respond(Envelope(text, m.SERVER_ERROR_CODE, encoding=Encoding.EXCEPTION))
+        if cors is not None:
+            cors.tag(request, response)
+        return response
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        started = time.perf_counter()
+        if request.method == "OPTIONS":
+            return web.Response(status=204, headers=OPTIONS_HEADERS)
+        url = self._urls.get(request.raw_path, lambda: url_inputs(request))
+        if url is None:
+            return respond(Envelope(m.NOT_AN_API_PATH, m.UNKNOWN_ROUTE), status=404)
+        call = await self._collect(request, url)
+        ctx = self.live.context
+        route = url.route
+        action = lookup(route.key, ctx)
+        if action is None:
+            answer = Answer(unknown_route(route, ctx, ctx.profile.lang(call.text("lang"))))
+        else:
+            answer = await action(call, ctx)
+        response = await deliver(request, answer, self.stopping, self.hang_seconds)
+        status = NO_ANSWER if answer.body in DROPPED else response.status
+        latency_ms = (time.perf_counter() - started) * 1000
+        entry = Entry(self.journal.next_id(), ctx.state.clock.now(), request.method, request.raw_path, call, answer, status, latency_ms)
+        self.journal.record(entry)
+        if self.access_log is not None:
+            self.access_log.write(entry)
+        return response
+
+    async def _collect(self, request: web.Request, url: UrlInputs) -> Call:
+        """The body off the wire, then the Call `params` makes of URL and body."""
+        body: dict[str, Any] = {}
+        form: dict[str, Any] | None = None
+        if request.method in params.BODY_METHODS and request.can_read_body:
+            if request.content.is_eof():  # the usual small body: already here, nothing to wait for
+                body, form = await read_body(request)
+            else:
+                try:
+                    async with asyncio.timeout(self.body_timeout):
+                        body, form = await read_body(request)
+                except TimeoutError:
+                    raise web.HTTPRequestTimeout(reason="the request body did not arrive in time") from None
+        base_url = f"{request.scheme}://{request.host}"
+        return params.complete_call(url, body, form, base_url, request.headers.get(SCENARIO_HEADER, ""))
+
+
+def url_inputs(request: web.Request) -> UrlInputs | None:
+    """The route and query of an API URL (None: not an API path); memoised per raw URL."""
     path_info = routing.entry_path_info(request.path)
     if path_info is None:
-        return respond(Envelope(m.NOT_AN_API_PATH, m.UNKNOWN_ROUTE), status=404)
-    route = routing.resolve(request.query.get("s", path_info))
-    call = await collect(request, route)
-    ctx = request.app[keys.LIVE].context
-    action = lookup(route.key, ctx)
-    if action is None:
-        answer = Answer(unknown_route(route, ctx, ctx.profile.lang(call.text("lang"))))
-    else:
-        answer = await action(call, ctx)
-    response = await deliver(request, answer, request.app[keys.STOPPING], request.app[keys.SETTINGS].hang_seconds)
-    record(request, call, answer, response, ctx, started)
-    return response
+        return None
+    query = request.query
+    route = routing.resolve(query.get("s", path_info))
+    return params.url_inputs(route, params.php_pairs((k, v) for k, v in query.items() if k != "s"))
 
 
-async def collect(request: web.Request, route: routing.Route) -> Call:
-    """Read the query and body off the wire and hand them to `params` as plain values."""
-    query = params.php_pairs((k, v) for k, v in request.query.items() if k != "s")
-    form: dict[str, Any] | None = None
-    raw = b""
-    if request.method in params.BODY_METHODS and request.can_read_body:
-        try:
-            async with asyncio.timeout(request.app[keys.SETTINGS].body_timeout):
-                if request.content_type in params.FORM_TYPES:
-                    posted = await request.post()
-                    form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
-                else:
-                    raw = await request.read()
-        except TimeoutError:
-            raise web.HTTPRequestTimeout(reason="the request body did not arrive in time") from None
-    body = params.body_params(request.method, request.content_type, form, raw)
-    base_url = f"{request.scheme}://{request.host}"
-    return params.build_call(route, query, body, form, base_url, request.headers.get(SCENARIO_HEADER, ""))
+async def read_body(request: web.Request) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """What the body contributes to `input()`, and the form (PHP's `$_POST`) when it is one."""
+    if request.content_type in params.FORM_TYPES:
+        posted = await request.post()
+        form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
+        return dict(form), form
+    raw = await request.read()
+    return params.body_params(request.method, request.content_type, None, raw), None
 
 
 def unknown_route(route: routing.Route, ctx: Context, lang: str) -> Envelope:
@@ -74,31 +152,3 @@ def unknown_route(route: routing.Route, ctx: Context, lang: str) -> Envelope:
         text = f"{m.CONTROLLER_NOT_EXIST.in_lang(lang)}({route.typed_controller.lower()})"
         return Envelope(text, m.UNKNOWN_ROUTE)
     return Envelope(f"{m.ILLEGAL_ACCESS.in_lang(lang)}({route.typed_action})", m.UNKNOWN_ROUTE)
-
-
-def record(
-    request: web.Request, call: Call, answer: Answer, response: web.StreamResponse, ctx: Context, started: float
-) -> None:
-    """One journal entry and one access-log line per API request."""
-    journal = request.app[keys.JOURNAL]
-    pick = answer.pick
-    entry = Entry(
-        id=journal.next_id(),
-        time=ctx.state.clock.now(),
-        method=request.method,
-        url=str(request.rel_url),
-        action=f"{call.route.controller}/{call.route.action}".lower(),
-        params=call.params,
-        client_type=call.client_type,
-        device=call.text("uuid"),
-        authcode=call.text("authcode"),
-        scenario=pick.scenario.name if pick and pick.scenario else None,
-        rule=pick.rule.value if pick else "built-in",
-        near_misses=pick.near_misses if pick else (),
-        code=answer.body.code if isinstance(answer.body, Envelope) else None,
-        status=NO_ANSWER if answer.body in DROPPED else response.status,
-        latency_ms=(time.perf_counter() - started) * 1000,
-    )
-    journal.record(entry)
-    if access_log.isEnabledFor(logging.INFO):
-        access_log.info(log_line(entry))

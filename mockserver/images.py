@@ -23,6 +23,8 @@ HEADERS: Final = {"Content-Type": "image/png", "Cache-Control": "public, max-age
 
 async def static(request: web.Request) -> web.StreamResponse:
     path = request.path
+    if request.method not in ("GET", "HEAD"):
+        return respond(Envelope(f"shopxo-mock: images answer GET, not {request.method}", -1), status=405)
     if path in DEFAULT_PATHS:
         return web.Response(body=avatars.default_avatar(), headers=HEADERS)
     generated = _GENERATED.fullmatch(path)

@@ -8,36 +8,86 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Final, Mapping
+
+from .answer import Answer
+from .envelope import Envelope
+from .params import Call
 
 DEFAULT_SIZE: Final = 1000
 NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, hang)
 
 
-@dataclass(slots=True)  # not frozen: one is made per request, and frozen __init__ costs
+@dataclass(slots=True)  # not frozen: one is made per request, and a frozen __init__ costs
 class Entry:
+    """One answered request. It keeps the request's Call and the Answer as they are and works
+    the readable fields out when someone reads them, not while the client waits."""
+
     id: int
     time: float  # Unix seconds, on the mock's (movable) clock
     method: str
     url: str
-    action: str  # e.g. user/appminiuserauth
-    params: Mapping[str, Any]  # merged: route < query < body
-    client_type: str
-    device: str  # the uuid parameter
-    authcode: str
-    scenario: str | None
-    rule: str  # which selection rule answered, e.g. "exact authcode" or "default user"
-    near_misses: tuple[str, ...]
-    code: int | None  # the envelope's code, None for faults and raw replies
-    status: int
+    call: Call
+    answer: Answer
+    status: int  # NO_ANSWER for a dropped connection
     latency_ms: float
 
+    @property
+    def action(self) -> str:  # e.g. user/appminiuserauth
+        route = self.call.route
+        return f"{route.controller}/{route.action}".lower()
+
+    @property
+    def params(self) -> Mapping[str, Any]:  # merged: route < query < body
+        return self.call.params
+
+    @property
+    def client_type(self) -> str:
+        return self.call.client_type
+
+    @property
+    def device(self) -> str:  # the uuid parameter
+        return self.call.text("uuid")
+
+    @property
+    def authcode(self) -> str:
+        return self.call.text("authcode")
+
+    @property
+    def scenario(self) -> str | None:
+        pick = self.answer.pick
+        return pick.scenario.name if pick and pick.scenario else None
+
+    @property
+    def rule(self) -> str:  # which selection rule answered, e.g. "exact authcode" or "default user"
+        pick = self.answer.pick
+        return pick.rule.value if pick else "built-in"
+
+    @property
+    def near_misses(self) -> tuple[str, ...]:
+        pick = self.answer.pick
+        return pick.near_misses if pick else ()
+
+    @property
+    def code(self) -> int | None:  # the envelope's code, None for faults and raw replies
+        body = self.answer.body
+        return body.code if isinstance(body, Envelope) else None
+
     def as_json(self) -> dict[str, Any]:
-        document = {field.name: getattr(self, field.name) for field in fields(self)}
-        document["params"] = dict(self.params)
-        document["near_misses"] = list(self.near_misses)
-        return document
+        return {name: _plain(getattr(self, name)) for name in JSON_FIELDS}
+
+
+JSON_FIELDS: Final = (
+    "id", "time", "method", "url", "action", "params", "client_type", "device", "authcode",
+    "scenario", "rule", "near_misses", "code", "status", "latency_ms",
+)  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    return list(value) if isinstance(value, tuple) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,22 +135,3 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-def shorten(secret: str, keep: int = 4) -> str:
-    """Enough of an authcode or token to recognise it in a log, not to reuse it."""
-    return secret if len(secret) <= 3 * keep else f"{secret[:keep]}…{secret[-keep:]}"
-
-
-def log_line(entry: Entry) -> str:
-    """One readable access-log line: method, action, authcode (shortened), scenario, status, ms."""
-    parts = [entry.method, entry.action]
-    if entry.authcode:
-        parts.append(f"authcode={shorten(entry.authcode)}")
-    if entry.device:
-        parts.append(f"uuid={shorten(entry.device)}")
-    parts.append(f"scenario={entry.scenario} ({entry.rule})" if entry.scenario else f"[{entry.rule}]")
-    if entry.code is not None:
-        parts.append(f"code={entry.code}")
-    parts.append(f"{entry.status or 'dropped'} {entry.latency_ms:.1f}ms")
-    return " ".join(parts)

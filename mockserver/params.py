@@ -135,6 +135,50 @@ def body_params(method: str, content_type: str, form: Mapping[str, Any] | None, 
     return {}
 
 
+@dataclass(frozen=True, slots=True)
+class UrlInputs:
+    """What the URL alone says: the route, the query parameters, and the public parameters as
+    far as the query sets them. The same URL comes back request after request, so the edge
+    works this out once per URL."""
+
+    route: Route
+    query: Mapping[str, Any]
+    public: Mapping[str, str]
+
+
+def url_inputs(route: Route, query: Mapping[str, Any]) -> UrlInputs:
+    return UrlInputs(route, MappingProxyType(dict(query)), public_params(query))
+
+
+def public_params(request_vars: Mapping[str, Any]) -> Mapping[str, str]:
+    return MappingProxyType(
+        {
+            name: default if is_empty(value) else scalar_text(value).strip()
+            for name, default in PUBLIC_DEFAULTS.items()
+            for value in (request_vars.get(name),)
+        }
+    )
+
+
+def complete_call(
+    url: UrlInputs,
+    body: Mapping[str, Any],
+    form: Mapping[str, Any] | None,
+    base_url: str,
+    mock_scenario: str = "",
+) -> Call:
+    """Merge route < query < body; read the public parameters from query < form only."""
+    public = url.public if not form else public_params({**url.query, **form})
+    return Call(
+        route=url.route,
+        params=MappingProxyType({**url.route.params, **url.query, **body}),
+        body=MappingProxyType(body),
+        public=public,
+        base_url=base_url,
+        mock_scenario=mock_scenario,
+    )
+
+
 def build_call(
     route: Route,
     query: Mapping[str, Any],
@@ -143,18 +187,5 @@ def build_call(
     base_url: str,
     mock_scenario: str = "",
 ) -> Call:
-    """Merge route < query < body; read the public parameters from query < form only."""
-    request_vars = {**query, **(form or {})}
-    public = {
-        name: default if is_empty(value) else scalar_text(value).strip()
-        for name, default in PUBLIC_DEFAULTS.items()
-        for value in (request_vars.get(name),)
-    }
-    return Call(
-        route=route,
-        params=MappingProxyType({**route.params, **query, **body}),
-        body=MappingProxyType(dict(body)),
-        public=MappingProxyType(public),
-        base_url=base_url,
-        mock_scenario=mock_scenario,
-    )
+    """A Call from plain values (tests, tools); the edge memoises the `url_inputs` half."""
+    return complete_call(url_inputs(route, query), dict(body), form, base_url, mock_scenario)

@@ -130,6 +130,17 @@ async def test_an_unknown_admin_call_lists_the_calls(make_client: MakeClient) ->
     assert status == 404 and "POST /__mock/use" in document["error"]
 
 
+@pytest.mark.parametrize(("method", "path", "allowed"), [("PUT", "/health", "GET"), ("GET", "/use", "POST, DELETE")])
+async def test_a_wrong_method_is_405_with_the_methods_the_call_answers(make_client: MakeClient, method: str, path: str, allowed: str) -> None:
+    status, document = await admin(await make_client(), method, path)
+    assert (status, document["error"]) == (405, f"/__mock{path} answers {allowed}, not {method}")
+
+
+async def test_head_answers_like_get(make_client: MakeClient) -> None:
+    response = await (await make_client()).head("/__mock/health")
+    assert response.status == 200
+
+
 async def test_the_journal_says_which_rule_answered(make_client: MakeClient) -> None:
     client = await make_client()
     await admin(client, "POST", "/use", {"scenario": "status-disabled", "device": "bound"})

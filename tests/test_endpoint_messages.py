@@ -163,6 +163,11 @@ async def test_an_unknown_static_path_is_404(make_client: MakeClient) -> None:
     assert (await client.get("/static/../../etc/passwd")).status == 404
 
 
+async def test_images_answer_other_methods_405_in_the_envelope(make_client: MakeClient) -> None:
+    response = await (await make_client()).post("/static/mock/avatar/0123abcd.png")
+    assert (response.status, await response.json()) == (405, {"msg": "shopxo-mock: images answer GET, not POST", "code": -1, "data": ""})
+
+
 async def test_reset_forgets_users_and_tokens(make_client: MakeClient) -> None:
     client = await make_client(fixtures=FLOW, profile="current")
     token = (await call(client, "user/appminiuserauth", {"authcode": "x"}))["data"]["token"]

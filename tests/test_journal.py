@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,14 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
-from mockserver.journal import Entry, Journal, Query, log_line, shorten
+from mockserver.accesslog import FLUSH_SECONDS, ToStream, log_line, shorten
+from mockserver.answer import Answer
+from mockserver.envelope import Envelope
+from mockserver.journal import Entry, Journal, Query
+from mockserver.params import build_call
+from mockserver.routing import resolve
+from mockserver.scenarios.model import Fault
+from mockserver.scenarios.selection import Pick, Rule
 from uniapp import HEADERS, query
 
 Client = TestClient[Any, Application]
@@ -121,15 +130,24 @@ async def test_one_access_line_per_request_with_secrets_shortened(make_client: M
     assert SEED not in line and line.endswith("ms")
 
 
+async def test_the_command_line_log_writes_its_lines_together_soon_after() -> None:
+    stream = io.StringIO()
+    log = ToStream(stream)
+    log.write(entry(id=1))
+    log.write(entry(id=2))
+    assert stream.getvalue() == ""  # nothing written per request
+    await asyncio.sleep(FLUSH_SECONDS * 2)
+    assert stream.getvalue() == f"{log_line(entry())}\n{log_line(entry())}\n"
+
+
 def test_shorten_keeps_short_values() -> None:
     assert (shorten("abc"), shorten("x" * 12), shorten("0123456789abcdef")) == ("abc", "x" * 12, "0123…cdef")
 
 
-def entry(**overrides: Any) -> Entry:
-    base: dict[str, Any] = dict(id=1, time=100.0, method="POST", url="/api.php", action="user/appminiuserauth", params={},
-                                client_type="weixin", device="d", authcode="a", scenario=None, rule="default user",
-                                near_misses=(), code=0, status=200, latency_ms=1.0)  # fmt: skip
-    return Entry(**{**base, **overrides})
+def entry(id: int = 1, answer: Answer = Answer(Envelope("ok", 0), pick=Pick(None, Rule.DEFAULT)), status: int = 200) -> Entry:
+    """A login from device `d` with authcode `a` at t=100 that the default user answered."""
+    call = build_call(resolve("user/appminiuserauth"), {"application_client_type": "weixin", "uuid": "d"}, {"authcode": "a"}, None, "")
+    return Entry(id=id, time=100.0, method="POST", url="/api.php", call=call, answer=answer, status=status, latency_ms=1.0)
 
 
 def test_query_admits_by_every_filter() -> None:
@@ -146,7 +164,7 @@ def test_the_ring_buffer_drops_the_oldest() -> None:
 
 
 def test_a_dropped_request_logs_as_dropped() -> None:
-    assert log_line(entry(status=0, code=None)).endswith("[default user] dropped 1.0ms")
+    assert log_line(entry(answer=Answer(Fault.RESET, pick=Pick(None, Rule.DEFAULT)), status=0)).endswith("[default user] dropped 1.0ms")
 
 
 def test_the_path_of_the_journal_module_is_plain_python() -> None:
