@@ -49,7 +49,7 @@ BOUND: Final = Purpose(m.BIND_SUCCESS, frozenset({"is_user_exist"}))  # binding 
 TOKEN: Final = Purpose(m.SUCCESS_TEXT, frozenset({"is_mandatory_bind_mobile", "is_user_exist"}), False, False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
 class Login:
     """One call about a platform user: who asks, from which platform, in which language."""
 

@@ -33,7 +33,7 @@ PUBLIC_DEFAULTS: Final = MappingProxyType(
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
 class Call:
     """One API request, as every action sees it."""
 

@@ -6,10 +6,10 @@ profile types numbers) or computed from the row, the way `UserService::UserHandl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+import time
+from datetime import timedelta, timezone
 from functools import cache
-from typing import Any, Callable, Final, Mapping
+from typing import Any, Callable, Final, Mapping, NamedTuple
 
 from .contract import messages as m
 from .contract.fields import INT_COLUMNS
@@ -23,9 +23,9 @@ SHANGHAI: Final = timezone(timedelta(hours=8))
 _INT_COLUMNS: Final = frozenset(INT_COLUMNS)
 
 
-@dataclass(frozen=True, slots=True)
-class View:
-    """What a payload's computed fields depend on besides the stored row."""
+class View(NamedTuple):
+    """What a payload's computed fields depend on besides the stored row. A tuple: it keys the
+    memo of rendered payloads on every answer, and tuples hash fast."""
 
     profile: Profile
     lang: str
@@ -36,8 +36,12 @@ class View:
     mandatory_bind_mobile: int
 
 
+_SHANGHAI_OFFSET: Final = 8 * 3600
+
+
 def local_time(timestamp: int, pattern: str = "%Y-%m-%d %H:%M:%S") -> str:
-    return datetime.fromtimestamp(timestamp, SHANGHAI).strftime(pattern)
+    # gmtime of the shifted time: the same text as datetime in SHANGHAI, at a third of the cost.
+    return time.strftime(pattern, time.gmtime(timestamp + _SHANGHAI_OFFSET))
 
 
 def masked(value: str) -> str:

@@ -33,7 +33,7 @@ class Rule(Enum):
     DEFAULT = "default user"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
 class Bindings:
     """Runtime choices that override the authcode rules (the state owns them)."""
 
@@ -42,7 +42,7 @@ class Bindings:
     active: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
 class Pick:
     scenario: Scenario | None
     rule: Rule
