@@ -37,6 +37,7 @@ PATH = (
 )
 CONCURRENCY = (1, 10, 50)
 START_LIMIT = 20.0
+WARM_UP_S = 2.0
 
 # name -> (authcode, a new uuid per request?)
 LOADS = {
@@ -231,6 +232,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             argv = [sys.executable, "bench/baseline.py", str(port)] if server == "baseline" else [sys.executable, "run.py", "--port", str(port), "--no-watch"]
             process = start(argv, port, work / f"{server}.log")
             try:
+                # Steady state, not start-up: the mock makes its Faker pools in a thread after
+                # its first second; both servers get the same discarded warm-up load.
+                time.sleep(WARM_UP_S)
+                drive(port, "wx-random-code", True, 10, WARM_UP_S, work)
                 for load, (authcode, new_uuid) in LOADS.items():
                     for connections in concurrency:
                         figure = drive(port, authcode, new_uuid, connections, seconds, work)

@@ -60,8 +60,15 @@ def encode(envelope: Envelope) -> bytes:
     escape = envelope.encoding is not Encoding.NORMAL
     if isinstance(envelope.data, RawJson):
         return _head(envelope.msg, envelope.code, escape) + envelope.data.text.encode() + b"}"
+    if type(envelope.data) is str:  # every error answer: the same few, again and again
+        return _text_envelope(envelope.msg, envelope.code, envelope.data, escape)
     document = {"msg": envelope.msg, "code": envelope.code, "data": envelope.data}
     return encode_json(document, escape_unicode=escape).encode()
+
+
+@lru_cache(maxsize=512)
+def _text_envelope(msg: str, code: int, data: str, escape: bool) -> bytes:
+    return encode_json({"msg": msg, "code": code, "data": data}, escape_unicode=escape).encode()
 
 
 @lru_cache(maxsize=256)

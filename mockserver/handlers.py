@@ -101,9 +101,11 @@ class Api:
         else:
             answer = await action(call, ctx)
         response = await deliver(request, answer, self.stopping, self.hang_seconds)
-        status = NO_ANSWER if answer.body in DROPPED else response.status
+        body = answer.body
+        code = body.code if isinstance(body, Envelope) else None
+        status = NO_ANSWER if body in DROPPED else response.status
         latency_ms = (time.perf_counter() - started) * 1000
-        entry = Entry(self.journal.next_id(), ctx.state.clock.now(), request.method, request.raw_path, call, answer, status, latency_ms)
+        entry = Entry(self.journal.next_id(), ctx.state.clock.now(), request.method, request.raw_path, call, answer.pick, code, status, latency_ms)
         self.journal.record(entry)
         if self.access_log is not None:
             self.access_log.write(entry)

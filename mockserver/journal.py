@@ -11,9 +11,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Final, Mapping
 
-from .answer import Answer
-from .envelope import Envelope
 from .params import Call
+from .scenarios.selection import Pick
 
 DEFAULT_SIZE: Final = 1000
 NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, hang)
@@ -21,15 +20,17 @@ NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, 
 
 @dataclass(slots=True)  # not frozen: one is made per request, and a frozen __init__ costs
 class Entry:
-    """One answered request. It keeps the request's Call and the Answer as they are and works
-    the readable fields out when someone reads them, not while the client waits."""
+    """One answered request. It keeps the request's Call and the scenario pick as they are and
+    works the readable fields out when someone reads them, not while the client waits. (Not the
+    answer's body: a thousand user payloads would double the server's memory.)"""
 
     id: int
     time: float  # Unix seconds, on the mock's (movable) clock
     method: str
     url: str
     call: Call
-    answer: Answer
+    pick: Pick | None  # which scenario answered, by which rule (None: no scenario lookup)
+    code: int | None  # the envelope's code, None for faults and raw replies
     status: int  # NO_ANSWER for a dropped connection
     latency_ms: float
 
@@ -56,23 +57,15 @@ class Entry:
 
     @property
     def scenario(self) -> str | None:
-        pick = self.answer.pick
-        return pick.scenario.name if pick and pick.scenario else None
+        return self.pick.scenario.name if self.pick and self.pick.scenario else None
 
     @property
     def rule(self) -> str:  # which selection rule answered, e.g. "exact authcode" or "default user"
-        pick = self.answer.pick
-        return pick.rule.value if pick else "built-in"
+        return self.pick.rule.value if self.pick else "built-in"
 
     @property
     def near_misses(self) -> tuple[str, ...]:
-        pick = self.answer.pick
-        return pick.near_misses if pick else ()
-
-    @property
-    def code(self) -> int | None:  # the envelope's code, None for faults and raw replies
-        body = self.answer.body
-        return body.code if isinstance(body, Envelope) else None
+        return self.pick.near_misses if self.pick else ()
 
     def as_json(self) -> dict[str, Any]:
         return {name: _plain(getattr(self, name)) for name in JSON_FIELDS}
