@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 UserRow = Mapping[str, int | str]
 
-_CACHE_SIZE: Final = 1024
+_CACHE_SIZE: Final = 256
 POOL_SIZE: Final = 512
 # Columns of a made-up person and the Faker providers that fill them, first available wins.
 POOLS: Final = {

@@ -10,7 +10,7 @@ V = TypeVar("V")
 
 
 class Memo(Generic[K, V]):
-    def __init__(self, size: int = 1024) -> None:
+    def __init__(self, size: int = 256) -> None:
         self.size = size
         self._values: dict[K, V] = {}
 

@@ -15,8 +15,8 @@ from typing import Any, Callable, Final, Generic, Hashable, Iterable, Mapping, T
 
 from .scenarios.selection import Bindings
 
-MAX_ENTRIES: Final = 10_000
-MAX_USERS: Final = 2_000  # whole user rows are the big entries: fewer of them
+MAX_ENTRIES: Final = 5_000
+MAX_USERS: Final = 1_000  # whole user rows are the big entries: fewer of them
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -42,6 +42,7 @@ BROKEN = [
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply:\n      user: {mobile: 17602128368}\n", "f.yaml:6:22: scenarios[0].reply.user.mobile: expected string, got an integer (write it in quotes: '17602128368')", id="number-for-a-string"),
     pytest.param("scenarios: []\n", "f.yaml:1:1: the file: missing key 'version'", id="missing-version"),
     pytest.param("version: 2\nscenarios: []\n", "f.yaml:1:10: version: expected 1, got 2", id="wrong-version"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {error: {code: 0, msg: x}}\n", "f.yaml:5:27: scenarios[0].reply.error.code: 0 should not be valid", id="error-code-0"),
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {error: code_invaild}\n", "f.yaml:5:20: unknown error 'code_invaild' (did you mean code_invalid?)", id="unknown-error-name"),
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {fault: rest}\n", "f.yaml:5:20: unknown fault 'rest' (did you mean reset?)", id="unknown-fault"),
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {new_user: {}, error: code_used}\n", "f.yaml:5:12: scenarios[0].reply: give exactly one of user, fake_user, new_user, error, fault, envelope, config (not new_user and error)", id="two-outcomes"),
