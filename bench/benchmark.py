@@ -66,6 +66,7 @@ class Figure:
     rps: float
     p50_ms: float
     p99_ms: float
+    requests: int  # answered in the run
 
 
 def free_port() -> int:
@@ -139,7 +140,8 @@ def drive(port: int, authcode: str, new_uuid: bool, connections: int, seconds: f
         tail = url if new_uuid else f"{url}&uuid={UUID}"
         argv = [sys.executable, str(ROOT / "bench" / "loadgen.py"), tail, body, str(connections), str(seconds), "new" if new_uuid else "same"]
     output = subprocess.run(pinned(1, argv), capture_output=True, text=True, timeout=seconds + 60).stdout
-    return Figure(_number(output, r"Requests/sec:\s+([\d.]+)"), _latency(output, "50%"), _latency(output, "99%"))
+    requests = int(_number(output, r"(\d+) requests in"))
+    return Figure(_number(output, r"Requests/sec:\s+([\d.]+)"), _latency(output, "50%"), _latency(output, "99%"), requests)
 
 
 def _number(text: str, pattern: str) -> float:
@@ -210,13 +212,16 @@ def scenario_figures(work: Path) -> tuple[float, dict[str, float]]:
 
 
 def soak(port: int, pid: int, requests: int, work: Path) -> dict[str, float]:
-    drive(port, "wx-random-code", True, 10, 3, work)  # warm-up
+    """RSS before and after `requests` new-uuid logins, driven in runs of at most a minute."""
+    drive(port, "wx-random-code", True, 10, 3, work)  # warm-up: the bounded tables fill up
     before = rss_kb(pid, "VmRSS")
-    rate = max(drive(port, "wx-random-code", True, 10, 2, work).rps, 1.0)
-    seconds = requests / rate
-    done = drive(port, "wx-random-code", True, 10, seconds, work)
+    probe = drive(port, "wx-random-code", True, 10, 2, work)
+    done, rate = probe.requests, max(probe.rps, 1.0)
+    while done < requests:
+        run = drive(port, "wx-random-code", True, 10, min(60.0, max(1.0, (requests - done) / rate)), work)
+        done, rate = done + run.requests, max(run.rps, 1.0)
     after = rss_kb(pid, "VmRSS")
-    return {"requests": round(done.rps * seconds), "rss_before_mb": before / 1024, "rss_after_mb": after / 1024,
+    return {"requests": done, "rss_before_mb": before / 1024, "rss_after_mb": after / 1024,
             "growth_pct": (after - before) / before * 100}  # fmt: skip
 
 

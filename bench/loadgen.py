@@ -31,6 +31,7 @@ async def run(url: str, body: bytes, connections: int, seconds: float, new_uuid:
         until = time.monotonic() + seconds
         await asyncio.gather(*(worker(session, url, body, new_uuid, until, latencies) for _ in range(connections)))
     cuts = statistics.quantiles(latencies, n=100)
+    print(f"  {len(latencies)} requests in {seconds:.2f}s")
     print(f"Requests/sec: {len(latencies) / seconds:.2f}")
     print(f"     50%    {cuts[49] * 1000:.2f}ms")
     print(f"     99%    {cuts[98] * 1000:.2f}ms")

@@ -30,6 +30,10 @@ from ..settings import DEFAULT_LOCALE
 from . import templates
 from .. import routing
 from ..contract.endpoints import outcomes_for
+from .yaml_events import Mapping as _Mapping
+from .yaml_events import SafeLoader as _SafeBase
+from .yaml_events import Sequence as _Sequence
+from .yaml_events import load_plain
 from .model import (
     CannedEnvelope,
     Condition,
@@ -85,29 +89,21 @@ class ScenarioLoadError(Exception):
 # -- YAML that remembers where things were --------------------------------------------------
 
 
-class _Mapping(dict[Any, Any]):
-    """A YAML mapping with the position of itself, each key and each value."""
-
-    mark: yaml.Mark
-    key_marks: dict[Any, yaml.Mark]
-    value_marks: dict[Any, yaml.Mark]
-
-
-class _Sequence(list[Any]):
-    mark: yaml.Mark
-    item_marks: list[yaml.Mark]
-
-
-# libyaml's parser when PyYAML was built with it (6x faster); the constructors stay the safe ones.
-_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
     """SafeLoader, plus positions and a refusal of repeated keys."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.repeated: list[tuple[Any, yaml.Mark]] = []
+
+
+def _load_general(text: str) -> tuple[Any, list[tuple[Any, yaml.Mark]]]:
+    """Any YAML the safe loader reads (anchors, tags, merge keys), with positions."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data(), loader.repeated
+    finally:
+        loader.dispose()
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
@@ -475,18 +471,15 @@ def _load_file(
         return [], [ScenarioError(Place(file, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
         return [], [ScenarioError(Place(file, 1, 1), f"cannot read: {exc.strerror}")]
-    loader = _Loader(text)
     try:
-        document = loader.get_single_data()
+        document, repeated = load_plain(text) or _load_general(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(filter(None, (exc.context, exc.problem)))
         return [], [ScenarioError(_place(file, mark), f"invalid YAML: {problem}")]
     except yaml.YAMLError as exc:
         return [], [ScenarioError(Place(file, 1, 1), f"invalid YAML: {exc}")]
-    finally:
-        loader.dispose()
-    errors = [ScenarioError(_place(file, mark), f"key '{key}' given twice") for key, mark in loader.repeated]
+    errors = [ScenarioError(_place(file, mark), f"key '{key}' given twice") for key, mark in repeated]
     if document is None:
         return [], errors + [ScenarioError(Place(file, 1, 1), "the file is empty; expected 'version: 1' and 'scenarios:'")]
     errors += _schema_errors(file, document)
