@@ -9,7 +9,7 @@ import pytest
 
 from conftest import DATA
 from mockserver.scenarios.loader import _load_general, load_scenarios
-from mockserver.scenarios.yaml_events import load_plain
+from mockserver.scenarios.yaml_events import Mapping, Sequence, load_plain
 
 ROOT = Path(__file__).parent.parent
 FILES = sorted([*ROOT.glob("fixtures/*.yaml"), *DATA.glob("**/*.yaml")])
@@ -17,13 +17,13 @@ FILES = sorted([*ROOT.glob("fixtures/*.yaml"), *DATA.glob("**/*.yaml")])
 
 def shape(value: Any) -> Any:
     """A value with every position it carries, comparable with ==."""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return ("map", value.mark.line, value.mark.column, [
             (key, shape(item), value.key_marks[key].line, value.key_marks[key].column,
              value.value_marks[key].line, value.value_marks[key].column)
             for key, item in value.items()
         ])  # fmt: skip
-    if isinstance(value, list):
+    if isinstance(value, Sequence):
         return ("seq", value.mark.line, value.mark.column, [shape(v) for v in value], [(m.line, m.column) for m in value.item_marks])
     return (type(value).__name__, value)
 
