@@ -43,6 +43,9 @@ URLS_REMEMBERED: Final = 256
 
 
 class Api:
+    """The API's handler, holding the live context, the journal and the log: a request looks
+    nothing up in the application."""
+
     def __init__(
         self,
         live: Live,
