@@ -304,9 +304,11 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write the figures")
     args = parser.parse_args()
     results = measure(args)
-    print("\n".join(table(results)))
+    text = "\n".join(table(results))
+    print(text)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nfigures written to {args.json}")
+    args.json.with_suffix(".md").write_text(text + "\n")
+    print(f"\nfigures written to {args.json} (the table to {args.json.with_suffix('.md')})")
     return 0
 
 
