@@ -11,7 +11,7 @@ import asyncio
 import difflib
 import logging
 import time
-from typing import Any, Final
+from typing import Any, Awaitable, Final, TypeVar
 
 from aiohttp import web
 
@@ -33,6 +33,7 @@ from .scenarios.selection import UnknownScenario
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # ThinkPHP answers OPTIONS itself, before any ShopXO code (§1.2).
 OPTIONS_HEADERS: Final = {"Allow": "GET, POST, PUT, DELETE", "Content-Type": "text/html; charset=utf-8"}
@@ -61,6 +62,7 @@ class Api:
         self.access_log = access_log
         self.cors = cors
         self.body_timeout = settings.body_timeout
+        self.max_body = settings.max_body
         self.hang_seconds = settings.hang_seconds
         self._urls: Memo[str, UrlInputs | None] = Memo(URLS_REMEMBERED)
 
@@ -119,16 +121,32 @@ class Api:
         body: dict[str, Any] = {}
         form: dict[str, Any] | None = None
         if request.method in params.BODY_METHODS and request.can_read_body:
-            if request.content.is_eof():  # the usual small body: already here, nothing to wait for
-                body, form = await read_body(request)
-            else:
-                try:
-                    async with asyncio.timeout(self.body_timeout):
-                        body, form = await read_body(request)
-                except TimeoutError:
-                    raise web.HTTPRequestTimeout(reason="the request body did not arrive in time") from None
+            kind = params.body_kind(request.headers.get("Content-Type", ""))
+            if kind is params.BodyKind.FORM:
+                posted = await self._within_time(request.post())
+                form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
+                body = dict(form)
+            elif kind is params.BodyKind.JSON:
+                body = params.decode_json_body(await self._raw_body(request))
         base_url = f"{request.scheme}://{request.host}"
         return params.complete_call(url, body, form, base_url, request.headers.get(SCENARIO_HEADER, ""))
+
+    async def _raw_body(self, request: web.Request) -> bytes:
+        content = request.content
+        if not content.is_eof():
+            return await self._within_time(request.read())
+        # The usual small body is all here already: take it, no waiting, no timer.
+        raw = content.read_nowait()
+        if len(raw) > self.max_body:
+            raise web.HTTPRequestEntityTooLarge(max_size=self.max_body, actual_size=len(raw))
+        return raw
+
+    async def _within_time(self, reading: Awaitable[T]) -> T:
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                return await reading
+        except TimeoutError:
+            raise web.HTTPRequestTimeout(reason="the request body did not arrive in time") from None
 
 
 def url_inputs(request: web.Request) -> UrlInputs | None:
@@ -139,16 +157,6 @@ def url_inputs(request: web.Request) -> UrlInputs | None:
     query = request.query
     route = routing.resolve(query.get("s", path_info))
     return params.url_inputs(route, params.php_pairs((k, v) for k, v in query.items() if k != "s"))
-
-
-async def read_body(request: web.Request) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """What the body contributes to `input()`, and the form (PHP's `$_POST`) when it is one."""
-    if request.content_type in params.FORM_TYPES:
-        posted = await request.post()
-        form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
-        return dict(form), form
-    raw = await request.read()
-    return params.body_params(request.method, request.content_type, None, raw), None
 
 
 def unknown_route(route: routing.Route, ctx: Context, lang: str) -> Envelope:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final, Iterable, Mapping
 
@@ -124,15 +126,19 @@ def decode_json_body(raw: bytes) -> dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
-def body_params(method: str, content_type: str, form: Mapping[str, Any] | None, raw: bytes) -> dict[str, Any]:
-    """What the body contributes to `input()`: a form, else JSON when the type says json."""
-    if method not in BODY_METHODS:
-        return {}
-    if form is not None:
-        return dict(form)
-    if "json" in content_type.lower():
-        return decode_json_body(raw)
-    return {}
+class BodyKind(Enum):
+    FORM = "form"  # PHP fills $_POST
+    JSON = "json"  # ThinkPHP json_decodes the body
+    OTHER = "other"  # not read at all
+
+
+@lru_cache(maxsize=64)
+def body_kind(content_type: str) -> BodyKind:
+    """How the server reads a body sent with this Content-Type header (the same few, every time)."""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if mime in FORM_TYPES:
+        return BodyKind.FORM
+    return BodyKind.JSON if "json" in mime else BodyKind.OTHER
 
 
 @dataclass(frozen=True, slots=True)

@@ -290,6 +290,14 @@ async def test_client_type_in_a_json_body_is_ignored(make_client: MakeClient, pr
     assert await response.read() == envelope("方法未定义[PcUserAuth]", -1)
 
 
+async def test_a_form_body_given_a_key_twice_keeps_the_last_as_php_does(make_client: MakeClient) -> None:
+    client = await make_client()
+    body = f"application_client_type=weixin&authcode=unknown-code&authcode={SEED_AUTHCODE}"
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = await client.post(f"/api.php?s=user/appminiuserauth&uuid={DEVICE_UUID}", data=body, headers=form)
+    assert json.loads(await response.read())["data"]["token"] == SEED_TOKEN
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_client_type_in_a_form_body_is_used(make_client: MakeClient, profile: str) -> None:
     client = await make_client(profile=profile)
