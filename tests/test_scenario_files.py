@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import textwrap
 from pathlib import Path
@@ -173,3 +174,19 @@ def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     with (tmp_path / "huge.yaml").open("wb") as huge:
         huge.truncate(50 * 1024**2)
     assert problems(tmp_path) == ["huge.yaml:1:1: too large (50.0 MB; scenario files are read up to 8 MB)"]
+
+
+@pytest.mark.parametrize("collecting", [True, False], ids=["collector-on", "collector-off"])
+@pytest.mark.parametrize("reply", ["{new_user: {}}", "{error: code_invaild}"], ids=["loads", "fails"])
+def test_loading_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path, collecting: bool, reply: str) -> None:
+    write(tmp_path, "a.yaml", HEAD + f"  - name: a\n    match: {{authcode: a}}\n    reply: {reply}\n")
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        try:
+            load_scenarios(tmp_path)
+        except ScenarioLoadError:
+            pass
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -10,9 +10,11 @@ meaning (catalogue names, unique names and authcodes) by the code below.
 from __future__ import annotations
 
 import difflib
+import gc
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -544,6 +546,22 @@ def _provider_names(locale: str) -> frozenset[str]:
     return templates.provider_names(Faker(locale))
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while files load. A large file makes some hundred thousand
+    lasting objects (values, positions, scenarios); the collector keeps re-scanning the growing
+    heap for cycles they do not have, a sixth of the load time. The pause is process-wide (a
+    reload runs beside the server) but lasts only the load; reference counting still frees
+    everything meanwhile, and the collector is back (if it was on) whatever happens."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_scenarios(directory: Path | str, locale: str = DEFAULT_LOCALE) -> ScenarioSet:
     """Load every scenario file under `directory`; raise ScenarioLoadError listing all problems.
 
@@ -554,10 +572,11 @@ def load_scenarios(directory: Path | str, locale: str = DEFAULT_LOCALE) -> Scena
     files = scenario_files(directory)
     scenarios: list[Scenario] = []
     errors: list[ScenarioError] = []
-    for path in files:
-        found, problems = _load_file(path, display_path(path), lambda: _provider_names(locale))
-        scenarios += found
-        errors += problems
+    with _no_cycle_collection():
+        for path in files:
+            found, problems = _load_file(path, display_path(path), lambda: _provider_names(locale))
+            scenarios += found
+            errors += problems
     errors += _duplicates(scenarios)
     if errors:
         raise ScenarioLoadError(errors)
