@@ -117,11 +117,21 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def plain_query_pairs(raw_query: str) -> list[tuple[str, str]] | None:
+    """The pairs of a query string with nothing to unquote, as the client sends it (§1.5: values
+    "concatenated without URL-encoding"); None when it holds escapes (or more than ASCII), which
+    the caller unquotes the general way."""
+    if not raw_query.isascii() or "%" in raw_query or "+" in raw_query or "#" in raw_query:
+        return None
+    return [(key, value) for part in raw_query.split("&") if part for key, _, value in (part.partition("="),)]
+
+
 def decode_json_body(raw: bytes) -> dict[str, Any]:
-    """`json_decode($body, true)`; anything that is not a JSON object gives no parameters."""
+    """`json_decode($body, true)`; anything that is not a JSON object gives no parameters. PHP
+    reads UTF-8 only: a body in another encoding (or with a BOM) is not JSON to it either."""
     try:
-        document = json.loads(raw)
-    except (ValueError, RecursionError):
+        document = json.loads(raw.decode())
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return {}
     return document if isinstance(document, dict) else {}
 

@@ -34,6 +34,9 @@ async def still_serving(client: Client) -> None:
         pytest.param(b'{"authcode":"x"}', {"Content-Type": "text/plain"}, "授权码有误", id="wrong-content-type"),
         pytest.param(b'{"authcode":"x"}', {}, "授权码有误", id="no-content-type"),
         pytest.param(b'{"authcode":"\xff\xfe"}', JSON, "授权码有误", id="invalid-utf8-body"),
+        # PHP's json_decode reads UTF-8 only: a byte-order mark or UTF-16 is not JSON to it.
+        pytest.param(b'\xef\xbb\xbf{"authcode":"x"}', JSON, "授权码有误", id="utf8-bom"),
+        pytest.param('{"authcode":"x"}'.encode("utf-16"), JSON, "授权码有误", id="utf16-body"),
         pytest.param(b"[" * 100_000 + b"]" * 100_000, JSON, "授权码有误", id="deeply-nested"),
         pytest.param(json.dumps({"authcode": {"a": [1, {"b": None}]}}).encode(), JSON, None, id="authcode-object"),
     ],

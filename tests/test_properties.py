@@ -17,8 +17,9 @@ from mockserver.context import Context
 from mockserver.envelope import Encoding, Envelope, encode
 from mockserver.scenarios.loader import load_scenarios
 from mockserver.settings import Settings
-from mockserver.params import build_call, php_pairs
+from mockserver.params import build_call, php_pairs, plain_query_pairs
 from mockserver.routing import resolve
+from yarl import URL
 
 text = st.text(max_size=40)
 json_values = st.recursive(
@@ -32,6 +33,17 @@ json_values = st.recursive(
 def test_php_pairs_takes_any_pairs(pairs: list[tuple[str, str]]) -> None:
     result = php_pairs(pairs)
     assert all(isinstance(key, str) and key for key in result)
+
+
+@given(st.text(st.characters(codec="ascii", exclude_characters="%+#"), max_size=60))
+def test_a_plain_query_splits_as_yarl_parses_it(raw_query: str) -> None:
+    assert plain_query_pairs(raw_query) == list(URL.build(path="/api.php", query_string=raw_query, encoded=True).query.items())
+
+
+@given(st.text(max_size=60))
+def test_a_query_with_escapes_is_left_to_yarl(raw_query: str) -> None:
+    needs_unquoting = not raw_query.isascii() or any(mark in raw_query for mark in "%+#")
+    assert (plain_query_pairs(raw_query) is None) is needs_unquoting
 
 
 @given(st.dictionaries(text, json_values, max_size=8), st.dictionaries(text, json_values, max_size=8))
