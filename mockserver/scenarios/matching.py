@@ -6,8 +6,6 @@ of matching code and it always has a reason to give.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..params import Call, scalar_text
 from .model import Condition, Equals, Match, OneOf
 
@@ -30,18 +28,21 @@ def holds(condition: Condition, actual: str) -> bool:
 
 def explain(match: Match, call: Call, authcode: str) -> str | None:
     """None when every condition holds, else the first that does not, in words."""
-    checks: list[tuple[str, Condition | None, Any]] = [
-        ("authcode", match.authcode, authcode),
-        ("application_client_type", match.client_type, call.client_type.lower()),
-        *((name, condition, call.params.get(name)) for name, condition in match.params),
-    ]
-    for name, condition, actual in checks:
-        if condition is None:
-            continue
-        text = scalar_text(actual)
-        if not holds(condition, text):
-            return f"{name} {text!r} is not {describe(condition)}"
+    if match.authcode is not None and not holds(match.authcode, authcode):
+        return _mismatch("authcode", match.authcode, authcode)
+    if match.client_type is not None:
+        client_type = call.client_type.lower()
+        if not holds(match.client_type, client_type):
+            return _mismatch("application_client_type", match.client_type, client_type)
+    for name, condition in match.params:
+        actual = scalar_text(call.params.get(name))
+        if not holds(condition, actual):
+            return _mismatch(name, condition, actual)
     return None
+
+
+def _mismatch(name: str, condition: Condition, actual: str) -> str:
+    return f"{name} {actual!r} is not {describe(condition)}"
 
 
 def matches(match: Match, call: Call, authcode: str) -> bool:

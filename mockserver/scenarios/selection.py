@@ -84,6 +84,8 @@ def select(scenarios: ScenarioSet, action: ActionKey, call: Call, authcode: str,
 
 
 def _forced(scenarios: ScenarioSet, action: ActionKey, call: Call, bindings: Bindings) -> Pick | None:
+    if not (call.mock_scenario or bindings.devices or bindings.tokens):
+        return None  # the usual request: no header sent, nothing bound
     for rule, name in (
         (Rule.HEADER, call.mock_scenario),
         (Rule.DEVICE, bindings.devices.get(call.text("uuid"), "")),
