@@ -31,16 +31,22 @@ def shorten(secret: str, keep: int = 4) -> str:
 
 def log_line(entry: Entry) -> str:
     """Method, action, authcode and uuid (shortened), who answered, code, status and time."""
-    parts = [entry.method, entry.action]
-    if entry.authcode:
-        parts.append(f"authcode={shorten(entry.authcode)}")
-    if entry.device:
-        parts.append(f"uuid={shorten(entry.device)}")
-    parts.append(f"scenario={entry.scenario} ({entry.rule})" if entry.scenario else f"[{entry.rule}]")
+    call, pick = entry.call, entry.pick
+    line = f"{entry.method} {call.route.name}"
+    authcode, device = call.text("authcode"), call.text("uuid")
+    if authcode:
+        line += f" authcode={shorten(authcode)}"
+    if device:
+        line += f" uuid={shorten(device)}"
+    if pick is None:
+        line += " [built-in]"
+    elif pick.scenario is None:
+        line += f" [{pick.rule.value}]"
+    else:
+        line += f" scenario={pick.scenario.name} ({pick.rule.value})"
     if entry.code is not None:
-        parts.append(f"code={entry.code}")
-    parts.append(f"{entry.status or 'dropped'} {entry.latency_ms:.1f}ms")
-    return " ".join(parts)
+        line += f" code={entry.code}"
+    return f"{line} {entry.status or 'dropped'} {entry.latency_ms:.1f}ms"
 
 
 class ToLogger:

@@ -36,8 +36,7 @@ class Entry:
 
     @property
     def action(self) -> str:  # e.g. user/appminiuserauth
-        route = self.call.route
-        return f"{route.controller}/{route.action}".lower()
+        return self.call.route.name
 
     @property
     def params(self) -> Mapping[str, Any]:  # merged: route < query < body

@@ -28,6 +28,7 @@ class Route:
     typed_controller: str  # the segments as the client typed them, for the -1000 messages
     typed_action: str
     params: Mapping[str, str]  # `key/value` segments after the action
+    name: str  # `controller/action` in lower case, e.g. user/appminiuserauth (journal, log)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -59,10 +60,12 @@ def resolve(path_info: str) -> Route:
     action = segments[1] if len(segments) > 1 else "index"
     rest = "|".join(segments[2:])
     params = {key: _TAGS.sub("", value) for key, value in _PAIR.findall(rest)}
+    studly_controller = studly(controller)
     return Route(
-        controller=studly(controller),
+        controller=studly_controller,
         action=action.lower(),
         typed_controller=controller,
         typed_action=action,
         params=MappingProxyType(params),
+        name=f"{studly_controller}/{action}".lower(),
     )
