@@ -42,7 +42,7 @@ class Context:
     # Rendering done once per (scenario outcome, platform, device) and per (user, view): the
     # values hold the keyed objects, so an id() in a key can never be reused while it is cached.
     rows: Memo[tuple[int, str, str], tuple[object, Mapping[str, Any]]] = field(default_factory=Memo)
-    payloads: Memo[tuple[Any, ...], tuple[object, str]] = field(default_factory=Memo)
+    payloads: Memo[tuple[Any, ...], tuple[object, tuple[bytes, bytes]]] = field(default_factory=Memo)
 
     def site_config(self) -> Mapping[str, Any]:
         """The admin settings in force: the server's, under an active `base/common` scenario's

@@ -30,9 +30,10 @@ CONTENT_TYPES: Final = {
 
 @dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
 class RawJson:
-    """`data` already encoded as `encode_json` would, spliced in as is (rendered once, reused)."""
+    """`data` already encoded as `encode_json` would, in UTF-8 pieces sent one after another:
+    a payload rendered and encoded once, with this answer's token between its halves."""
 
-    text: str
+    chunks: tuple[bytes, ...]
 
 
 @dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
@@ -59,7 +60,7 @@ def encode_json(value: Any, *, escape_unicode: bool = False) -> str:
 def encode(envelope: Envelope) -> bytes:
     escape = envelope.encoding is not Encoding.NORMAL
     if isinstance(envelope.data, RawJson):
-        return _head(envelope.msg, envelope.code, escape) + envelope.data.text.encode() + b"}"
+        return b"".join((_head(envelope.msg, envelope.code, escape), *envelope.data.chunks, b"}"))
     if type(envelope.data) is str:  # every error answer: the same few, again and again
         return _text_envelope(envelope.msg, envelope.code, envelope.data, escape)
     document = {"msg": envelope.msg, "code": envelope.code, "data": envelope.data}

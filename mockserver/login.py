@@ -130,12 +130,17 @@ def logged_in(
         token=TOKEN_SLOT,
         mandatory_bind_mobile=_bind_flag(ctx) if bind is None else bind,
     )
-    # Rendered and encoded once per user and view; each answer only splices its token in.
+    # Rendered and encoded once per user and view; each answer only puts its token in between.
     key = (id(stored), view, purpose.omit)
-    rendered = ctx.payloads.get(key, lambda: (stored, encode_json(user_payload(stored, view, purpose.omit))))[1]
+    before, after = ctx.payloads.get(key, lambda: (stored, _around_token(user_payload(stored, view, purpose.omit))))[1]
     spliced = token if token.isalnum() and token.isascii() else encode_json(token)[1:-1]
-    data = RawJson(rendered.replace(TOKEN_SLOT, spliced, 1))
-    return Envelope(login.text(purpose.text), m.SUCCESS, data)
+    return Envelope(login.text(purpose.text), m.SUCCESS, RawJson((before, spliced.encode(), after)))
+
+
+def _around_token(payload: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """The payload's JSON bytes before and after the token's place (the first `TOKEN_SLOT`)."""
+    before, _, after = encode_json(payload).partition(TOKEN_SLOT)
+    return before.encode(), after.encode()
 
 
 def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:
