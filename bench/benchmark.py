@@ -1,11 +1,15 @@
 """shopxo-mock against the physical limit of its stack, in one run on loopback.
 
-    python bench/benchmark.py [--duration 5] [--quick] [--soak 1000000] [--json bench/results.json]
+    python bench/benchmark.py [--duration 2] [--rounds 3] [--quick] [--soak 1000000]
+                              [--instructions] [--json bench/results.json]
 
 A bare aiohttp server answering pre-serialised seed bytes is the baseline; shopxo-mock runs with
-its defaults (shipped fixtures, access log and journal on). Each server is pinned to CPU 0 and the
-load generator (wrk) to CPU 1 where `taskset` exists. Every figure is also given as a ratio to the
-baseline measured in the same run, so the noise of a shared machine cancels out.
+its defaults (shipped fixtures, access log and journal on), and once more with `--quiet` (no access
+log) to show what the log costs. All of them run at once, pinned to CPU 0, the load generator (wrk)
+on CPU 1 where `taskset` exists; each load is driven in rounds that take the servers in turn, and
+each figure is the median of its rounds, so the drift of a shared machine falls on every server
+alike. Every figure is also given as a ratio to the baseline's. With `--instructions`, valgrind
+also counts the instructions each server spends per request: a figure no other load can disturb.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import http.client
 import urllib.request
-from dataclasses import asdict, dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -38,6 +44,15 @@ PATH = (
 CONCURRENCY = (1, 10, 50)
 START_LIMIT = 20.0
 WARM_UP_S = 2.0
+BASELINE = "baseline"
+MOCK = "shopxo-mock"
+SERVERS = {  # name -> command line, {port} filled in
+    BASELINE: [sys.executable, "bench/baseline.py", "{port}"],
+    MOCK: [sys.executable, "run.py", "--port", "{port}", "--no-watch"],
+    f"{MOCK} --quiet": [sys.executable, "run.py", "--port", "{port}", "--no-watch", "--quiet"],
+}
+# Instruction counts: the difference between a short and a long run is what the requests cost.
+COUNTED_REQUESTS = (200, 1200)
 
 # name -> (authcode, a new uuid per request?)
 LOADS = {
@@ -48,11 +63,11 @@ LOADS = {
 }
 
 TARGETS: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "canned >= 85% of baseline req/s": lambda r: r["ratios"]["canned seed login"]["rps"] >= 0.85,
+    "canned >= 85% of baseline req/s": lambda r: r["ratios"][MOCK]["canned seed login"]["rps"] >= 0.85,
     "faker default >= 70% of baseline req/s": lambda r: min(
-        r["ratios"]["faker default, new uuid"]["rps"], r["ratios"]["faker default, same uuid"]["rps"]
+        r["ratios"][MOCK]["faker default, new uuid"]["rps"], r["ratios"][MOCK]["faker default, same uuid"]["rps"]
     ) >= 0.70,
-    "p99 <= 1.5x baseline": lambda r: max(v["p99"] for v in r["ratios"].values()) <= 1.5,
+    "p99 <= 1.5x baseline": lambda r: max(v["p99"] for v in r["ratios"][MOCK].values()) <= 1.5,
     "cold start <= 0.5 s": lambda r: r["cold_start_s"] <= 0.5,
     "peak RSS <= 60 MB": lambda r: r["peak_rss_mb"] <= 60,
     "10,000 scenarios load <= 1 s": lambda r: r["load_10k_s"] <= 1.0,
@@ -91,15 +106,24 @@ def login_ok(port: int) -> bool:
         return False
 
 
-def start(argv: list[str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def start(argv: list[str], port: int, log: Path, *, cpu: int | None = 0, limit: float = START_LIMIT) -> subprocess.Popen[bytes]:
     with log.open("wb") as sink:
-        process = subprocess.Popen(pinned(0, argv), cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + START_LIMIT
+        command = argv if cpu is None else pinned(cpu, argv)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + limit
     while time.monotonic() < deadline and not login_ok(port):
         if process.poll() is not None:
             raise RuntimeError(f"{argv} exited: {log.read_text()[-2000:]}")
         time.sleep(0.01)
     return process
+
+
+def server_argv(server: str, port: int) -> list[str]:
+    return [part.format(port=port) for part in SERVERS[server]]
+
+
+def slug(name: str) -> str:
+    return re.sub(r"\W+", "-", name).strip("-")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -225,59 +249,159 @@ def soak(port: int, pid: int, requests: int, work: Path) -> dict[str, float]:
             "growth_pct": (after - before) / before * 100}  # fmt: skip
 
 
-def measure(args: argparse.Namespace) -> dict[str, Any]:
+def median_figure(runs: list[Figure]) -> dict[str, Any]:
+    """The median of each figure over a load's rounds, with every round's req/s for the record."""
+    return {
+        "rps": statistics.median(run.rps for run in runs),
+        "p50_ms": statistics.median(run.p50_ms for run in runs),
+        "p99_ms": statistics.median(run.p99_ms for run in runs),
+        "requests": sum(run.requests for run in runs),
+        "rounds_rps": [run.rps for run in runs],
+    }
+
+
+def throughput(args: argparse.Namespace, results: dict[str, Any], work: Path) -> None:
+    """Every server up at once; each load and concurrency driven in rounds taking them in turn."""
     seconds = 1.0 if args.quick else args.duration
+    rounds = 1 if args.quick else args.rounds
     concurrency = (10,) if args.quick else CONCURRENCY
-    results: dict[str, Any] = {"generator": "wrk" if shutil.which("wrk") else "python fallback (understates both servers)",
-                               "duration_s": seconds, "figures": {}, "ratios": {}}  # fmt: skip
+    results.update(duration_s=seconds, rounds=rounds, figures={})
+    servers: dict[str, tuple[int, subprocess.Popen[bytes]]] = {}
+    try:
+        for name in SERVERS:
+            port = free_port()
+            servers[name] = port, start(server_argv(name, port), port, work / f"{slug(name)}.log")
+        # Steady state, not start-up: the mock makes its Faker pools in a thread after its
+        # first second; every server gets the same discarded warm-up load.
+        time.sleep(WARM_UP_S)
+        for port, _ in servers.values():
+            drive(port, "wx-random-code", True, 10, WARM_UP_S, work)
+        for load, (authcode, new_uuid) in LOADS.items():
+            for connections in concurrency:
+                runs: dict[str, list[Figure]] = {name: [] for name in servers}
+                for _ in range(rounds):
+                    for name, (port, _) in servers.items():
+                        runs[name].append(drive(port, authcode, new_uuid, connections, seconds, work))
+                for name, figures in runs.items():
+                    results["figures"].setdefault(name, {}).setdefault(load, {})[str(connections)] = median_figure(figures)
+        port, mock = servers[MOCK]
+        if args.soak:
+            results["soak"] = soak(port, mock.pid, args.soak, work)
+        results["peak_rss_mb"] = rss_kb(mock.pid, "VmHWM") / 1024  # the whole run's peak
+    finally:
+        for _, process in servers.values():
+            stop(process)
+
+
+def ratios(figures: dict[str, Any]) -> dict[str, Any]:
+    """Per server and load, the worst req/s and p99 ratio to the baseline over the concurrencies."""
+    base = figures[BASELINE]
+    worst: dict[str, Any] = {}
+    for server, loads in figures.items():
+        if server == BASELINE:
+            continue
+        for load, by_connections in loads.items():
+            pairs = [(base[load][count], figure) for count, figure in by_connections.items()]
+            worst.setdefault(server, {})[load] = {
+                "rps": min(m["rps"] / b["rps"] if b["rps"] else 0.0 for b, m in pairs),
+                "p99": max(m["p99_ms"] / b["p99_ms"] if b["p99_ms"] else 0.0 for b, m in pairs),
+            }
+    return worst
+
+
+def send(port: int, authcode: str, new_uuid: bool, requests: int) -> None:
+    """Exactly `requests` logins, one after another on one keep-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    body = json.dumps({"authcode": authcode})
+    for number in range(requests):
+        device = f"{number:08x}-0000-4000-8000-{number:012d}" if new_uuid else UUID
+        connection.request("POST", f"{PATH}&uuid={device}", body, {"Content-Type": "application/json"})
+        connection.getresponse().read()
+    connection.close()
+
+
+def instructions(server: str, load: str, requests: int, work: Path) -> int:
+    """Every instruction the server ran (start-up included) while it answered `requests` logins."""
+    port = free_port()
+    name = f"{slug(server)}.{slug(load)}.{requests}"
+    out = work / f"callgrind.{name}.out"
+    argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *server_argv(server, port)]
+    process = start(argv, port, work / f"callgrind.{name}.log", cpu=None, limit=600)
+    try:
+        # The same start in every run: a made-up user makes the mock's Faker pools now, and the
+        # warm-up that would make them (a second after start) has come and found them made.
+        send(port, "wx-random-code", True, 1)
+        time.sleep(2 * WARM_UP_S)
+        authcode, new_uuid = LOADS[load]
+        send(port, authcode, new_uuid, requests)
+    finally:
+        stop(process)
+    return int(_number(out.read_text(errors="replace"), r"(?m)^summary: (\d+)$"))
+
+
+def instructions_per_request(server: str, load: str, work: Path, counts: tuple[int, int] = COUNTED_REQUESTS) -> float:
+    """What one more request costs in instructions: the difference of a short and a long run,
+    so start-up and shutdown cancel out."""
+    short, long = (instructions(server, load, requests, work) for requests in counts)
+    return (long - short) / (counts[1] - counts[0])
+
+
+def instruction_figures(work: Path) -> dict[str, dict[str, float]]:
+    """Instructions per request for every server and load. The runs share every core: a count,
+    unlike a time, does not change when another process shares the machine."""
+    jobs = [(server, load) for server in SERVERS for load in LOADS]
+    counts: dict[str, dict[str, float]] = {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        running = {job: pool.submit(instructions_per_request, *job, work) for job in jobs}
+        for (server, load), count in running.items():
+            counts.setdefault(server, {})[load] = count.result()
+    return counts
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {"generator": "wrk" if shutil.which("wrk") else "python fallback (understates both servers)"}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        for server in ("baseline", "shopxo-mock"):
-            port = free_port()
-            argv = [sys.executable, "bench/baseline.py", str(port)] if server == "baseline" else [sys.executable, "run.py", "--port", str(port), "--no-watch"]
-            process = start(argv, port, work / f"{server}.log")
-            try:
-                # Steady state, not start-up: the mock makes its Faker pools in a thread after
-                # its first second; both servers get the same discarded warm-up load.
-                time.sleep(WARM_UP_S)
-                drive(port, "wx-random-code", True, 10, WARM_UP_S, work)
-                for load, (authcode, new_uuid) in LOADS.items():
-                    for connections in concurrency:
-                        figure = drive(port, authcode, new_uuid, connections, seconds, work)
-                        results["figures"].setdefault(server, {}).setdefault(load, {})[str(connections)] = asdict(figure)
-                if server == "shopxo-mock":
-                    if args.soak:
-                        results["soak"] = soak(port, process.pid, args.soak, work)
-                    results["peak_rss_mb"] = rss_kb(process.pid, "VmHWM") / 1024  # the whole run's peak
-            finally:
-                stop(process)
+        throughput(args, results, work)
         results["cold_start_s"] = cold_start(work, 2 if args.quick else 5)
         results["load_10k_s"], results["lookup_ns"] = scenario_figures(work)
-    base, mock = results["figures"]["baseline"], results["figures"]["shopxo-mock"]
-    for load in LOADS:
-        worst = {"rps": 1e9, "p99": 0.0}
-        for count in concurrency:
-            b, m = base[load][str(count)], mock[load][str(count)]
-            worst["rps"] = min(worst["rps"], m["rps"] / b["rps"] if b["rps"] else 0.0)
-            worst["p99"] = max(worst["p99"], m["p99_ms"] / b["p99_ms"] if b["p99_ms"] else 0.0)
-        results["ratios"][load] = worst
+        if args.instructions:
+            results["instructions"] = instruction_figures(work)
+    results["ratios"] = ratios(results["figures"])
     results["targets"] = {name: bool(check(results)) for name, check in TARGETS.items()}
     return results
 
 
 def table(results: dict[str, Any]) -> Iterator[str]:
-    yield f"Load generator: {results['generator']}; {results['duration_s']} s per load; servers on CPU 0, load on CPU 1."
+    figures = results["figures"]
+    others = [server for server in figures if server != BASELINE]
+    yield (f"Load generator: {results['generator']}; servers on CPU 0, load on CPU 1; each figure the median of "
+           f"{results['rounds']} round(s) of {results['duration_s']} s, the servers taken in turn.")  # fmt: skip
     yield ""
-    yield "| load | conns | baseline req/s | mock req/s | ratio | baseline p50 / p99 ms | mock p50 / p99 ms | p99 ratio |"
-    yield "|---|---:|---:|---:|---:|---:|---:|---:|"
-    base, mock = results["figures"]["baseline"], results["figures"]["shopxo-mock"]
+    head = " | ".join(f"{server} req/s | ratio" for server in others)
+    yield f"| load | conns | baseline req/s | {head} | baseline p50 / p99 ms | {MOCK} p50 / p99 ms | p99 ratio |"
+    yield "|---|---:|---:|" + "---:|---:|" * len(others) + "---:|---:|---:|"
+    base, mock = figures[BASELINE], figures[MOCK]
     for load in LOADS:
         for connections, b in base[load].items():
+            cells = []
+            for server in others:
+                m = figures[server][load][connections]
+                cells.append(f"{m['rps']:.0f} | {m['rps'] / b['rps'] if b['rps'] else 0.0:.0%}")
             m = mock[load][connections]
-            ratio = m["rps"] / b["rps"] if b["rps"] else 0.0
             p99 = m["p99_ms"] / b["p99_ms"] if b["p99_ms"] else 0.0
-            yield (f"| {load} | {connections} | {b['rps']:.0f} | {m['rps']:.0f} | {ratio:.0%} | {b['p50_ms']:.2f} / {b['p99_ms']:.2f} "
+            yield (f"| {load} | {connections} | {b['rps']:.0f} | {' | '.join(cells)} | {b['p50_ms']:.2f} / {b['p99_ms']:.2f} "
                    f"| {m['p50_ms']:.2f} / {m['p99_ms']:.2f} | {p99:.2f}x |")  # fmt: skip
+    if results.get("instructions"):
+        counts = results["instructions"]
+        yield ""
+        yield "Instructions per request (valgrind callgrind, thousands; the ratio is baseline / server, as for req/s):"
+        yield ""
+        yield "| load | baseline | " + " | ".join(f"{server} | ratio" for server in others) + " |"
+        yield "|---|---:|" + "---:|---:|" * len(others)
+        for load in LOADS:
+            cells = [f"{counts[server][load] / 1000:.0f}k | {counts[BASELINE][load] / counts[server][load]:.0%}" for server in others]
+            yield f"| {load} | {counts[BASELINE][load] / 1000:.0f}k | {' | '.join(cells)} |"
     yield ""
     yield "| figure | value |"
     yield "|---|---:|"
@@ -298,11 +422,15 @@ def table(results: dict[str, Any]) -> Iterator[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds per load and concurrency (default 5)")
-    parser.add_argument("--quick", action="store_true", help="1 s loads at 10 connections only: a smoke run")
+    parser.add_argument("--duration", type=float, default=2.0, help="seconds per round of a load (default 2)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per load and concurrency, servers in turn (default 3)")
+    parser.add_argument("--quick", action="store_true", help="one 1 s round at 10 connections only: a smoke run")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions per request with valgrind (a few minutes)")
     parser.add_argument("--soak", type=int, default=0, metavar="N", help="also drive N new-uuid logins and report memory growth")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write the figures")
     args = parser.parse_args()
+    if args.instructions and not shutil.which("valgrind"):
+        parser.error("--instructions needs valgrind (Debian: apt-get install valgrind)")
     results = measure(args)
     text = "\n".join(table(results))
     print(text)

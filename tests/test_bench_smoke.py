@@ -19,6 +19,16 @@ def test_the_benchmark_writes_every_figure(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "bench/benchmark.py", "--quick", "--json", str(output)], cwd=ROOT, check=True,
                    capture_output=True, timeout=300)  # fmt: skip
     results = json.loads(output.read_text())
-    assert set(results["figures"]) == {"baseline", "shopxo-mock"}
+    assert set(results["figures"]) == {"baseline", "shopxo-mock", "shopxo-mock --quiet"}
     assert results["figures"]["shopxo-mock"]["canned seed login"]["10"]["rps"] > 0
+    assert set(results["ratios"]["shopxo-mock"]) == set(results["figures"]["baseline"])
     assert {"cold_start_s", "peak_rss_mb", "load_10k_s", "lookup_ns", "targets"} <= set(results)
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed (apt-get install valgrind)")
+def test_instructions_per_request_are_counted(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from benchmark import BASELINE, instructions_per_request
+
+    per_request = instructions_per_request(BASELINE, "canned seed login", tmp_path, counts=(2, 12))
+    assert 10_000 < per_request < 10_000_000  # an HTTP request in Python: some hundred thousand
