@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmark import LOADS, PATH, UUID  # noqa: E402
-from mockserver import params, routing  # noqa: E402
+from mockserver import params  # noqa: E402
 from mockserver.accesslog import log_line  # noqa: E402
 from mockserver.actions import lookup  # noqa: E402
 from mockserver.answer import Answer  # noqa: E402
@@ -30,7 +30,6 @@ from mockserver.envelope import Envelope, encode  # noqa: E402
 from mockserver.journal import Entry  # noqa: E402
 from mockserver.scenarios.loader import load_scenarios  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
-from yarl import URL  # noqa: E402
 
 
 def per_call_us(work: Callable[[int], Any], rounds: int) -> float:
@@ -60,9 +59,11 @@ def stages(authcode: str, new_uuid: bool, rounds: int) -> dict[str, float]:
         return f"{PATH}&uuid={number:08x}-0000-4000-8000-000000000000" if new_uuid else f"{PATH}&uuid={UUID}"
 
     def url_inputs(number: int) -> params.UrlInputs:
-        query = URL(target(number)).query
-        route = routing.resolve(query.get("s", ""))
-        return params.url_inputs(route, params.php_pairs((k, v) for k, v in query.items() if k != "s"))
+        plain = params.split_plain_url(target(number))  # as the edge does it: nothing to unquote
+        assert plain is not None
+        inputs = params.api_url_inputs(*plain)
+        assert inputs is not None
+        return inputs
 
     url = url_inputs(0)
     call = params.complete_call(url, params.decode_json_body(body), None, "http://127.0.0.1:8080")

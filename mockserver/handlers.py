@@ -27,7 +27,7 @@ from .faults import deliver, respond
 from .journal import NO_ANSWER, Entry, Journal
 from .keys import Live
 from .memo import Memo
-from .params import Call, UrlInputs, scalar_text
+from .params import Call, UrlInputs
 from .scenarios.model import Fault
 from .scenarios.selection import UnknownScenario
 from .settings import Settings
@@ -152,16 +152,9 @@ class Api:
 def url_inputs(request: web.Request) -> UrlInputs | None:
     """The route and query of an API URL (None: not an API path); memoised per raw URL. The
     client's own URLs have nothing to unquote and are split as they are; others go through yarl."""
-    raw_path, _, raw_query = request.raw_path.partition("?")
-    pairs = params.plain_query_pairs(raw_query) if raw_path.isascii() and "%" not in raw_path else None
-    if pairs is None:
-        raw_path, pairs = request.path, list(request.query.items())
-    path_info = routing.entry_path_info(raw_path)
-    if path_info is None:
-        return None
-    query = params.php_pairs(pairs)  # the last of duplicates wins, as in PHP
-    route = routing.resolve(scalar_text(query.pop("s", path_info)))
-    return params.url_inputs(route, query)
+    plain = params.split_plain_url(request.raw_path)
+    path, pairs = plain if plain is not None else (request.path, request.query.items())
+    return params.api_url_inputs(path, pairs)
 
 
 def unknown_route(route: routing.Route, ctx: Context, lang: str) -> Envelope:

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, Final, Iterable, Mapping
 
 from .contract.platforms import DEFAULT_CLIENT_TYPE
-from .routing import Route
+from .routing import Route, entry_path_info, resolve
 
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -124,6 +124,25 @@ def plain_query_pairs(raw_query: str) -> list[tuple[str, str]] | None:
     if not raw_query.isascii() or "%" in raw_query or "+" in raw_query or "#" in raw_query:
         return None
     return [(key, value) for part in raw_query.split("&") if part for key, _, value in (part.partition("="),)]
+
+
+def split_plain_url(raw_path: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """The path and query pairs of a raw URL with nothing to unquote, else None."""
+    path, _, raw_query = raw_path.partition("?")
+    if not path.isascii() or "%" in path:
+        return None
+    pairs = plain_query_pairs(raw_query)
+    return None if pairs is None else (path, pairs)
+
+
+def api_url_inputs(path: str, pairs: Iterable[tuple[str, str]]) -> UrlInputs | None:
+    """What an API URL says, from its (unquoted) path and query pairs; None: not an API path."""
+    path_info = entry_path_info(path)
+    if path_info is None:
+        return None
+    query = php_pairs(pairs)  # the last of duplicates wins, as in PHP
+    route = resolve(scalar_text(query.pop("s", path_info)))
+    return url_inputs(route, query)
 
 
 def decode_json_body(raw: bytes) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from mockserver.context import Context
 from mockserver.envelope import Encoding, Envelope, encode
 from mockserver.scenarios.loader import load_scenarios
 from mockserver.settings import Settings
-from mockserver.params import build_call, php_pairs, plain_query_pairs
+from mockserver.params import api_url_inputs, build_call, php_pairs, plain_query_pairs, split_plain_url
 from mockserver.routing import resolve
 from yarl import URL
 
@@ -38,6 +38,18 @@ def test_php_pairs_takes_any_pairs(pairs: list[tuple[str, str]]) -> None:
 @given(st.text(st.characters(codec="ascii", exclude_characters="%+#"), max_size=60))
 def test_a_plain_query_splits_as_yarl_parses_it(raw_query: str) -> None:
     assert plain_query_pairs(raw_query) == list(URL.build(path="/api.php", query_string=raw_query, encoded=True).query.items())
+
+
+@given(
+    st.sampled_from(["/api.php", "/public/api.php", "/api.php/user/appminiuserauth", "/index.php", "/api.php%2F"]),
+    st.text(st.characters(codec="ascii", exclude_characters="%+#"), max_size=60),
+)
+def test_a_plain_url_gives_the_inputs_yarl_would(path: str, raw_query: str) -> None:
+    url = URL.build(path=path, query_string=raw_query, encoded=True)
+    plain = split_plain_url(f"{path}?{raw_query}")
+    assert (plain is None) is ("%" in path)
+    if plain is not None:
+        assert api_url_inputs(*plain) == api_url_inputs(url.path, url.query.items())
 
 
 @given(st.text(max_size=60))
