@@ -54,13 +54,18 @@ def _build(loader: Any) -> tuple[Any, list[tuple[Any, yaml.Mark]]]:  # (yaml's s
     stack: list[list[Any]] = []
     document: Any = None
     documents = 0
+    # The same keys and values come back scenario after scenario: each is resolved once.
+    tags: dict[tuple[str, Any], str] = {}
     while True:
         event = loader.get_event()
         kind = type(event)
         if kind is yaml.ScalarEvent:
             if event.anchor is not None or event.tag not in (None, "!"):
                 raise _Unusual
-            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            seen = (event.value, event.implicit)
+            tag = tags.get(seen)
+            if tag is None:
+                tag = tags[seen] = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
             if tag == MERGE_TAG:
                 raise _Unusual
             value = event.value if tag == STR_TAG else _scalar(loader, tag, event)
