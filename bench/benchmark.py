@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import http.client
 import json
 import os
 import re
@@ -26,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import http.client
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass

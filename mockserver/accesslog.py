@@ -31,19 +31,14 @@ def shorten(secret: str, keep: int = 4) -> str:
 
 def log_line(entry: Entry) -> str:
     """Method, action, authcode and uuid (shortened), who answered, code, status and time."""
-    call, pick = entry.call, entry.pick
-    line = f"{entry.method} {call.route.name}"
-    authcode, device = call.text("authcode"), call.text("uuid")
+    line = f"{entry.method} {entry.action}"
+    authcode, device = entry.authcode, entry.device
     if authcode:
         line += f" authcode={shorten(authcode)}"
     if device:
         line += f" uuid={shorten(device)}"
-    if pick is None:
-        line += " [built-in]"
-    elif pick.scenario is None:
-        line += f" [{pick.rule.value}]"
-    else:
-        line += f" scenario={pick.scenario.name} ({pick.rule.value})"
+    scenario, rule = entry.scenario, entry.rule
+    line += f" scenario={scenario} ({rule})" if scenario else f" [{rule}]"
     if entry.code is not None:
         line += f" code={entry.code}"
     return f"{line} {entry.status or 'dropped'} {entry.latency_ms:.1f}ms"
