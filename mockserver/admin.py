@@ -7,7 +7,6 @@ it (`X-Mock-Admin-Token: <token>` or `Authorization: Bearer <token>`).
 
 from __future__ import annotations
 
-import difflib
 import hmac
 import ipaddress
 import json
@@ -21,6 +20,7 @@ from .catalogue import scenario_json
 from .journal import QUERY_FIELDS, Query
 from .reload import reload_now
 from .state import State
+from .suggest import closest
 
 PREFIX: Final = "/__mock"
 log = logging.getLogger(__name__)
@@ -63,8 +63,7 @@ def scenario_name(request: web.Request, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise AdminError(400, "give 'scenario': the name of a loaded scenario")
     if value not in scenarios:
-        close = difflib.get_close_matches(value, list(scenarios), n=1)
-        raise AdminError(404, f"no scenario named '{value}'", did_you_mean=close[0] if close else None)
+        raise AdminError(404, f"no scenario named '{value}'", did_you_mean=closest(value, scenarios))
     return value
 
 

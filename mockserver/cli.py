@@ -7,7 +7,6 @@ The only module that prints. Exit codes: 0 after a clean stop, 1 when the server
 from __future__ import annotations
 
 import argparse
-import difflib
 import ipaddress
 import json
 import socket
@@ -26,6 +25,7 @@ from .contract.profiles import DEFAULT_PROFILE, PROFILES
 from .scenarios.loader import ScenarioLoadError, display_path, load_scenarios
 from .catalogue import catalogue
 from .scenarios.model import ScenarioSet
+from .suggest import did_you_mean
 from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, MAX_LINE, SHIPPED_FIXTURES, Settings
 
 ENV_PREFIX = "SHOPXO_MOCK_"
@@ -183,8 +183,7 @@ def main(
             print(f"  {problem}", file=err)
         return USAGE_ERROR
     if settings.scenario is not None and settings.scenario not in scenarios.by_name:
-        hint = difflib.get_close_matches(settings.scenario, list(scenarios.by_name), n=1)
-        suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+        suggestion = did_you_mean(settings.scenario, scenarios.by_name)
         print(f"shopxo-mock: error: --scenario: no scenario named '{settings.scenario}'{suggestion}", file=err)
         return USAGE_ERROR
     if args.list:

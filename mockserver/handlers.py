@@ -8,7 +8,6 @@ envelope itself, so the API path runs no middleware at all.
 from __future__ import annotations
 
 import asyncio
-import difflib
 import logging
 import time
 from typing import Any, Awaitable, Final, TypeVar
@@ -31,6 +30,7 @@ from .params import Call, UrlInputs
 from .scenarios.model import Fault
 from .scenarios.selection import UnknownScenario
 from .settings import Settings
+from .suggest import did_you_mean
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -75,8 +75,7 @@ class Api:
         try:
             response = await self._answer(request)
         except UnknownScenario as exc:
-            close = difflib.get_close_matches(exc.name, exc.known, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = did_you_mean(exc.name, exc.known)
             response = respond(Envelope(m.UNKNOWN_SCENARIO.format(name=exc.name, hint=hint), m.FAIL), status=400)
         except web.HTTPException as exc:
             # Transport-level refusals (body too large, too slow, ...) keep their HTTP status.

@@ -9,7 +9,6 @@ meaning (catalogue names, unique names and authcodes) by the code below.
 
 from __future__ import annotations
 
-import difflib
 import gc
 import json
 import os
@@ -29,6 +28,7 @@ from ..contract.fields import EMPTY_USER
 from ..fake_users import number_code
 from ..render import SHANGHAI
 from ..settings import DEFAULT_LOCALE
+from ..suggest import did_you_mean
 from . import templates
 from .. import routing
 from ..contract.endpoints import outcomes_for
@@ -173,11 +173,6 @@ def _kind(value: Any) -> str:
             "a mapping" if isinstance(value, dict) else type(value).__name__)  # fmt: skip
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
-
-
 # -- schema -------------------------------------------------------------------------------
 
 
@@ -241,7 +236,7 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
             mark = _mark_at(document, [*path, extra], key=True)
             yield ScenarioError(
                 _place(file, mark),
-                f"unknown key '{extra}' in {where}{_suggest(str(extra), allowed)}; "
+                f"unknown key '{extra}' in {where}{did_you_mean(str(extra), allowed)}; "
                 f"expected one of: {', '.join(allowed)}",
             )
         return
@@ -257,7 +252,7 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
     elif error.validator == "enum" and isinstance(error.instance, str) and path and path[-1] in ("error", "fault"):
         names = list(error.validator_value)
         message = (
-            f"unknown {path[-1]} '{error.instance}'{_suggest(error.instance, names)}; "
+            f"unknown {path[-1]} '{error.instance}'{did_you_mean(error.instance, names)}; "
             f"known: {', '.join(names)}"
         )
     elif error.validator == "enum":
