@@ -217,7 +217,8 @@ def scenario_figures(work: Path) -> tuple[float, dict[str, float]]:
     from mockserver.params import build_call
     from mockserver.routing import resolve
     from mockserver.scenarios.loader import load_scenarios
-    from mockserver.scenarios.selection import Bindings, select
+    from mockserver.scenarios.selection import select
+    from mockserver.state import Bindings
 
     lookups: dict[str, float] = {}
     load_10k = 0.0
@@ -231,7 +232,7 @@ def scenario_figures(work: Path) -> tuple[float, dict[str, float]]:
             load_10k = time.perf_counter() - started
         code = f"code-{count // 2}"
         call = build_call(resolve("user/appminiuserauth"), {"application_client_type": "weixin"}, {"authcode": code}, None, "")
-        bindings = Bindings({}, {})
+        bindings = Bindings()
         rounds = 20000
         started = time.perf_counter()
         for _ in range(rounds):

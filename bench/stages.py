@@ -22,14 +22,14 @@ sys.path.insert(0, str(ROOT))
 
 from benchmark import LOADS, PATH, UUID  # noqa: E402
 from mockserver import params  # noqa: E402
-from mockserver.accesslog import log_line  # noqa: E402
 from mockserver.actions import lookup  # noqa: E402
-from mockserver.answer import Answer  # noqa: E402
-from mockserver.app import create_context  # noqa: E402
+from mockserver.actions.steps import Answer  # noqa: E402
 from mockserver.envelope import Envelope, encode  # noqa: E402
-from mockserver.journal import Entry  # noqa: E402
+from mockserver.runtime import create_context  # noqa: E402
 from mockserver.scenarios.loader import load_scenarios  # noqa: E402
+from mockserver.served import Served  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
+from mockserver.web.accesslog import log_line  # noqa: E402
 
 
 def per_call_us(work: Callable[[int], Any], rounds: int) -> float:
@@ -58,14 +58,14 @@ def stages(authcode: str, new_uuid: bool, rounds: int) -> dict[str, float]:
     def target(number: int) -> str:
         return f"{PATH}&uuid={number:08x}-0000-4000-8000-000000000000" if new_uuid else f"{PATH}&uuid={UUID}"
 
-    def url_inputs(number: int) -> params.UrlInputs:
+    def inputs_of(number: int) -> params.UrlInputs:
         plain = params.split_plain_url(target(number))  # as the edge does it: nothing to unquote
         assert plain is not None
         inputs = params.api_url_inputs(*plain)
         assert inputs is not None
         return inputs
 
-    url = url_inputs(0)
+    url = inputs_of(0)
     call = params.complete_call(url, params.decode_json_body(body), None, "http://127.0.0.1:8080")
     action = lookup(url.route.key, ctx)
     assert action is not None
@@ -74,7 +74,7 @@ def stages(authcode: str, new_uuid: bool, rounds: int) -> dict[str, float]:
 
     # One Call per round: with a new uuid each is a device the mock has never seen.
     calls = [
-        params.complete_call(url_inputs(number), {"authcode": authcode}, None, "http://127.0.0.1:8080")
+        params.complete_call(inputs_of(number), {"authcode": authcode}, None, "http://127.0.0.1:8080")
         for number in range(rounds + 1)
     ] if new_uuid else [call] * (rounds + 1)  # fmt: skip
 
@@ -82,10 +82,10 @@ def stages(authcode: str, new_uuid: bool, rounds: int) -> dict[str, float]:
         return run(action(calls[number], ctx))
 
     def entry(number: int) -> str:
-        return log_line(Entry(number, 0.0, "POST", PATH, call, answer.pick, 0, 200, 0.1))
+        return log_line(Served(id=number, time=0.0, method="POST", url=PATH, call=call, pick=answer.pick, code=0, status=200, latency_ms=0.1))
 
     figures = {
-        "parse the URL (a miss of the per-URL memo)": per_call_us(url_inputs, rounds),
+        "parse the URL (a miss of the per-URL memo)": per_call_us(inputs_of, rounds),
         "decode the JSON body": per_call_us(lambda _: params.decode_json_body(body), rounds),
         "build the Call": per_call_us(lambda _: params.complete_call(url, {"authcode": authcode}, None, "http://h"), rounds),
         "the action: scenario, login, render": per_call_us(act, rounds),

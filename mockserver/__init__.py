@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .app import create_app
 from .scenarios.loader import ScenarioLoadError, load_scenarios
 from .settings import Settings
+from .version import __version__
+from .web.app import create_app
 
 __all__ = ["ScenarioLoadError", "Settings", "__version__", "create_app", "load_scenarios"]

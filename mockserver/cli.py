@@ -9,24 +9,24 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
-import socket
-import struct
 import logging
 import os
+import socket
+import struct
 import sys
 from pathlib import Path
 from typing import Any, Mapping, Sequence, TextIO
 
-from . import __version__
-from .accesslog import ToStream
-from .app import create_app
+from .catalogue import catalogue
 from .contract import site
 from .contract.profiles import DEFAULT_PROFILE, PROFILES
 from .scenarios.loader import ScenarioLoadError, display_path, load_scenarios
-from .catalogue import catalogue
 from .scenarios.model import ScenarioSet
+from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
 from .suggest import did_you_mean
-from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, MAX_LINE, SHIPPED_FIXTURES, Settings
+from .version import __version__
+from .web.serve import run
+from .web.accesslog import ToStream
 
 ENV_PREFIX = "SHOPXO_MOCK_"
 SIOCGIFADDR = 0x8915  # Linux ioctl: an interface's IPv4 address
@@ -88,7 +88,7 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         "--single-use-codes",
         action="store_true",
         default=str(default("single_use_codes", "")).lower() in ("1", "true", "yes", "on"),
-        help="a platform code works once; reused: code been used (decision 7)",
+        help="a platform code works once: the second login with it answers 'code been used'",
     )
     p.add_argument(
         "--code-ttl",
@@ -193,17 +193,13 @@ def main(
 
 
 def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO, *, quiet: bool = False) -> int:
-    from aiohttp import web
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings, scenarios, access_log=None if quiet else ToStream(err))
 
     def ready(_: str) -> None:
         print(banner(settings, scenarios, lan_addresses()), file=out, flush=True)
 
     try:
-        web.run_app(app, host=settings.host, port=settings.port, print=ready, access_log=None,
-                    max_line_size=MAX_LINE, max_field_size=MAX_LINE)  # fmt: skip
+        run(settings, scenarios, None if quiet else ToStream(err), ready)
     except OSError as exc:
         print(f"shopxo-mock: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=err)
         return RUNTIME_ERROR

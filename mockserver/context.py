@@ -9,6 +9,7 @@ from .contract import site
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
 from .memo import Memo
+from .params import Call
 from .scenarios.model import ScenarioSet, SiteConfig
 from .state import State
 
@@ -44,10 +45,14 @@ class Context:
     rows: Memo[tuple[int, str, str], tuple[object, Mapping[str, Any]]] = field(default_factory=Memo)
     payloads: Memo[tuple[Any, ...], tuple[object, tuple[bytes, bytes]]] = field(default_factory=Memo)
 
+    def lang(self, call: Call) -> str:
+        """The language this call is answered in, as the profile reads its `lang` parameter."""
+        return self.profile.lang(call.text("lang"))
+
     def site_config(self) -> Mapping[str, Any]:
         """The admin settings in force: the server's, under an active `base/common` scenario's
         (so a UI test that switches the configuration the client sees switches the server too)."""
-        active = self.scenarios.by_name.get(self.state.active or "")
+        active = self.scenarios.by_name.get(self.state.bindings.active or "")
         if active is not None and isinstance(active.outcome, SiteConfig):
             return {**self.config, **active.outcome.values}
         return self.config

@@ -13,6 +13,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Final
 
+from .records import per_request
+
 
 class Encoding(Enum):
     NORMAL = "normal"  # ThinkPHP json() response
@@ -28,7 +30,7 @@ CONTENT_TYPES: Final = {
 }
 
 
-@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
+@per_request
 class RawJson:
     """`data` already encoded as `encode_json` would, in UTF-8 pieces sent one after another:
     a payload rendered and encoded once, with this answer's token between its halves."""
@@ -36,7 +38,7 @@ class RawJson:
     chunks: tuple[bytes, ...]
 
 
-@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
+@per_request
 class Envelope:
     msg: str
     code: int

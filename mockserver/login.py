@@ -26,6 +26,7 @@ from .render import View, mandatory_bind_draft, unknown_user_stub, user_payload
 from .scenarios import templates
 from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template
 from .state import Account
+from .records import per_request
 
 
 # Stands in for the token in a rendered payload; plain ASCII, so JSON leaves it as it is.
@@ -49,7 +50,7 @@ BOUND: Final = Purpose(m.BIND_SUCCESS, frozenset({"is_user_exist"}))  # binding 
 TOKEN: Final = Purpose(m.SUCCESS_TEXT, frozenset({"is_mandatory_bind_mobile", "is_user_exist"}), False, False)
 
 
-@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
+@per_request
 class Login:
     """One call about a platform user: who asks, from which platform, in which language."""
 
@@ -82,7 +83,7 @@ def account_of(login: Login, ids: Mapping[str, Any]) -> Account:
 
 def existing_user(outcome: ExistingUser, login: Login, ctx: Context, purpose: Purpose = AUTH) -> Envelope:
     ids = ctx.fake_users.platform_ids(login.platform, login.device)
-    created = ctx.state.accounts.created_user(account_of(login, ids)) if outcome.generated else None
+    created = ctx.state.accounts.created_row(account_of(login, ids)) if outcome.generated else None
     if created is not None and not outcome.fields:
         # The built-in default for a device whose user the mock registered earlier: that user.
         row: Mapping[str, Any] = created

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from types import MappingProxyType
@@ -18,6 +18,7 @@ from typing import Any, Final, Iterable, Mapping
 
 from .contract.platforms import DEFAULT_CLIENT_TYPE
 from .routing import Route, entry_path_info, resolve
+from .records import per_request
 
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -33,9 +34,10 @@ PUBLIC_DEFAULTS: Final = MappingProxyType(
 )
 
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
+NO_HEADERS: Final[Mapping[str, str]] = MappingProxyType({})
 
 
-@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
+@per_request
 class Call:
     """One API request, as every action sees it."""
 
@@ -45,6 +47,10 @@ class Call:
     public: Mapping[str, str]  # application, application_client_type, ... with defaults
     base_url: str  # scheme://host of the request: the attachment host for default avatars
     mock_scenario: str = ""  # the X-Mock-Scenario header: a scenario chosen by name
+    # The request as it came, for whoever needs more than the parameters (a proxy, a recorder).
+    method: str = "POST"
+    headers: Mapping[str, str] = field(default_factory=lambda: NO_HEADERS)
+    raw_body: bytes = b""  # a JSON body's bytes; b"" for a form (parsed as it streams) or none
 
     @property
     def client_type(self) -> str:
@@ -142,7 +148,7 @@ def api_url_inputs(path: str, pairs: Iterable[tuple[str, str]]) -> UrlInputs | N
         return None
     query = php_pairs(pairs)  # the last of duplicates wins, as in PHP
     route = resolve(scalar_text(query.pop("s", path_info)))
-    return url_inputs(route, query)
+    return UrlInputs.of(route, query)
 
 
 def decode_json_body(raw: bytes) -> dict[str, Any]:
@@ -180,9 +186,9 @@ class UrlInputs:
     query: Mapping[str, Any]
     public: Mapping[str, str]
 
-
-def url_inputs(route: Route, query: Mapping[str, Any]) -> UrlInputs:
-    return UrlInputs(route, MappingProxyType(dict(query)), public_params(query))
+    @classmethod
+    def of(cls, route: Route, query: Mapping[str, Any]) -> UrlInputs:
+        return cls(route, MappingProxyType(dict(query)), public_params(query))
 
 
 def public_params(request_vars: Mapping[str, Any]) -> Mapping[str, str]:
@@ -201,6 +207,10 @@ def complete_call(
     form: Mapping[str, Any] | None,
     base_url: str,
     mock_scenario: str = "",
+    *,
+    method: str = "POST",
+    headers: Mapping[str, str] = NO_HEADERS,
+    raw_body: bytes = b"",
 ) -> Call:
     """Merge route < query < body; read the public parameters from query < form only."""
     public = url.public if not form else public_params({**url.query, **form})
@@ -211,6 +221,9 @@ def complete_call(
         public=public,
         base_url=base_url,
         mock_scenario=mock_scenario,
+        method=method,
+        headers=headers,
+        raw_body=raw_body,
     )
 
 
@@ -223,4 +236,4 @@ def build_call(
     mock_scenario: str = "",
 ) -> Call:
     """A Call from plain values (tests, tools); the edge memoises the `url_inputs` half."""
-    return complete_call(url_inputs(route, query), dict(body), form, base_url, mock_scenario)
+    return complete_call(UrlInputs.of(route, query), dict(body), form, base_url, mock_scenario)

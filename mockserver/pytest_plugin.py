@@ -13,9 +13,7 @@ collide. Control goes through the admin API, the same calls a UI test in another
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,13 +21,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from aiohttp import web
 
-from .app import create_app
-from .settings import MAX_LINE, Settings
+from .settings import Settings
+from .web.serve import START_TIMEOUT, InThread
 
 MARKER = "shopxo_mock"
-START_TIMEOUT = 10.0
 
 
 class MockServer:
@@ -37,48 +33,16 @@ class MockServer:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._loop = asyncio.new_event_loop()
-        self._runner: web.AppRunner | None = None
-        self._thread = threading.Thread(target=self._serve, name="shopxo-mock", daemon=True)
-        self._ready = threading.Event()
-        self._failure: BaseException | None = None
+        self._server = InThread(settings)
         self.port = 0
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> MockServer:
-        self._thread.start()
-        if not self._ready.wait(START_TIMEOUT) or self._failure:
-            raise RuntimeError(f"shopxo-mock did not start: {self._failure!r}")
+        self.port = self._server.start()
         return self
 
     def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(START_TIMEOUT)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(START_TIMEOUT)
-        self._loop.close()
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        try:
-            app = create_app(self.settings)
-            self._runner = web.AppRunner(
-                app,
-                handle_signals=False,
-                access_log=None,
-                max_line_size=MAX_LINE,
-                max_field_size=MAX_LINE,
-            )
-            self._loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, "127.0.0.1", 0)
-            self._loop.run_until_complete(site.start())
-            self.port = int(self._runner.addresses[0][1])
-        except BaseException as exc:  # reported by start()
-            self._failure = exc
-            self._ready.set()
-            return
-        self._ready.set()
-        self._loop.run_forever()
+        self._server.stop()
 
     # -- addresses -----------------------------------------------------------------------
     @property

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
-from mockserver import keys
+from mockserver.web import keys
 from uniapp import HEADERS, query
 
 FLOW = DATA / "flow"
@@ -102,7 +102,7 @@ async def test_the_english_of_the_bind_codes_differs_from_the_chinese(make_clien
 async def test_an_sms_code_expires_on_the_moved_clock(make_client: MakeClient) -> None:
     client = await make_client(fixtures=FLOW, profile="current")
     await sent(client)
-    client.app[keys.LIVE].context.state.clock.advance(601)
+    client.app[keys.RUNTIME].state.clock.advance(601)
     answer = await call(client, "user/appmobilebind", {"mobile": "13800138000", "verify": "123456", "weixin_openid": "o"})
     assert (answer["code"], answer["msg"]) == (-10, "验证码已过期")
 
@@ -171,5 +171,5 @@ async def test_images_answer_other_methods_405_in_the_envelope(make_client: Make
 async def test_reset_forgets_users_and_tokens(make_client: MakeClient) -> None:
     client = await make_client(fixtures=FLOW, profile="current")
     token = (await call(client, "user/appminiuserauth", {"authcode": "x"}))["data"]["token"]
-    client.app[keys.LIVE].context.state.reset()
+    client.app[keys.RUNTIME].state.reset()
     assert (await call(client, "user/tokenuserinfo", {}, token=token))["msg"] == "用户信息不存在"

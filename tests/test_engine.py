@@ -10,12 +10,13 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
-from mockserver import keys
+from mockserver.web import keys
 from mockserver.params import build_call
 from mockserver.routing import resolve
 from mockserver.scenarios.loader import load_scenarios
 from mockserver.scenarios.matching import explain
-from mockserver.scenarios.selection import Bindings, Rule, select
+from mockserver.scenarios.selection import Rule, select
+from mockserver.state import Bindings
 from uniapp import HEADERS, query
 
 RULES = DATA / "engine"
@@ -56,7 +57,7 @@ def test_a_regex_near_miss_names_the_pattern() -> None:
 
 
 def test_select_reports_near_misses_of_the_exact_authcode() -> None:
-    pick = select(load_scenarios(RULES), LOGIN, call("shared", "alipay"), "shared", Bindings({}, {}))
+    pick = select(load_scenarios(RULES), LOGIN, call("shared", "alipay"), "shared", Bindings())
     assert (pick.scenario, pick.rule) == (None, Rule.DEFAULT)
     assert pick.near_misses == (
         "exact-weixin: application_client_type 'alipay' is not 'weixin'",
@@ -86,15 +87,15 @@ async def test_matching_rules(make_client: MakeClient, authcode: str, client_typ
 
 async def test_header_beats_device_binding(make_client: MakeClient) -> None:
     client = await make_client(fixtures=RULES)
-    client.app[keys.LIVE].context.state.device_scenarios["dev-1"] = "sequence"
+    client.app[keys.RUNTIME].state.bindings.bind("sequence", device="dev-1")
     assert code_of(await login(client, "p-1", **{"X-Mock-Scenario": "by-name"})) == -31
 
 
 async def test_device_binding_beats_token_binding(make_client: MakeClient) -> None:
     client = await make_client(fixtures=RULES)
-    state = client.app[keys.LIVE].context.state
-    state.device_scenarios["dev-1"] = "by-name"
-    state.token_scenarios["tok"] = "pattern-first"
+    bindings = client.app[keys.RUNTIME].state.bindings
+    bindings.bind("by-name", device="dev-1")
+    bindings.bind("pattern-first", token="tok")
     url = query(uuid="dev-1", token="tok")
     answer = await (await client.post(url, json={"authcode": "x"}, headers=HEADERS)).json()
     assert answer["code"] == -31
@@ -102,14 +103,14 @@ async def test_device_binding_beats_token_binding(make_client: MakeClient) -> No
 
 async def test_token_binding_beats_the_authcode_rules(make_client: MakeClient) -> None:
     client = await make_client(fixtures=RULES)
-    client.app[keys.LIVE].context.state.token_scenarios["tok"] = "by-name"
+    client.app[keys.RUNTIME].state.bindings.bind("by-name", token="tok")
     answer = await (await client.post(query(token="tok"), json={"authcode": "p-1"}, headers=HEADERS)).json()
     assert answer["code"] == -31
 
 
 async def test_a_device_binding_is_for_that_device_only(make_client: MakeClient) -> None:
     client = await make_client(fixtures=RULES)
-    client.app[keys.LIVE].context.state.device_scenarios["dev-1"] = "by-name"
+    client.app[keys.RUNTIME].state.bindings.bind("by-name", device="dev-1")
     assert code_of(await login(client, "x", uuid="dev-2")) == 0
 
 
@@ -193,9 +194,9 @@ async def test_the_server_flag_makes_every_code_single_use(make_client: MakeClie
 async def test_an_expired_code_answers_invalid_code_on_the_moved_clock(make_client: MakeClient) -> None:
     client = await make_client(fixtures=RULES, profile="current")
     assert code_of(await login(client, "exp-1")) == 0
-    client.app[keys.LIVE].context.state.clock.advance(299)
+    client.app[keys.RUNTIME].state.clock.advance(299)
     assert code_of(await login(client, "exp-1")) == 0
-    client.app[keys.LIVE].context.state.clock.advance(2)
+    client.app[keys.RUNTIME].state.clock.advance(2)
     late = await login(client, "exp-1")
     assert (late["code"], late["msg"][:19]) == (-1, "invalid code, rid: ")
 
@@ -203,7 +204,7 @@ async def test_an_expired_code_answers_invalid_code_on_the_moved_clock(make_clie
 async def test_the_server_ttl_applies_to_every_code(make_client: MakeClient) -> None:
     client = await make_client(fixtures=RULES, code_ttl=60)
     await login(client, "ttl")
-    client.app[keys.LIVE].context.state.clock.advance(61)
+    client.app[keys.RUNTIME].state.clock.advance(61)
     assert code_of(await login(client, "ttl")) == -10
 
 

@@ -13,8 +13,8 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import MakeClient
-from mockserver import keys
-from mockserver.reload import reload_now
+from mockserver.web import keys
+from mockserver.web.reload import reload_now
 from uniapp import HEADERS, query
 
 Client = TestClient[Any, Application]
@@ -49,26 +49,25 @@ async def test_a_bad_edit_is_reported_and_the_old_set_keeps_serving(make_client:
 async def test_state_survives_where_the_scenario_still_exists(make_client: MakeClient, tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text(HEAD + SEQUENCE + ONCE)
     client = await make_client(fixtures=tmp_path)
-    state = client.app[keys.LIVE].context.state
-    state.device_scenarios["bound"] = "seq"
+    client.app[keys.RUNTIME].state.bindings.bind("seq", device="bound")
     assert await msg(client, "s") == "one"
     assert await msg(client, "o") == "授权登录成功"
     (tmp_path / "s.yaml").write_text(HEAD + SEQUENCE + ONCE + "  - name: new\n    match: {authcode: n}\n    reply: {new_user: {}}\n")
     assert await reload_now(client.app) == []
     assert await msg(client, "s") == "two"
     assert (await msg(client, "o")).startswith("code been used")
-    assert client.app[keys.LIVE].context.state.device_scenarios == {"bound": "seq"}
+    assert client.app[keys.RUNTIME].state.bindings.as_json()["devices"] == {"bound": "seq"}
 
 
 async def test_state_of_a_removed_scenario_is_dropped(make_client: MakeClient, tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text(HEAD + SEQUENCE)
     client = await make_client(fixtures=tmp_path)
-    client.app[keys.LIVE].context.state.device_scenarios["bound"] = "seq"
+    client.app[keys.RUNTIME].state.bindings.bind("seq", device="bound")
     await msg(client, "s")
     (tmp_path / "s.yaml").write_text(ANSWER % "only")
     assert await reload_now(client.app) == []
-    state = client.app[keys.LIVE].context.state
-    assert (dict(state.device_scenarios), dict(state.positions)) == ({}, {})
+    state = client.app[keys.RUNTIME].state
+    assert (state.bindings.as_json()["devices"], len(state.sequences)) == ({}, 0)
 
 
 async def poll(client: Client, authcode: str, wanted: str, seconds: float = 10.0) -> str:

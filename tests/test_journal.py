@@ -14,8 +14,9 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
-from mockserver.accesslog import FLUSH_SECONDS, ToStream, log_line, shorten
-from mockserver.journal import Entry, Journal, Query
+from mockserver.web.accesslog import FLUSH_SECONDS, ToStream, log_line, shorten
+from mockserver.journal import Journal, Query
+from mockserver.served import Served as Entry
 from mockserver.params import build_call
 from mockserver.routing import resolve
 from mockserver.scenarios.selection import Pick, Rule

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
-from mockserver import keys
+from mockserver.web import keys
 from uniapp import HEADERS, query
 
 FAULTS = DATA / "faults"
@@ -55,7 +55,7 @@ async def test_shutdown_ends_a_hanging_reply(make_client: MakeClient) -> None:
     pending = asyncio.ensure_future(send(client, "hang"))
     await asyncio.sleep(0.1)
     started = time.monotonic()
-    client.app[keys.STOPPING].set()
+    client.app[keys.RUNTIME].stopping.set()
     with pytest.raises(aiohttp.ClientConnectionError):
         await asyncio.wait_for(pending, timeout=5)
     assert time.monotonic() - started < 5

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver.actions import lookup
-from mockserver.answer import Answer
-from mockserver.app import create_context
+from mockserver.actions.steps import Answer
+from mockserver.runtime import create_context
 from mockserver.context import Context
 from mockserver.envelope import Encoding, Envelope, encode
 from mockserver.scenarios.loader import load_scenarios

@@ -1,20 +1,22 @@
-"""Every endpoint the mock answers: (controller, action) -> function, read top to bottom.
+"""Every route the mock models: (controller, action) -> function, read top to bottom.
 
-Endpoints declared in scenario files (any other `controller/action`) are answered by
-`declared.declared`; `lookup` says which function answers a route.
+The route facts (which routes exist, which outcomes each answers, which release lacks one) are
+`contract.routes`; this table only names the function for each modelled route. Routes declared
+in scenario files are answered by `declared.declared`; `lookup` says which function answers.
 """
 
 from __future__ import annotations
 
 from typing import Awaitable, Callable, Final, Mapping
 
-from ..answer import Answer
 from ..context import Context
+from ..contract import routes
+from ..contract.routes import ActionKey
 from ..params import Call
 from . import base, declared, user
+from .steps import Answer
 
 Action = Callable[[Call, Context], Awaitable[Answer]]
-ActionKey = tuple[str, str]
 
 ACTIONS: Final[Mapping[ActionKey, Action]] = {
     ("User", "appminiuserauth"): user.appminiuserauth,
@@ -27,26 +29,15 @@ ACTIONS: Final[Mapping[ActionKey, Action]] = {
     ("Base", "common"): base.common,
 }
 
-# ShopXO's api app controllers (S/app/api/controller/): an unknown action on one of these answers
-# 非法访问(<action>), an unknown controller 控制器不存在(<name>).
-CONTROLLERS: Final = frozenset(
-    {
-        "Base", "Buy", "Cart", "Common", "Goods", "Index", "Message", "Order", "Paylog",
-        "Plugins", "Region", "Search", "User", "Useraddress", "Usergoodsbrowse",
-        "Usergoodsfavor", "Userintegral", "Usernotice", "Ordersale", "Orderaftersale",
-        "Answer", "Article", "Customview", "Design", "Diy", "Personal", "Safety", "Ueditor",
-    }
-)  # fmt: skip
-
 
 def lookup(key: ActionKey, ctx: Context) -> Action | None:
     """The function answering a route under this context's profile and scenarios."""
     if key in ctx.scenarios.actions and key not in ACTIONS:
         return declared.declared
-    if key in ctx.profile.missing_actions:
+    if not routes.modelled_in(key, ctx.profile.name):
         return None
     return ACTIONS.get(key)
 
 
 def controller_exists(controller: str, ctx: Context) -> bool:
-    return controller in CONTROLLERS or any(c == controller for c, _ in ctx.scenarios.actions)
+    return controller in routes.CONTROLLERS or any(c == controller for c, _ in ctx.scenarios.actions)

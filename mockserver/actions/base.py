@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..answer import Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract import site
@@ -12,11 +11,12 @@ from ..envelope import Envelope
 from ..params import Call
 from ..scenarios.model import SiteConfig
 from .declared import declared_answer
+from .steps import Answer
 
 
 async def common(call: Call, ctx: Context) -> Answer:
     """The server's admin settings, or a scenario's over them."""
-    lang = ctx.profile.lang(call.text("lang"))
+    lang = ctx.lang(call)
     config = ctx.site_config()
     chosen = declared_answer(call, ctx)
     if chosen is not None:

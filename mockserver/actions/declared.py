@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..answer import Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS
@@ -20,13 +19,13 @@ from ..params import Call, scalar_text
 from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
 from ..scenarios.selection import select
-from ..serving import due_reply
+from .steps import Answer, due_reply
 
 
 def declared_answer(call: Call, ctx: Context) -> Answer | None:
     """The answer of the scenario for this endpoint, or None when none applies. A SiteConfig
     outcome is handed back as the body for `base/common` to merge."""
-    lang = ctx.profile.lang(call.text("lang"))
+    lang = ctx.lang(call)
     pick = select(ctx.scenarios, call.route.key, call, "", ctx.state.bindings)
     scenario = pick.scenario
     if scenario is None:
@@ -53,8 +52,7 @@ async def declared(call: Call, ctx: Context) -> Answer:
     answer = declared_answer(call, ctx)
     if answer is None:
         # Declared, but no scenario of it matched this request: as if the action did not exist.
-        lang = ctx.profile.lang(call.text("lang"))
-        return Answer(Envelope(f"{m.ILLEGAL_ACCESS.in_lang(lang)}({call.route.typed_action})", m.UNKNOWN_ROUTE))
+        return Answer(Envelope(f"{m.ILLEGAL_ACCESS.in_lang(ctx.lang(call))}({call.route.typed_action})", m.UNKNOWN_ROUTE))
     return answer
 
 

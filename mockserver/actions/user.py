@@ -12,7 +12,6 @@ import re
 from html import unescape
 from typing import Any, Final, Mapping
 
-from ..answer import Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract import site
@@ -22,7 +21,7 @@ from ..login import AUTH, BOUND, TOKEN, USERINFO, Login, Purpose, account_of, an
 from ..params import Call, is_empty, scalar_text
 from ..scenarios.model import ExistingUser, Fault, NamedError, NewUser, RawReply, Reply
 from ..scenarios.selection import Pick, select
-from ..serving import code_refusal, due_reply
+from .steps import Answer, code_refusal, due_reply
 
 # Decision 6: an authcode no scenario names logs in a made-up user, stable per device.
 DEFAULT_REPLY: Final = Reply(ExistingUser(fields={}, generated=True))
@@ -47,8 +46,7 @@ def dispatch(call: Call, ctx: Context, suffix: str) -> Platform | Envelope:
 
 
 def login_of(call: Call, ctx: Context, platform: Platform, fallback_device: str) -> Login:
-    lang = ctx.profile.lang(call.text("lang"))
-    return Login(call, platform, lang, device=call.text("uuid") or fallback_device)
+    return Login(call, platform, ctx.lang(call), device=call.text("uuid") or fallback_device)
 
 
 def openid_login(call: Call, ctx: Context, suffix: str) -> Login | Envelope:
@@ -170,7 +168,7 @@ async def appminiuserinfo(call: Call, ctx: Context) -> Answer:
         if isinstance(reply.outcome, NewUser):
             return Answer(register(login, ctx, ids, profile_fields(platform, data), USERINFO, reply.outcome), reply.delay, pick)
         return finish(reply, pick, login, ctx, USERINFO)
-    known = ctx.state.accounts.rows.get(account_of(login, ids))
+    known = ctx.state.accounts.row(account_of(login, ids))
     if known is not None:
         return Answer(logged_in(known, login, ctx, USERINFO), pick=pick)
     return Answer(register(login, ctx, ids, profile_fields(platform, data), USERINFO), pick=pick)
@@ -181,14 +179,14 @@ async def appminiuserinfo(call: Call, ctx: Context) -> Answer:
 
 async def tokenuserinfo(call: Call, ctx: Context) -> Answer:
     """The user a token was minted for; the token stays, and there is no status check."""
-    lang = ctx.profile.lang(call.text("lang"))
+    lang = ctx.lang(call)
     token = call.text("token")
     if is_empty(token):
         return Answer(Envelope(m.TOKEN_EMPTY.in_lang(lang), m.FAIL))
-    account = ctx.state.accounts.tokens.get(token)
-    row = ctx.state.accounts.rows.get(account) if account else None
-    if account is None or row is None:
+    found = ctx.state.accounts.for_token(token)
+    if found is None:
         return Answer(Envelope(m.USER_INFO_MISSING.in_lang(lang), m.FAIL))
+    account, row = found
     platform = next(p for p in PLATFORMS.values() if p.openid_column == account[0])
     login = Login(call, platform, lang, device=token)
     return Answer(logged_in({**row, "token": token}, login, ctx, TOKEN))
@@ -199,20 +197,20 @@ async def tokenuserinfo(call: Call, ctx: Context) -> Answer:
 
 async def appmobilebindverifysend(call: Call, ctx: Context) -> Answer:
     """"Send" the SMS verification code: every code is the server's fixed one (`--sms-code`)."""
-    lang = ctx.profile.lang(call.text("lang"))
+    lang = ctx.lang(call)
     mobile = call.text("mobile")
     if is_empty(mobile):
         return Answer(Envelope(m.MOBILE_REQUIRED.in_lang(lang), m.FAIL))
     if not MOBILE.match(mobile):
         return Answer(Envelope(m.MOBILE_FORMAT.in_lang(lang), m.FAIL))
-    ctx.state.verify_codes[mobile] = (ctx.sms.code, ctx.state.clock.now())
+    ctx.state.verify_codes.send(mobile, ctx.sms.code)
     return Answer(Envelope(m.SEND_SUCCESS.in_lang(lang), m.SUCCESS))
 
 
 async def appmobilebind(call: Call, ctx: Context) -> Answer:
     """Bind the SMS-verified mobile to the platform user (`UserService::AppMobileBind`); the
     user is named by `<client type>_openid`, so a client type without platforms fails at -20."""
-    lang = ctx.profile.lang(call.text("lang"))
+    lang = ctx.lang(call)
 
     def refuse(text: m.Text, code: int = m.FAIL) -> Answer:
         return Answer(Envelope(text.in_lang(lang), code))
@@ -224,10 +222,10 @@ async def appmobilebind(call: Call, ctx: Context) -> Answer:
         return refuse(m.VERIFY_REQUIRED)
     if not MOBILE.match(mobile):
         return refuse(m.MOBILE_FORMAT, m.MOBILE_FORMAT_CODE)
-    sent = ctx.state.verify_codes.get(mobile)
-    if sent is None or ctx.state.clock.now() - sent[1] > ctx.sms.ttl:
+    sent = ctx.state.verify_codes.valid(mobile, ctx.sms.ttl)
+    if sent is None:
         return refuse(m.VERIFY_EXPIRED, m.VERIFY_EXPIRED_CODE)
-    if verify != sent[0]:
+    if verify != sent:
         return refuse(m.VERIFY_WRONG, m.VERIFY_WRONG_CODE)
     platform = PLATFORMS.get(call.client_type.lower())
     openid = call.text(platform.openid_column) if platform else ""
@@ -239,7 +237,7 @@ async def appmobilebind(call: Call, ctx: Context) -> Answer:
 
 async def onekeyusermobilebind(call: Call, ctx: Context) -> Answer:
     """One-key binding: the platform hands over the phone number itself (§4.3)."""
-    lang = ctx.profile.lang(call.text("lang"))
+    lang = ctx.lang(call)
     openid = call.text("openid")
     if is_empty(openid):
         return Answer(Envelope(m.OPENID_EMPTY.in_lang(lang), m.FAIL))
@@ -267,10 +265,10 @@ def bind_mobile(call: Call, ctx: Context, login: Login, ids: Mapping[str, str], 
         return finish(reply, pick, login, ctx, BOUND)
     accounts = ctx.state.accounts
     account = account_of(login, ids)
-    holder = accounts.mobiles.get(mobile)
+    holder = accounts.holder_of(mobile)
     if holder is not None and holder != account:
         return Answer(login.refuse(m.MOBILE_TAKEN, m.MOBILE_TAKEN_CODE), pick=pick)
-    known = accounts.rows.get(account)
+    known = accounts.row(account)
     if known is None:
         fields = {**profile_fields(login.platform, call.params), "mobile": mobile}
         return Answer(register(login, ctx, ids, fields, USERINFO), pick=pick)
@@ -298,7 +296,7 @@ async def userbasereg(call: Call, ctx: Context) -> Answer:
         return finish(reply, pick, login, ctx, USERINFO)
     fields: dict[str, Any] = {"nickname": nickname, "avatar": avatar, **({"mobile": mobile} if mobile else {})}
     account = account_of(login, ids)
-    if account in ctx.state.accounts.rows:
+    if account in ctx.state.accounts:
         return Answer(logged_in(ctx.state.accounts.change(account, **fields), login, ctx, USERINFO), pick=pick)
     return Answer(register(login, ctx, ids, fields, USERINFO), pick=pick)
 

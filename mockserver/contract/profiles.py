@@ -41,7 +41,6 @@ class Profile:
     user_name_view_order: tuple[str, ...]
     default_avatar_path: str  # appended to the attachment host (the mock's own address)
     site_closed_text: m.Text
-    missing_actions: frozenset[tuple[str, str]] = frozenset()  # endpoints this release lacks
 
     def lang(self, requested: object) -> str:
         if self.honours_lang and requested in m.LANGS:
@@ -100,7 +99,6 @@ DOCUMENTED: Final = Profile(
     user_name_view_order=("username", "nickname", "mobile_security", "email_security"),
     default_avatar_path="/static/index/default/images/default-user-avatar.jpg",
     site_closed_text=m.SITE_CLOSED_V2,
-    missing_actions=frozenset({("User", "tokenuserinfo")}),  # added in v2.2.3 (§7.1)
 )
 
 CURRENT: Final = Profile(

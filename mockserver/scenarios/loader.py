@@ -31,7 +31,7 @@ from ..settings import DEFAULT_LOCALE
 from ..suggest import did_you_mean
 from . import templates
 from .. import routing
-from ..contract.endpoints import outcomes_for
+from ..contract.routes import outcomes_for
 from .yaml_events import Mapping as _Mapping
 from .yaml_events import SafeLoader as _SafeBase
 from .yaml_events import Sequence as _Sequence

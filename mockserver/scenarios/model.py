@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
 
+from ..contract.routes import LOGIN, ActionKey
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -169,8 +171,6 @@ class Per(Enum):
     AUTHCODE = "authcode"
 
 
-ActionKey = tuple[str, str]  # (Controller, action) as routing names them, e.g. ("User", "center")
-LOGIN: ActionKey = ("User", "appminiuserauth")
 
 
 @dataclass(frozen=True, slots=True)

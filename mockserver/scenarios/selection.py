@@ -14,13 +14,14 @@ endpoint is passed over, so a UI test can send one header or bind one device for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
-from typing import Mapping
 
+from ..contract.routes import ActionKey
 from ..params import Call
+from ..records import per_request
+from ..state import Bindings
 from .matching import explain
-from .model import ActionKey, Scenario, ScenarioSet
+from .model import Scenario, ScenarioSet
 
 
 class Rule(Enum):
@@ -33,16 +34,7 @@ class Rule(Enum):
     DEFAULT = "default user"
 
 
-@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
-class Bindings:
-    """Runtime choices that override the authcode rules (the state owns them)."""
-
-    devices: Mapping[str, str]  # uuid -> scenario name
-    tokens: Mapping[str, str]  # token -> scenario name
-    active: str | None = None
-
-
-@dataclass(slots=True)  # made per request: not frozen, as a frozen __init__ costs three times as much
+@per_request
 class Pick:
     scenario: Scenario | None
     rule: Rule
@@ -84,12 +76,12 @@ def select(scenarios: ScenarioSet, action: ActionKey, call: Call, authcode: str,
 
 
 def _forced(scenarios: ScenarioSet, action: ActionKey, call: Call, bindings: Bindings) -> Pick | None:
-    if not (call.mock_scenario or bindings.devices or bindings.tokens):
+    if not (call.mock_scenario or bindings.per_client):
         return None  # the usual request: no header sent, nothing bound
     for rule, name in (
         (Rule.HEADER, call.mock_scenario),
-        (Rule.DEVICE, bindings.devices.get(call.text("uuid"), "")),
-        (Rule.TOKEN, bindings.tokens.get(call.text("token"), "")),
+        (Rule.DEVICE, bindings.for_device(call.text("uuid"))),
+        (Rule.TOKEN, bindings.for_token(call.text("token"))),
     ):
         if name:
             scenario = _named(scenarios, name)

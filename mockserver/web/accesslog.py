@@ -12,14 +12,14 @@ import asyncio
 import logging
 from typing import Final, Protocol, TextIO
 
-from .journal import Entry
+from ..served import Served
 
 LOGGER_NAME: Final = "mockserver.access"
 FLUSH_SECONDS: Final = 0.05  # soon enough for a person watching, rare enough to batch
 
 
 class AccessLog(Protocol):
-    def write(self, entry: Entry) -> None: ...
+    def write(self, entry: Served) -> None: ...
 
     def flush(self) -> None: ...
 
@@ -29,7 +29,7 @@ def shorten(secret: str, keep: int = 4) -> str:
     return secret if len(secret) <= 3 * keep else f"{secret[:keep]}…{secret[-keep:]}"
 
 
-def log_line(entry: Entry) -> str:
+def log_line(entry: Served) -> str:
     """Method, action, authcode and uuid (shortened), who answered, code, status and time."""
     line = f"{entry.method} {entry.action}"
     authcode, device = entry.authcode, entry.device
@@ -50,7 +50,7 @@ class ToLogger:
     def __init__(self) -> None:
         self._logger = logging.getLogger(LOGGER_NAME)
 
-    def write(self, entry: Entry) -> None:
+    def write(self, entry: Served) -> None:
         if self._logger.isEnabledFor(logging.INFO):
             self._logger.info(log_line(entry))
 
@@ -69,7 +69,7 @@ class ToStream:
         self._stream = stream
         self._pending: list[str] = []
 
-    def write(self, entry: Entry) -> None:
+    def write(self, entry: Served) -> None:
         if not self._pending:
             asyncio.get_running_loop().call_later(FLUSH_SECONDS, self.flush)
         self._pending.append(log_line(entry))

@@ -2,8 +2,9 @@
 
 ShopXO itself sends no CORS headers; the mock adds them by default so a browser lets the H5
 build read the answers, and answers preflights itself. `--no-cors` restores the bare server.
-The API handler asks `preflight` and `tag` itself; the other routes are wrapped with `wrap`.
-No middleware: one would cost every API request a layer.
+The API handler asks `preflight` and `tag` itself (a middleware on the main application would
+cost every API request a layer); the admin sub-application runs `around` as its middleware, and
+the image route is wrapped in the same function.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 
 METHODS: Final = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 DEFAULT_HEADERS: Final = "Content-Type, X-Mock-Scenario"
@@ -51,14 +52,29 @@ class Cors:
         if origin is not None:
             response.headers.update(_allow(origin))
 
-    def wrap(self, handler: Handler) -> Handler:
+    async def around(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Answer a preflight, else let `handler` answer and tag its response (a middleware)."""
+        preflight = self.preflight(request)
+        if preflight is not None:
+            return preflight
+        response = await handler(request)
+        self.tag(request, response)
+        return response
+
+    def middleware(self) -> Middleware:
+        """`around` as an application's middleware."""
+
+        @web.middleware
+        async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
+            return await self.around(request, handler)
+
+        return cors
+
+    def around_handler(self, handler: Handler) -> Handler:
+        """One route's handler wrapped in `around`."""
+
         async def tagged(request: web.Request) -> web.StreamResponse:
-            preflight = self.preflight(request)
-            if preflight is not None:
-                return preflight
-            response = await handler(request)
-            self.tag(request, response)
-            return response
+            return await self.around(request, handler)
 
         return tagged
 

@@ -8,9 +8,9 @@ from typing import Final
 
 from aiohttp import web
 
-from . import avatars
-from .contract.profiles import PROFILES
-from .envelope import Envelope
+from .. import avatars
+from ..contract.profiles import PROFILES
+from ..envelope import Envelope
 from .faults import respond
 
 DEFAULT_PATHS: Final = frozenset(

@@ -1,4 +1,4 @@
-"""The aiohttp edge of the API: route -> collect -> act -> deliver -> journal.
+"""The aiohttp edge of the API: route -> collect -> act -> deliver -> observe.
 
 Every request that is not the admin API or an image comes through `Api.handle`. It holds what
 each request needs (no application lookups per request) and answers any failure in the
@@ -14,23 +14,21 @@ from typing import Any, Awaitable, Final, TypeVar
 
 from aiohttp import web
 
-from . import params, routing
-from .accesslog import AccessLog
-from .actions import controller_exists, lookup
-from .answer import Answer
-from .context import Context
-from .contract import messages as m
+from .. import params, routing
+from ..actions import controller_exists, lookup
+from ..actions.steps import Answer
+from ..context import Context
+from ..contract import messages as m
+from ..envelope import Encoding, Envelope
+from ..memo import Memo
+from ..params import Call, UrlInputs
+from ..runtime import Runtime
+from ..scenarios.model import Fault
+from ..scenarios.selection import UnknownScenario
+from ..served import NO_ANSWER, Served
+from ..suggest import did_you_mean
 from .cors import Cors
-from .envelope import Encoding, Envelope
 from .faults import deliver, respond
-from .journal import NO_ANSWER, Entry, Journal
-from .keys import Live
-from .memo import Memo
-from .params import Call, UrlInputs
-from .scenarios.model import Fault
-from .scenarios.selection import UnknownScenario
-from .settings import Settings
-from .suggest import did_you_mean
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,23 +42,12 @@ URLS_REMEMBERED: Final = 256
 
 
 class Api:
-    """The API's handler, holding the live context, the journal and the log: a request looks
-    nothing up in the application."""
+    """The API's handler, holding the running mock: a request looks nothing up in the application."""
 
-    def __init__(
-        self,
-        live: Live,
-        settings: Settings,
-        journal: Journal,
-        stopping: asyncio.Event,
-        access_log: AccessLog | None = None,
-        cors: Cors | None = None,
-    ) -> None:
-        self.live = live
-        self.journal = journal
-        self.stopping = stopping
-        self.access_log = access_log
+    def __init__(self, runtime: Runtime, cors: Cors | None = None) -> None:
+        self.runtime = runtime
         self.cors = cors
+        settings = runtime.settings
         self.body_timeout = settings.body_timeout
         self.max_body = settings.max_body
         self.hang_seconds = settings.hang_seconds
@@ -93,42 +80,55 @@ class Api:
         started = time.perf_counter()
         if request.method == "OPTIONS":
             return web.Response(status=204, headers=OPTIONS_HEADERS)
-        url = self._urls.get(request.raw_path, lambda: url_inputs(request))
+        url = self._urls.get(request.raw_path, lambda: parse_url(request))
         if url is None:
             return respond(Envelope(m.NOT_AN_API_PATH, m.UNKNOWN_ROUTE), status=404)
         call = await self._collect(request, url)
-        ctx = self.live.context
-        route = url.route
-        action = lookup(route.key, ctx)
-        if action is None:
-            answer = Answer(unknown_route(route, ctx, ctx.profile.lang(call.text("lang"))))
-        else:
-            answer = await action(call, ctx)
-        response = await deliver(request, answer, self.stopping, self.hang_seconds)
+        runtime = self.runtime
+        ctx = runtime.context
+        action = lookup(call.route.key, ctx)
+        answer = Answer(unknown_route(call, ctx)) if action is None else await action(call, ctx)
+        response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
         body = answer.body
-        code = body.code if isinstance(body, Envelope) else None
-        status = NO_ANSWER if body in DROPPED else response.status
-        latency_ms = (time.perf_counter() - started) * 1000
-        entry = Entry(self.journal.next_id(), ctx.state.clock.now(), request.method, request.raw_path, call, answer.pick, code, status, latency_ms)
-        self.journal.record(entry)
-        if self.access_log is not None:
-            self.access_log.write(entry)
+        runtime.served(
+            Served(
+                id=next(runtime.ids),
+                time=ctx.state.clock.now(),
+                method=request.method,
+                url=request.raw_path,
+                call=call,
+                pick=answer.pick,
+                code=body.code if isinstance(body, Envelope) else None,
+                status=NO_ANSWER if body in DROPPED else response.status,
+                latency_ms=(time.perf_counter() - started) * 1000,
+            )
+        )
         return response
 
     async def _collect(self, request: web.Request, url: UrlInputs) -> Call:
         """The body off the wire, then the Call `params` makes of URL and body."""
         body: dict[str, Any] = {}
         form: dict[str, Any] | None = None
+        raw = b""
         if request.method in params.BODY_METHODS and request.can_read_body:
             kind = params.body_kind(request.headers.get("Content-Type", ""))
-            if kind is params.BodyKind.FORM:
+            if kind is params.BodyKind.JSON:
+                raw = await self._raw_body(request)
+                body = params.decode_json_body(raw)
+            elif kind is params.BodyKind.FORM:
                 posted = await self._within_time(request.post())
                 form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
                 body = dict(form)
-            elif kind is params.BodyKind.JSON:
-                body = params.decode_json_body(await self._raw_body(request))
-        base_url = f"{request.scheme}://{request.host}"
-        return params.complete_call(url, body, form, base_url, request.headers.get(SCENARIO_HEADER, ""))
+        return params.complete_call(
+            url,
+            body,
+            form,
+            base_url=f"{request.scheme}://{request.host}",
+            mock_scenario=request.headers.get(SCENARIO_HEADER, ""),
+            method=request.method,
+            headers=request.headers,
+            raw_body=raw,
+        )
 
     async def _raw_body(self, request: web.Request) -> bytes:
         content = request.content
@@ -148,7 +148,7 @@ class Api:
             raise web.HTTPRequestTimeout(reason="the request body did not arrive in time") from None
 
 
-def url_inputs(request: web.Request) -> UrlInputs | None:
+def parse_url(request: web.Request) -> UrlInputs | None:
     """The route and query of an API URL (None: not an API path); memoised per raw URL. The
     client's own URLs have nothing to unquote and are split as they are; others go through yarl."""
     plain = params.split_plain_url(request.raw_path)
@@ -156,8 +156,10 @@ def url_inputs(request: web.Request) -> UrlInputs | None:
     return params.api_url_inputs(path, pairs)
 
 
-def unknown_route(route: routing.Route, ctx: Context, lang: str) -> Envelope:
+def unknown_route(call: Call, ctx: Context) -> Envelope:
     """-1000 for a controller or action the mock has no answer for (§1.1)."""
+    route: routing.Route = call.route
+    lang = ctx.lang(call)
     if not controller_exists(route.controller, ctx):
         text = f"{m.CONTROLLER_NOT_EXIST.in_lang(lang)}({route.typed_controller.lower()})"
         return Envelope(text, m.UNKNOWN_ROUTE)

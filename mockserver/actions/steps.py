@@ -1,6 +1,7 @@
-"""A picked scenario -> the reply it serves now: sequences advance, platform codes get used up.
+"""What every action is made of: the Answer it hands the edge, and the reply a picked scenario
+serves now.
 
-This is the stateful half of selection: which reply of a sequence is due for this key, and
+The reply is the stateful half of selection: which reply of a sequence is due for this key, and
 whether the platform would still accept this code (decision 7: single-use, expiring codes).
 """
 
@@ -8,11 +9,23 @@ from __future__ import annotations
 
 from typing import Final
 
-from .context import Context
-from .scenarios.model import NamedError, Per, Reply, Scenario, Then
+from ..context import Context
+from ..envelope import Envelope
+from ..records import per_request
+from ..scenarios.model import Delay, Fault, NamedError, Per, RawReply, Reply, Scenario, Then
+from ..scenarios.selection import Pick
 
 CODE_USED: Final = Reply(NamedError("code_used"))
 CODE_EXPIRED: Final = Reply(NamedError("code_invalid"))
+
+
+@per_request
+class Answer:
+    """A body to send (or a fault instead), when, and which scenario chose it."""
+
+    body: Envelope | Fault | RawReply
+    delay: Delay | None = None
+    pick: Pick | None = None  # which scenario answered, and by which rule (None: no scenario lookup)
 
 
 def due_reply(scenario: Scenario, device: str, authcode: str, ctx: Context) -> Reply:
@@ -20,7 +33,7 @@ def due_reply(scenario: Scenario, device: str, authcode: str, ctx: Context) -> R
     if len(scenario.replies) == 1:
         return scenario.replies[0]
     key = device if scenario.per is Per.DEVICE else authcode
-    turn = ctx.state.advance_sequence(scenario.name, key)
+    turn = ctx.state.sequences.advance(scenario.name, key)
     if scenario.then is Then.CYCLE:
         return scenario.replies[turn % len(scenario.replies)]
     return scenario.replies[min(turn, len(scenario.replies) - 1)]
@@ -32,7 +45,7 @@ def code_refusal(scenario: Scenario | None, platform: str, authcode: str, ctx: C
     ttl = scenario.expires_in if scenario is not None and scenario.expires_in else ctx.codes.ttl
     if not once and ttl is None:
         return None
-    use = ctx.state.use_code(platform, authcode)
+    use = ctx.state.codes.use(platform, authcode)
     if ttl is not None and ctx.state.clock.now() - use.first_seen > ttl:
         return CODE_EXPIRED
     if once and use.uses > 1:

@@ -15,9 +15,9 @@ from typing import Final
 
 from aiohttp import web
 
-from .answer import Answer
-from .envelope import JSON_TYPE, Envelope, encode
-from .scenarios.model import Delay, Fault, RawReply
+from ..actions.steps import Answer
+from ..envelope import JSON_TYPE, Envelope, encode
+from ..scenarios.model import Delay, Fault, RawReply
 
 # A JSON body cut off mid-way: what a proxy dropping the connection leaves behind.
 MALFORMED_BODY: Final = '{"msg":"授权登录成功","code":0,"data":{"id":'.encode()

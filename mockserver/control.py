@@ -1,0 +1,153 @@
+"""What the admin API and the dashboard can do to a running mock: plain functions of a Runtime.
+
+Each task checks its inputs and returns a JSON-ready document, or raises `TaskError` with the
+status and reason the caller answers with. Nothing here knows HTTP: the admin API
+(`web.admin`) parses a request into these arguments and sends what they return.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .catalogue import scenario_json
+from .journal import QUERY_FIELDS, Query
+from .runtime import Runtime
+from .state import CLIENT_STATE, Scope
+from .suggest import closest
+from .version import __version__
+
+
+class TaskError(Exception):
+    """A task refused: the HTTP status it maps to, the reason, and extra fields to report."""
+
+    def __init__(self, status: int, reason: str, **extra: Any) -> None:
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+        self.extra = {key: value for key, value in extra.items() if value is not None}
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def health(runtime: Runtime) -> dict[str, Any]:
+    ctx = runtime.context
+    return {"status": "ok", "version": __version__, "profile": ctx.profile.name, "scenarios": len(ctx.scenarios.scenarios)}
+
+
+def version() -> dict[str, Any]:
+    return {"version": __version__}
+
+
+def scenarios(runtime: Runtime, tag: str | None = None) -> dict[str, Any]:
+    loaded = runtime.context.scenarios
+    chosen = [s for s in loaded.scenarios if tag is None or tag in s.tags]
+    return {"files": list(loaded.files), "scenarios": [scenario_json(s) for s in chosen]}
+
+
+def bindings(runtime: Runtime) -> dict[str, Any]:
+    return runtime.state.bindings.as_json()
+
+
+def journal(runtime: Runtime, filters: Mapping[str, str]) -> dict[str, Any]:
+    """The requests served, filtered by action, authcode, uuid, scenario, since, limit."""
+    unknown = set(filters) - set(QUERY_FIELDS)
+    if unknown:
+        raise TaskError(400, f"unknown filter(s): {', '.join(sorted(unknown))}; filters: {', '.join(QUERY_FIELDS)}")
+    try:
+        query = Query(
+            **{k: v for k, v in filters.items() if k not in ("since", "limit")},
+            since=float(filters["since"]) if "since" in filters else None,
+            limit=int(filters["limit"]) if "limit" in filters else None,
+        )
+    except ValueError:
+        raise TaskError(400, "'since' must be Unix seconds and 'limit' a whole number") from None
+    found = runtime.journal.find(query)
+    return {"count": len(found), "size": runtime.journal.size, "requests": [e.as_json() for e in found]}
+
+
+def clock(runtime: Runtime) -> dict[str, Any]:
+    current = runtime.state.clock
+    return {"now": current.now(), "offset": current.offset}
+
+
+# -- changing -----------------------------------------------------------------------------
+
+
+def use(runtime: Runtime, scenario: Any, *, device: Any = None, token: Any = None) -> dict[str, Any]:
+    """A scenario for every client, or for one device (uuid) or one token."""
+    name = scenario_name(runtime, scenario)
+    if device is not None and token is not None:
+        raise TaskError(400, "give 'device' or 'token', not both")
+    runtime.state.bindings.bind(
+        name,
+        device=None if device is None else non_empty(device, "device"),
+        token=None if token is None else non_empty(token, "token"),
+    )
+    return bindings(runtime)
+
+
+def unuse(runtime: Runtime, which: Mapping[str, Any]) -> dict[str, Any]:
+    """Clear one binding (`device`, `token`, `"active": true`), or all of them when none is named."""
+    current = runtime.state.bindings
+    if not which:
+        current.clear()
+    current.unbind(
+        device=non_empty(which["device"], "device") if "device" in which else None,
+        token=non_empty(which["token"], "token") if "token" in which else None,
+        active=which.get("active") in (True, "true", "1"),
+    )
+    return bindings(runtime)
+
+
+def reset(runtime: Runtime, scopes: tuple[Scope, ...] = CLIENT_STATE) -> dict[str, Any]:
+    done = runtime.state.reset(scopes)
+    return {"reset": [scope.value for scope in done]}
+
+
+def move_clock(runtime: Runtime, change: Mapping[str, Any]) -> dict[str, Any]:
+    """`{"advance": seconds}` moves the mock's clock; `{"offset": seconds}` sets its offset."""
+    for name in ("advance", "offset"):
+        value = change.get(name)
+        if name in change and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise TaskError(400, f"'{name}' must be a number of seconds")
+    current = runtime.state.clock
+    if "advance" in change:
+        current.advance(float(change["advance"]))
+    elif "offset" in change:
+        current.set_offset(float(change["offset"]))
+    else:
+        raise TaskError(400, "give 'advance' or 'offset' in seconds")
+    return clock(runtime)
+
+
+async def reload(runtime: Runtime) -> dict[str, Any]:
+    problems = await runtime.reload()
+    return {
+        "reloaded": not problems,
+        "scenarios": len(runtime.context.scenarios.scenarios),
+        "problems": [str(p) for p in problems],
+    }
+
+
+def clear_journal(runtime: Runtime) -> dict[str, Any]:
+    runtime.journal.clear()
+    return {"cleared": True}
+
+
+# -- checks -------------------------------------------------------------------------------
+
+
+def scenario_name(runtime: Runtime, value: Any) -> str:
+    """A scenario name the loaded set has, or a 404 that suggests the closest one."""
+    known = runtime.context.scenarios.by_name
+    if not isinstance(value, str) or not value:
+        raise TaskError(400, "give 'scenario': the name of a loaded scenario")
+    if value not in known:
+        raise TaskError(404, f"no scenario named '{value}'", did_you_mean=closest(value, known))
+    return value
+
+
+def non_empty(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise TaskError(400, f"'{name}' must be a non-empty string")
+    return value

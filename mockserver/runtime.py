@@ -1,0 +1,90 @@
+"""The running mock apart from its web edge: its settings, the Context now serving (a reload
+swaps it whole), the journal, and whoever observes the requests served.
+
+The edge hands each served request to `served`; the admin tasks (`control`) and the dashboard
+act on a Runtime, so none of them needs HTTP to reach the mock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import itertools
+import logging
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Callable, Iterator
+
+from .context import CodePolicy, Context, SmsPolicy
+from .contract import site
+from .contract.profiles import PROFILES
+from .fake_users import FakeUsers
+from .journal import Journal
+from .scenarios.loader import ScenarioError, ScenarioLoadError, load_scenarios
+from .scenarios.model import ScenarioSet
+from .scenarios.selection import UnknownScenario
+from .served import Served
+from .settings import Settings
+from .state import State
+
+log = logging.getLogger(__name__)
+
+Observer = Callable[[Served], None]
+
+
+def create_context(settings: Settings, scenarios: ScenarioSet) -> Context:
+    state = State()
+    if settings.scenario is not None:
+        if settings.scenario not in scenarios.by_name:
+            raise UnknownScenario(settings.scenario, scenarios)
+        state.bindings.bind(settings.scenario)
+    return Context(
+        profile=PROFILES[settings.profile],
+        scenarios=scenarios,
+        fake_users=FakeUsers(settings.locale, settings.seed),
+        state=state,
+        config=MappingProxyType({**site.DEFAULT_CONFIG, **settings.config}),
+        codes=CodePolicy(settings.single_use_codes, settings.code_ttl),
+        sms=SmsPolicy(settings.sms_code),
+    )
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    context: Context  # read once per request; a reload assigns a new one
+    journal: Journal
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set at shutdown
+    observers: list[Observer] = field(default_factory=list)  # the journal first
+    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))  # of served requests
+
+    @classmethod
+    def start(cls, settings: Settings, scenarios: ScenarioSet) -> Runtime:
+        journal = Journal(settings.journal_size)
+        return cls(settings, create_context(settings, scenarios), journal, observers=[journal.record])
+
+    @property
+    def state(self) -> State:
+        return self.context.state
+
+    def observe(self, observer: Observer) -> None:
+        self.observers.append(observer)
+
+    def served(self, record: Served) -> None:
+        for observer in self.observers:
+            observer(record)
+
+    async def reload(self) -> list[ScenarioError]:
+        """Load the fixtures again and swap them in if they are sound; else keep serving the last
+        good set. Returns the problems found. State survives wherever its scenario still exists."""
+        settings = self.settings
+        try:
+            scenarios = await asyncio.to_thread(load_scenarios, settings.fixtures, settings.locale)
+        except ScenarioLoadError as exc:
+            problems = "\n".join(f"  {error}" for error in exc.errors)
+            log.error("%d problem(s) in the scenario files; still serving the last good set:\n%s", len(exc.errors), problems)
+            return exc.errors
+        self.state.prune(scenarios.by_name)
+        self.context = dataclasses.replace(self.context, scenarios=scenarios)
+        log.info("reloaded %d scenario(s) from %d file(s)", len(scenarios.scenarios), len(scenarios.files))
+        return []

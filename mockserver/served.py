@@ -1,0 +1,79 @@
+"""One served request, as the edge hands it to every observer (the journal, the access log).
+
+It keeps the request's Call and the scenario pick as they are and works the readable fields out
+when someone reads them, not while the client waits. (Not the answer's body: a thousand user
+payloads would double the server's memory.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final, Mapping
+
+from .params import Call
+from .records import per_request
+from .scenarios.selection import Pick
+
+NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, hang)
+
+
+@per_request
+class Served:
+    id: int
+    time: float  # Unix seconds, on the mock's (movable) clock
+    method: str
+    url: str
+    call: Call
+    pick: Pick | None  # which scenario answered, by which rule (None: no scenario lookup)
+    code: int | None  # the envelope's code, None for faults and raw replies
+    status: int  # NO_ANSWER for a dropped connection
+    latency_ms: float
+
+    @property
+    def action(self) -> str:  # e.g. user/appminiuserauth
+        return self.call.route.name
+
+    @property
+    def params(self) -> Mapping[str, Any]:  # merged: route < query < body
+        return self.call.params
+
+    @property
+    def client_type(self) -> str:
+        return self.call.client_type
+
+    @property
+    def device(self) -> str:  # the uuid parameter
+        return self.call.text("uuid")
+
+    @property
+    def authcode(self) -> str:
+        return self.call.text("authcode")
+
+    @property
+    def scenario(self) -> str | None:
+        return self.pick.scenario.name if self.pick and self.pick.scenario else None
+
+    @property
+    def rule(self) -> str:  # which selection rule answered, e.g. "exact authcode" or "default user"
+        return self.pick.rule.value if self.pick else "built-in"
+
+    @property
+    def near_misses(self) -> tuple[str, ...]:
+        return self.pick.near_misses if self.pick else ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {name: _plain(getattr(self, name)) for name in JSON_FIELDS}
+
+
+JSON_FIELDS: Final = (
+    "id", "time", "method", "url", "action", "params", "client_type", "device", "authcode",
+    "scenario", "rule", "near_misses", "code", "status", "latency_ms",
+)  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    return list(value) if isinstance(value, tuple) else value
+
+

@@ -1,0 +1,73 @@
+"""What the mock remembers between requests: in memory, bounded, resettable by scope.
+
+One object per idea, each keeping its own indexes consistent: accounts (users and the tokens
+minted for them), bindings, platform-code uses, SMS verification codes, sequence positions and
+the clock. State is keyed by scenario *name*, so it survives a reload wherever the scenario
+still exists (`prune` drops the rest).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Final, Iterable
+
+from .accounts import Account, Accounts
+from .bindings import Bindings
+from .clock import Clock
+from .codes import CodeUse, CodeUses, VerifyCodes
+from .sequences import Sequences
+
+__all__ = ["Account", "Accounts", "Bindings", "Clock", "CodeUse", "Scope", "State"]
+
+
+class Scope(Enum):
+    """What a reset clears; its value is the name the admin API reports."""
+
+    USERS = "users"
+    TOKENS = "tokens"
+    CODES = "codes"
+    SEQUENCES = "sequences"
+    VERIFY_CODES = "verify codes"
+    BINDINGS = "bindings"
+    CLOCK = "clock"
+
+
+# What "forget everything the clients did" means: the runtime choices (bindings, clock) stay.
+CLIENT_STATE: Final = (Scope.USERS, Scope.TOKENS, Scope.CODES, Scope.SEQUENCES, Scope.VERIFY_CODES)
+
+
+class State:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+        self.accounts = Accounts()
+        self.bindings = Bindings()
+        self.codes = CodeUses(self.clock)
+        self.verify_codes = VerifyCodes(self.clock)
+        self.sequences = Sequences()
+
+    def reset(self, scopes: Iterable[Scope] = CLIENT_STATE) -> tuple[Scope, ...]:
+        """Clear each scope given; returns them, in the order given."""
+        done = tuple(scopes)
+        for scope in done:
+            match scope:
+                case Scope.USERS:
+                    self.accounts.clear()
+                case Scope.TOKENS:
+                    self.accounts.tokens.clear()
+                case Scope.CODES:
+                    self.codes.clear()
+                case Scope.SEQUENCES:
+                    self.sequences.clear()
+                case Scope.VERIFY_CODES:
+                    self.verify_codes.clear()
+                case Scope.BINDINGS:
+                    self.bindings.clear()
+                case Scope.CLOCK:
+                    self.clock.reset()
+        return done
+
+    def prune(self, names: Iterable[str]) -> None:
+        """After a reload: forget what belonged to scenarios that no longer exist."""
+        keep = set(names)
+        self.sequences.prune(keep)
+        self.bindings.prune(keep)

@@ -1,0 +1,68 @@
+"""Settings + scenarios -> the aiohttp application: the API edge, the admin API, the images."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from ..runtime import Runtime
+from ..scenarios.loader import load_scenarios
+from ..scenarios.model import ScenarioSet
+from ..settings import Settings
+from . import admin, keys
+from .accesslog import TO_LOGGER, AccessLog
+from .cors import Cors
+from .handlers import Api
+from .images import static
+from .reload import watching
+
+
+def create_app(
+    settings: Settings | None = None,
+    scenarios: ScenarioSet | None = None,
+    *,
+    access_log: AccessLog | None = TO_LOGGER,
+) -> web.Application:
+    """The mock as an aiohttp app; scenarios are loaded from `settings.fixtures` unless given.
+    The access log goes to the `mockserver.access` logger unless another one (or None) is given."""
+    settings = settings or Settings()
+    if scenarios is None:
+        scenarios = load_scenarios(settings.fixtures, settings.locale)
+    runtime = Runtime.start(settings, scenarios)
+    # No middleware on the main application: the API handler answers its own errors, so API
+    # requests pay for no layer. The admin sub-application has its own.
+    app = web.Application(client_max_size=settings.max_body)
+    app[keys.RUNTIME] = runtime
+    if access_log is not None:
+        runtime.observe(access_log.write)
+
+        async def flush_access_log(_: web.Application) -> None:
+            access_log.flush()
+
+        app.on_cleanup.append(flush_access_log)
+    if settings.warm_up:
+        app.on_startup.append(_warm_up)
+    app.on_shutdown.append(_stop_hanging)
+    if settings.watch:
+        app.cleanup_ctx.append(watching)
+    cors = Cors(settings.cors_origins) if settings.cors else None
+    app.add_subapp(admin.PREFIX, admin.admin_app(cors))
+    app.router.add_route("*", "/static/{path:.*}", cors.around_handler(static) if cors else static)
+    app.router.add_route("*", "/{tail:.*}", Api(runtime, cors).handle)
+    return app
+
+
+WARM_UP_DELAY = 1.0  # seconds: after the first answers, so start-up does not share the CPU with it
+
+
+async def _warm_up(app: web.Application) -> None:
+    """Make the Faker value pools in a thread soon after start, so the first made-up user does
+    not pay for them (~0.3 s)."""
+    fake_users = app[keys.RUNTIME].context.fake_users
+    loop = asyncio.get_running_loop()
+    loop.call_later(WARM_UP_DELAY, lambda: loop.run_in_executor(None, lambda: fake_users.pools))
+
+
+async def _stop_hanging(app: web.Application) -> None:
+    app[keys.RUNTIME].stopping.set()

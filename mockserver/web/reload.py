@@ -1,0 +1,45 @@
+"""Hot reload: on save, the running mock loads the whole file set again (`Runtime.reload`).
+
+The new set is validated in full before anything changes; a broken edit is logged with every
+`file:line:column` and the old set keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import AsyncIterator
+
+from aiohttp import web
+
+from ..scenarios.loader import SUFFIXES, ScenarioError
+from . import keys
+
+
+async def reload_now(app: web.Application) -> list[ScenarioError]:
+    """Load the fixtures again; swap them in if they are sound. Returns the problems found."""
+    return await app[keys.RUNTIME].reload()
+
+
+def _scenario_file(_: object, path: str) -> bool:
+    return path.endswith(SUFFIXES)
+
+
+async def _watch(app: web.Application) -> None:
+    from watchfiles import awatch
+
+    runtime = app[keys.RUNTIME]
+    fixtures = Path(runtime.settings.fixtures)
+    async for _ in awatch(fixtures, watch_filter=_scenario_file, stop_event=runtime.stopping):
+        await runtime.reload()
+
+
+async def watching(app: web.Application) -> AsyncIterator[None]:
+    """aiohttp cleanup context: watch the fixtures directory while the server runs."""
+    task = asyncio.create_task(_watch(app))
+    yield
+    app[keys.RUNTIME].stopping.set()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -1,0 +1,69 @@
+"""Serving the application: in the foreground for the CLI, or on a thread for the pytest plugin."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Callable, Final
+
+from aiohttp import web
+
+from ..scenarios.model import ScenarioSet
+from ..settings import MAX_LINE, Settings
+from .accesslog import AccessLog
+from .app import create_app
+
+START_TIMEOUT: Final = 10.0
+
+
+def run(settings: Settings, scenarios: ScenarioSet, access_log: AccessLog | None, ready: Callable[[str], None]) -> None:
+    """Serve until interrupted; `ready` is called once listening. OSError: cannot listen."""
+    app = create_app(settings, scenarios, access_log=access_log)
+    web.run_app(app, host=settings.host, port=settings.port, print=ready, access_log=None,
+                max_line_size=MAX_LINE, max_field_size=MAX_LINE)  # fmt: skip
+
+
+class InThread:
+    """A mock on its own event loop in a daemon thread, bound to 127.0.0.1 on a free port, so a
+    browser, a subprocess or plain `urllib` all reach it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = 0
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
+        self._thread = threading.Thread(target=self._serve, name="shopxo-mock", daemon=True)
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+
+    def start(self) -> int:
+        """The port it listens on, once it does; RuntimeError if it could not start."""
+        self._thread.start()
+        if not self._ready.wait(START_TIMEOUT) or self._failure:
+            raise RuntimeError(f"shopxo-mock did not start: {self._failure!r}")
+        return self.port
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(START_TIMEOUT)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(START_TIMEOUT)
+        self._loop.close()
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            app = create_app(self.settings)
+            self._runner = web.AppRunner(
+                app, handle_signals=False, access_log=None, max_line_size=MAX_LINE, max_field_size=MAX_LINE
+            )
+            self._loop.run_until_complete(self._runner.setup())
+            site = web.TCPSite(self._runner, "127.0.0.1", 0)
+            self._loop.run_until_complete(site.start())
+            self.port = int(self._runner.addresses[0][1])
+        except BaseException as exc:  # reported by start()
+            self._failure = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        self._loop.run_forever()
