@@ -227,7 +227,7 @@ def scenario_figures(work: Path) -> tuple[float, dict[str, float]]:
         folder.mkdir()
         generated_scenarios(folder, count)
         started = time.perf_counter()
-        loaded = load_scenarios(folder)
+        loaded = load_scenarios(folder, pause_collector=True)  # as the command line loads
         if count == 10000:
             load_10k = time.perf_counter() - started
         code = f"code-{count // 2}"

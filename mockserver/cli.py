@@ -176,7 +176,7 @@ def main(
         print(f"shopxo-mock: error: unknown Faker locale '{settings.locale}' (e.g. zh_CN, en_US)", file=err)
         return USAGE_ERROR
     try:
-        scenarios = load_scenarios(settings.fixtures, settings.locale)
+        scenarios = load_scenarios(settings.fixtures, settings.locale, pause_collector=True)
     except ScenarioLoadError as exc:
         print(f"shopxo-mock: {len(exc.errors)} problem(s) in the scenario files, not starting:", file=err)
         for problem in exc.errors:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Callable, Final, Mapping
 
 from .avatars import generated_path
 from .contract.fields import EMPTY_USER
+from .contract.fields import number_code
 from .contract.platforms import IdShape, Platform
 from .memo import Memo
 
@@ -89,12 +90,6 @@ def _byte_to_letter(alphabet: str) -> bytes:
 
 def make_id(shape: IdShape, draws: Draws) -> str:
     return shape.prefix + draws.text(shape.alphabet, shape.length - len(shape.prefix))
-
-
-def number_code(user_id: int) -> str:
-    """`8888` + random digits 1-9 + the id, 14 characters (`UserService.php:2902-2912`)."""
-    digits = Draws("number_code", user_id).text("123456789", max(0, 10 - len(str(user_id))))
-    return f"8888{digits}{user_id}"
 
 
 class FakeUsers:

@@ -17,10 +17,10 @@ from .context import Context
 from .contract import messages as m
 from .contract import site
 from .contract.errors import CATALOGUES
-from .contract.fields import EMPTY_USER
+from .contract.fields import EMPTY_USER, number_code
 from .contract.platforms import Platform
 from .envelope import Envelope, RawJson, encode_json
-from .fake_users import derive_seed, number_code
+from .fake_users import derive_seed
 from .params import Call, is_empty, scalar_text
 from .render import View, mandatory_bind_draft, unknown_user_stub, user_payload
 from .scenarios import templates

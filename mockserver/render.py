@@ -7,7 +7,6 @@ profile types numbers) or computed from the row, the way `UserService::UserHandl
 from __future__ import annotations
 
 import time
-from datetime import timedelta, timezone
 from functools import cache
 from typing import Any, Callable, Final, Mapping, NamedTuple
 
@@ -15,11 +14,9 @@ from .contract import messages as m
 from .contract.fields import INT_COLUMNS
 from .contract.platforms import Platform
 from .contract.profiles import Profile
+from .contract.site import SHANGHAI
 from .fake_users import UserRow
 
-# The server's zone, Asia/Shanghai, has been a fixed UTC+8 since 1992; a fixed offset spares the
-# tzdata dependency and cannot drift.
-SHANGHAI: Final = timezone(timedelta(hours=8))
 _INT_COLUMNS: Final = frozenset(INT_COLUMNS)
 
 
@@ -36,7 +33,7 @@ class View(NamedTuple):
     mandatory_bind_mobile: int
 
 
-_SHANGHAI_OFFSET: Final = 8 * 3600
+_SHANGHAI_OFFSET: Final = int(SHANGHAI.utcoffset(None).total_seconds())
 
 
 def local_time(timestamp: int, pattern: str = "%Y-%m-%d %H:%M:%S") -> str:

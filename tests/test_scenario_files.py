@@ -6,6 +6,7 @@ import gc
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -13,8 +14,10 @@ import yaml
 
 from mockserver.contract.errors import ERROR_NAMES
 from mockserver.contract.fields import USER_KEYS
-from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios, schema
+from mockserver.scenarios import loader
+from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios
 from mockserver.scenarios.model import Equals, ExistingUser, OneOf, Regex
+from mockserver.scenarios.schema_check import schema
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = sorted((ROOT / "fixtures").glob("*.yaml"))
@@ -176,17 +179,49 @@ def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     assert problems(tmp_path) == ["huge.yaml:1:1: too large (50.0 MB; scenario files are read up to 8 MB)"]
 
 
+@pytest.mark.parametrize("pause", [False, True], ids=["default", "paused"])
 @pytest.mark.parametrize("collecting", [True, False], ids=["collector-on", "collector-off"])
 @pytest.mark.parametrize("reply", ["{new_user: {}}", "{error: code_invaild}"], ids=["loads", "fails"])
-def test_loading_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path, collecting: bool, reply: str) -> None:
+def test_loading_leaves_the_cycle_collector_as_it_found_it(
+    tmp_path: Path, collecting: bool, reply: str, pause: bool
+) -> None:
     write(tmp_path, "a.yaml", HEAD + f"  - name: a\n    match: {{authcode: a}}\n    reply: {reply}\n")
     was = gc.isenabled()
     (gc.enable if collecting else gc.disable)()
     try:
         try:
-            load_scenarios(tmp_path)
+            load_scenarios(tmp_path, pause_collector=pause)
         except ScenarioLoadError:
             pass
         assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("pause", [False, True], ids=["default", "paused"])
+@pytest.mark.parametrize("reply", ["{new_user: {}}", "{error: code_invaild}"], ids=["loads", "fails"])
+def test_only_a_caller_who_asks_pauses_the_collector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reply: str, pause: bool
+) -> None:
+    """The pause is process-wide: a program embedding the loader keeps its collector running
+    unless it asks (the command line does), and gets it back on after a good or a broken file."""
+    write(tmp_path, "a.yaml", HEAD + f"  - name: a\n    match: {{authcode: a}}\n    reply: {reply}\n")
+    during: list[bool] = []
+    load_file = loader._load_file
+
+    def watched(*args: Any) -> Any:
+        during.append(gc.isenabled())
+        return load_file(*args)
+
+    monkeypatch.setattr(loader, "_load_file", watched)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        try:
+            load_scenarios(tmp_path, pause_collector=pause)
+        except ScenarioLoadError:
+            pass
+        assert during == [not pause]
+        assert gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from conftest import DATA
-from mockserver.scenarios.loader import _load_general, load_scenarios
+from mockserver.scenarios.loader import load_scenarios
+from mockserver.scenarios.positions import _load_general
 from mockserver.scenarios.yaml_events import Mapping, Sequence, load_plain
 
 ROOT = Path(__file__).parent.parent

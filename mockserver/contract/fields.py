@@ -6,6 +6,7 @@ are native ints here; a profile decides whether they go on the wire as JSON stri
 
 from __future__ import annotations
 
+import hashlib
 from types import MappingProxyType
 from typing import Final, Mapping
 
@@ -63,3 +64,18 @@ EMPTY_USER: Final[Mapping[str, int | str]] = MappingProxyType(
 PINNABLE: Final = ("token", "is_mandatory_bind_mobile")
 
 USER_KEYS: Final = (*EMPTY_USER.keys(), *PINNABLE)
+
+
+# Each byte of a hash as one of the digits 1-9, for `bytes.translate`.
+_DIGIT_OF_BYTE: Final = bytes(ord("123456789"[byte % 9]) for byte in range(256))
+
+
+def number_code(user_id: int) -> str:
+    """`8888` + random digits 1-9 + the id, 14 characters (`UserService.php:2902-2912`).
+
+    ShopXO draws the digits at random once, at registration; here they come from a hash of the id,
+    so a user has the same code in every answer, run and process (a scenario file that pins an
+    id without a code gets this one)."""
+    length = max(0, 10 - len(str(user_id)))  # at most 10: one 64-byte digest is plenty
+    digits = hashlib.blake2b(f"number_code\x1f{user_id}".encode()).digest()[:length]
+    return f"8888{digits.translate(_DIGIT_OF_BYTE).decode('ascii')}{user_id}"

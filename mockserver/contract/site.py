@@ -1,4 +1,5 @@
-"""`base/common` (§4.4): the site configuration the client reads at launch, as data.
+"""`base/common` (§4.4): the site configuration the client reads at launch, as data; and the
+server's time zone, in which it writes times and reads dates.
 
 The login-steering keys are the ones `SystemBaseService.php:91-110` sends and the client branches
 on (§5); the rest of the answer is a plausible minimal shop so the client starts. A scenario or
@@ -8,8 +9,13 @@ configuration the client sees is the one the server acts on.
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
 from types import MappingProxyType
 from typing import Any, Final, Mapping
+
+# The server's zone, Asia/Shanghai, has been a fixed UTC+8 since 1992; a fixed offset spares the
+# tzdata dependency and cannot drift.
+SHANGHAI: Final = timezone(timedelta(hours=8))
 
 MANDATORY_BIND_MOBILE: Final = "common_user_is_mandatory_bind_mobile"
 WEIXIN_FORCE_USER_BASE: Final = "common_app_is_weixin_force_user_base"

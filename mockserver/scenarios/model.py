@@ -22,6 +22,18 @@ class Place:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioError:
+    """One problem in a scenario file, where it was written. Here beside `Place`, not in the
+    loader: the schema check and the builder report them too, and the loader imports both."""
+
+    place: Place
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}"
+
+
 # -- matching ------------------------------------------------------------------------------
 
 

@@ -1,0 +1,107 @@
+"""YAML that remembers where things were, and where a JSON path points in the file.
+
+This module owns reading a scenario file's text into plain data whose mappings and lists know the
+position of each key and item, with every repeated key noted instead of silently overwritten.
+`load` is the one entry point: the fast event reader (`yaml_events.load_plain`) for plain YAML,
+else PyYAML's SafeLoader (only plain data, never objects) with the same positions. The helpers
+below turn a path into the document (`["scenarios", 0, "match"]`) into a `Place` and a readable
+name, for every message that points into a file.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, TypeAlias
+
+import yaml
+
+from .model import Place
+from .yaml_events import Mapping as _Mapping
+from .yaml_events import SafeLoader as _SafeBase
+from .yaml_events import Sequence as _Sequence
+from .yaml_events import load_plain
+
+Repeated: TypeAlias = list[tuple[Any, yaml.Mark]]
+
+
+def load(text: str) -> tuple[Any, Repeated]:
+    """The document and its repeated keys (key, mark). Syntax errors raise yaml's MarkedYAMLError."""
+    return load_plain(text) or _load_general(text)
+
+
+# -- YAML that remembers where things were --------------------------------------------------
+
+
+class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
+    """SafeLoader, plus positions and a refusal of repeated keys."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.repeated: Repeated = []
+
+
+def _load_general(text: str) -> tuple[Any, Repeated]:
+    """Any YAML the safe loader reads (anchors, tags, merge keys), with positions."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data(), loader.repeated
+    finally:
+        loader.dispose()
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    result = _Mapping()
+    result.mark, result.key_marks, result.value_marks = node.start_mark, {}, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
+            )
+        if key in result:
+            loader.repeated.append((key, key_node.start_mark))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_marks[key] = key_node.start_mark
+        result.value_marks[key] = value_node.start_mark
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _Sequence:
+    result = _Sequence(loader.construct_object(child, deep=True) for child in node.value)
+    result.mark = node.start_mark
+    result.item_marks = [child.start_mark for child in node.value]
+    return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+# -- where a JSON path points in the file -------------------------------------------------
+
+
+def place(file: str, mark: yaml.Mark | None) -> Place:
+    if mark is None:
+        return Place(file, 1, 1)
+    return Place(file, mark.line + 1, mark.column + 1)
+
+
+def mark_at(document: Any, path: Iterable[Any], *, key: bool = False) -> yaml.Mark | None:
+    """The position of the value at `path` (or of its key, when `key`)."""
+    node, mark = document, getattr(document, "mark", None)
+    for step in path:
+        if isinstance(node, _Mapping) and step in node:
+            mark = (node.key_marks if key else node.value_marks)[step]
+        elif isinstance(node, _Sequence) and isinstance(step, int) and step < len(node):
+            mark = node.item_marks[step]
+        else:
+            break
+        node = node[step]
+    return mark
+
+
+def describe(path: Iterable[Any]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text or "the file"
