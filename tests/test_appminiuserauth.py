@@ -1,7 +1,7 @@
 """The `user/appminiuserauth` contract, through HTTP: URL form x platform x profile.
 
-Expected values are written from the contract (/work/shared/contract: README decisions,
-appminiuserauth.md §1-§3, §6, §7, the published page), never read back from the server. Error
+Expected values are written from the contract (docs/contract.md §1-§3, §6, §7, the published
+page; docs/decisions.md), never read back from the server. Error
 envelopes are compared as whole bytes; the page's success example against tests/golden/.
 """
 

@@ -206,7 +206,7 @@ def test_the_scan_sees_the_code_and_its_citations() -> None:
     assert ("mockserver/render.py", "3.4", "a") in cited
     assert ("mockserver/login.py", "3.5", "") in cited  # the end of a range
     decisions = {(c.path, c.target) for p in source_files() for c in decision_citations(p)}
-    assert ("mockserver/cli.py", "7") in decisions
+    assert ("mockserver/actions/steps.py", "7") in decisions
     assert ("tests/test_appminiuserauth.py", "6") in decisions  # "decisions 5, 6"
 
 
