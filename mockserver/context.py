@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from .contract import site
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
-from .memo import Memo
+from .payloads import Payloads
 from .params import Call
 from .scenarios.model import ScenarioSet, SiteConfig
 from .state import State
@@ -40,10 +40,7 @@ class Context:
     config: Mapping[str, Any] = field(default_factory=lambda: site.DEFAULT_CONFIG)
     codes: CodePolicy = CodePolicy()
     sms: SmsPolicy = SmsPolicy()
-    # Rendering done once per (scenario outcome, platform, device) and per (user, view): the
-    # values hold the keyed objects, so an id() in a key can never be reused while it is cached.
-    rows: Memo[tuple[int, str, str], tuple[object, Mapping[str, Any]]] = field(default_factory=Memo)
-    payloads: Memo[tuple[Any, ...], tuple[object, tuple[bytes, bytes]]] = field(default_factory=Memo)
+    payloads: Payloads = field(default_factory=Payloads)  # rendered once, token spliced per answer
 
     def lang(self, call: Call) -> str:
         """The language this call is answered in, as the profile reads its `lang` parameter."""

@@ -19,18 +19,14 @@ from .contract import site
 from .contract.errors import CATALOGUES
 from .contract.fields import EMPTY_USER, number_code
 from .contract.platforms import Platform
-from .envelope import Envelope, RawJson, encode_json
+from .envelope import Envelope
 from .fake_users import derive_seed
 from .params import Call, is_empty, scalar_text
-from .render import View, mandatory_bind_draft, unknown_user_stub, user_payload
+from .render import View, mandatory_bind_draft, unknown_user_stub
 from .scenarios import templates
 from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template
 from .state import Account
 from .records import per_request
-
-
-# Stands in for the token in a rendered payload; plain ASCII, so JSON leaves it as it is.
-TOKEN_SLOT: Final = "@@shopxo-mock-token-slot@@"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +86,7 @@ def existing_user(outcome: ExistingUser, login: Login, ctx: Context, purpose: Pu
     elif outcome.templated:
         row = _row(outcome, login, ids, ctx)
     else:
-        key = (id(outcome), login.platform.name, login.device)
-        row = ctx.rows.get(key, lambda: (outcome, _row(outcome, login, ids, ctx)))[1]
+        row = ctx.payloads.row(outcome, login.platform.name, login.device, lambda: _row(outcome, login, ids, ctx))
     bind = _bind_flag(ctx) if outcome.mandatory_bind_mobile is None else outcome.mandatory_bind_mobile
     return logged_in(row, login, ctx, purpose, token=outcome.token, bind=bind)
 
@@ -128,20 +123,10 @@ def logged_in(
         base_url=login.call.base_url,
         platform=login.platform.name,
         system_type=login.call.system_type,
-        token=TOKEN_SLOT,
         mandatory_bind_mobile=_bind_flag(ctx) if bind is None else bind,
     )
-    # Rendered and encoded once per user and view; each answer only puts its token in between.
-    key = (id(stored), view, purpose.omit)
-    before, after = ctx.payloads.get(key, lambda: (stored, _around_token(user_payload(stored, view, purpose.omit))))[1]
-    spliced = token if token.isalnum() and token.isascii() else encode_json(token)[1:-1]
-    return Envelope(login.text(purpose.text), m.SUCCESS, RawJson((before, spliced.encode(), after)))
-
-
-def _around_token(payload: Mapping[str, Any]) -> tuple[bytes, bytes]:
-    """The payload's JSON bytes before and after the token's place (the first `TOKEN_SLOT`)."""
-    before, _, after = encode_json(payload).partition(TOKEN_SLOT)
-    return before.encode(), after.encode()
+    data = ctx.payloads.user_data(stored, view, purpose.omit, token)
+    return Envelope(login.text(purpose.text), m.SUCCESS, data)
 
 
 def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:

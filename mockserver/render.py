@@ -29,7 +29,6 @@ class View(NamedTuple):
     base_url: str  # the attachment host: the mock's own address
     platform: str
     system_type: str
-    token: str
     mandatory_bind_mobile: int
 
 
@@ -65,7 +64,6 @@ def _user_name_view(row: UserRow, view: View) -> str:
 
 
 _COMPUTED: Final[Mapping[str, Callable[[UserRow, View], Any]]] = {
-    "token": lambda row, view: view.token,
     "system_type": lambda row, view: view.system_type,
     "platform": lambda row, view: view.platform,
     "avatar_url": lambda row, view: avatar_url(str(row["avatar"]), view),
@@ -89,6 +87,7 @@ _COMPUTED: Final[Mapping[str, Callable[[UserRow, View], Any]]] = {
 
 
 Getter = Callable[[UserRow, View], Any]
+TOKEN: Final = "token"  # the one value that is neither the row's nor the view's: each answer's own
 
 
 def _column(name: str, as_string: bool) -> Getter:
@@ -98,21 +97,26 @@ def _column(name: str, as_string: bool) -> Getter:
 
 
 @cache
-def _plan(profile: Profile, omit: frozenset[str]) -> tuple[tuple[str, Getter], ...]:
-    """Each payload key with the getter of its value, worked out once per profile and omission."""
-    plan = []
+def _plan(profile: Profile, omit: frozenset[str]) -> tuple[tuple[str, Getter | None], ...]:
+    """Each payload key with the getter of its value (None: the token), worked out once per
+    profile and omission."""
+    plan: list[tuple[str, Getter | None]] = []
     for key in profile.user_fields:
         if key in omit:
             continue
         source = profile.field_sources.get(key, key)
+        if source == TOKEN:
+            plan.append((key, None))
+            continue
         getter = _COMPUTED.get(source) or _column(source, profile.numbers_as_strings and source in _INT_COLUMNS)
         plan.append((key, getter))
     return tuple(plan)
 
 
-def user_payload(row: UserRow, view: View, omit: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The user as `AppUserInfoHandle` answers it, in the profile's field order, less `omit`."""
-    return {key: get(row, view) for key, get in _plan(view.profile, omit)}
+def user_payload(row: UserRow, view: View, omit: frozenset[str], token: str) -> dict[str, Any]:
+    """The user as `AppUserInfoHandle` answers it with this token, in the profile's field order,
+    less `omit`."""
+    return {key: token if get is None else get(row, view) for key, get in _plan(view.profile, omit)}
 
 
 def unknown_user_stub(platform: Platform, ids: Mapping[str, str], has_unionid: bool) -> dict[str, Any]:

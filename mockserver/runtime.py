@@ -20,6 +20,7 @@ from .contract import site
 from .contract.profiles import PROFILES
 from .fake_users import FakeUsers
 from .journal import Journal
+from .payloads import Payloads
 from .scenarios.loader import ScenarioError, ScenarioLoadError, load_scenarios
 from .scenarios.model import ScenarioSet
 from .scenarios.selection import UnknownScenario
@@ -85,6 +86,6 @@ class Runtime:
             log.error("%d problem(s) in the scenario files; still serving the last good set:\n%s", len(exc.errors), problems)
             return exc.errors
         self.state.prune(scenarios.by_name)
-        self.context = dataclasses.replace(self.context, scenarios=scenarios)
+        self.context = dataclasses.replace(self.context, scenarios=scenarios, payloads=Payloads())
         log.info("reloaded %d scenario(s) from %d file(s)", len(scenarios.scenarios), len(scenarios.files))
         return []
