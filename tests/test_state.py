@@ -1,0 +1,126 @@
+"""The state's API: each object keeps its indexes consistent, forgets together, resets by scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockserver.state import CLIENT_STATE, Clock, Scope, State
+from mockserver.state.accounts import Accounts
+from mockserver.state.bindings import Bindings
+from mockserver.state.bounded import Bounded
+
+A = ("weixin_openid", "a")
+B = ("weixin_openid", "b")
+
+
+def test_bounded_forgets_the_least_recently_written_and_says_so() -> None:
+    forgotten: list[tuple[str, int]] = []
+    table: Bounded[str, int] = Bounded(2, on_evict=lambda key, value: forgotten.append((key, value)))
+    table["x"], table["y"] = 1, 2
+    table["x"] = 3  # written again: now the newest
+    table["z"] = 4
+    assert (list(table), forgotten) == (["x", "z"], [("y", 2)])
+
+
+def test_a_token_names_the_account_it_was_minted_for() -> None:
+    accounts = Accounts()
+    row = {"id": 1, "mobile": ""}
+    assert accounts.serve(A, row, "t1") is row  # nothing overlays it: the same object
+    assert accounts.for_token("t1") == (A, row)
+    assert accounts.for_token("nope") is None
+
+
+def test_a_change_overlays_every_later_answer_of_the_account() -> None:
+    accounts = Accounts()
+    accounts.serve(A, {"id": 1, "nickname": "old"})
+    accounts.change(A, nickname="new")
+    assert accounts.serve(A, {"id": 1, "nickname": "scenario"})["nickname"] == "new"
+
+
+def test_the_mobile_index_follows_the_account_that_has_it_now() -> None:
+    accounts = Accounts()
+    accounts.serve(A, {"id": 1, "mobile": "13800000001"})
+    accounts.change(A, mobile="13800000002")
+    assert (accounts.holder_of("13800000001"), accounts.holder_of("13800000002")) == (None, A)
+
+
+def test_a_forgotten_account_takes_its_mobile_and_tokens_with_it() -> None:
+    accounts = Accounts(users=1)
+    accounts.serve(A, {"id": 1, "mobile": "13800000001"}, "ta")
+    accounts.serve(B, {"id": 2, "mobile": ""}, "tb")  # A is forgotten
+    assert (A in accounts, accounts.holder_of("13800000001"), accounts.for_token("ta")) == (False, None, None)
+    assert accounts.for_token("tb") == (B, {"id": 2, "mobile": ""})
+
+
+def test_created_rows_are_the_mocks_registrations_only() -> None:
+    accounts = Accounts()
+    accounts.serve(A, {"id": 1})
+    accounts.create(B, {"id": 2})
+    assert (accounts.created_row(A), accounts.created_row(B)) == (None, {"id": 2})
+
+
+def test_bindings_bind_one_device_one_token_or_everyone() -> None:
+    bindings = Bindings()
+    assert not bindings.per_client
+    bindings.bind("s1", device="d")
+    bindings.bind("s2", token="t")
+    bindings.bind("s3")
+    assert bindings.per_client
+    assert (bindings.for_device("d"), bindings.for_token("t"), bindings.active, bindings.for_device("other")) == ("s1", "s2", "s3", "")
+    bindings.prune({"s2"})
+    assert bindings.as_json() == {"active": None, "devices": {}, "tokens": {"t": "s2"}}
+
+
+def test_code_uses_count_and_remember_when_first_seen() -> None:
+    now = [100.0]
+    state = State(Clock(lambda: now[0]))
+    state.codes.use("weixin", "c")
+    now[0] = 160.0
+    use = state.codes.use("weixin", "c")
+    assert (use.first_seen, use.uses) == (100.0, 2)
+
+
+def test_a_verify_code_expires_on_the_mocks_clock() -> None:
+    state = State(Clock(lambda: 0.0))
+    state.verify_codes.send("13800000001", "123456")
+    assert state.verify_codes.valid("13800000001", ttl=600) == "123456"
+    state.clock.advance(601)
+    assert state.verify_codes.valid("13800000001", ttl=600) is None
+
+
+def filled() -> State:
+    state = State(Clock(lambda: 0.0))
+    state.accounts.serve(A, {"id": 1}, "t")
+    state.codes.use("weixin", "c")
+    state.sequences.advance("seq", "dev")
+    state.verify_codes.send("13800000001", "1")
+    state.bindings.bind("s", device="d")
+    state.clock.advance(5)
+    return state
+
+
+def test_the_default_reset_forgets_what_clients_did_and_keeps_bindings_and_clock() -> None:
+    state = filled()
+    assert state.reset() == CLIENT_STATE
+    assert (len(state.accounts), len(state.accounts.tokens), len(state.sequences)) == (0, 0, 0)
+    assert state.codes.use("weixin", "c").uses == 1
+    assert state.verify_codes.valid("13800000001", ttl=600) is None
+    assert (state.bindings.for_device("d"), state.clock.offset) == ("s", 5)
+
+
+@pytest.mark.parametrize("scope", list(Scope), ids=lambda scope: scope.value)
+def test_each_scope_resets_what_it_names(scope: Scope) -> None:
+    state = filled()
+    state.reset([scope])
+    cleared = {
+        Scope.USERS: len(state.accounts) == 0,
+        Scope.TOKENS: len(state.accounts.tokens) == 0,
+        Scope.CODES: state.codes.use("weixin", "c").uses == 1,
+        Scope.SEQUENCES: len(state.sequences) == 0,
+        Scope.VERIFY_CODES: state.verify_codes.valid("13800000001", ttl=600) is None,
+        Scope.BINDINGS: state.bindings.for_device("d") == "",
+        Scope.CLOCK: state.clock.offset == 0,
+    }
+    # Forgetting users forgets the tokens that named them; every other scope clears itself alone.
+    expected = [Scope.USERS, Scope.TOKENS] if scope is Scope.USERS else [scope]
+    assert [name for name, done in cleared.items() if done] == expected
