@@ -25,8 +25,8 @@ from .scenarios.model import ScenarioSet
 from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
 from .suggest import did_you_mean
 from .version import __version__
-from .web.serve import run
 from .web.accesslog import ToStream
+from .web.serve import run
 
 ENV_PREFIX = "SHOPXO_MOCK_"
 SIOCGIFADDR = 0x8915  # Linux ioctl: an interface's IPv4 address

@@ -8,8 +8,8 @@ from typing import Any, Mapping
 from .contract import site
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
-from .payloads import Payloads
 from .params import Call
+from .payloads import Payloads
 from .scenarios.model import ScenarioSet, SiteConfig
 from .state import State
 

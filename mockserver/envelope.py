@@ -8,7 +8,6 @@ ThinkPHP answers `json_encode($data, JSON_UNESCAPED_UNICODE)`: compact, raw UTF-
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from typing import Any, Final

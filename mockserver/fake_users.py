@@ -16,8 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Final, Mapping
 
 from .avatars import generated_path
-from .contract.fields import EMPTY_USER
-from .contract.fields import number_code
+from .contract.fields import EMPTY_USER, number_code
 from .contract.platforms import IdShape, Platform
 from .memo import Memo
 

@@ -22,11 +22,11 @@ from .contract.platforms import Platform
 from .envelope import Envelope
 from .fake_users import derive_seed
 from .params import Call, is_empty, scalar_text
+from .records import per_request
 from .render import View, mandatory_bind_draft, unknown_user_stub
 from .scenarios import templates
 from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template
 from .state import Account
-from .records import per_request
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ from types import MappingProxyType
 from typing import Any, Final, Iterable, Mapping
 
 from .contract.platforms import DEFAULT_CLIENT_TYPE
-from .routing import Route, entry_path_info, resolve
 from .records import per_request
+from .routing import Route, entry_path_info, resolve
 
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")

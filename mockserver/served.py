@@ -7,7 +7,6 @@ payloads would double the server's memory.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Final, Mapping
 
 from .params import Call

@@ -16,8 +16,8 @@ from types import MappingProxyType
 from typing import Any, Callable, Final, Mapping
 
 from .. import routing
-from ..contract.routes import outcomes_for
 from ..contract.fields import EMPTY_USER, number_code
+from ..contract.routes import outcomes_for
 from ..contract.site import SHANGHAI
 from . import positions, templates
 from .model import (
