@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from types import MappingProxyType
@@ -34,7 +34,7 @@ PUBLIC_DEFAULTS: Final = MappingProxyType(
 )
 
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
-NO_HEADERS: Final[Mapping[str, str]] = MappingProxyType({})
+RawHeaders = tuple[tuple[bytes, bytes], ...]
 
 
 @per_request
@@ -49,7 +49,9 @@ class Call:
     mock_scenario: str = ""  # the X-Mock-Scenario header: a scenario chosen by name
     # The request as it came, for whoever needs more than the parameters (a proxy, a recorder).
     method: str = "POST"
-    headers: Mapping[str, str] = field(default_factory=lambda: NO_HEADERS)
+    # As the parser read them: bytes, in order, repeats kept. (Not a multidict: the journal keeps
+    # a thousand Calls, and the cycle collector would walk every one of them.)
+    headers: RawHeaders = ()
     raw_body: bytes = b""  # a JSON body's bytes; b"" for a form (parsed as it streams) or none
 
     @property
@@ -59,6 +61,11 @@ class Call:
     @property
     def system_type(self) -> str:
         return self.public["system_type"]
+
+    def header(self, name: str) -> str | None:
+        """The first header of that name (any case), as text; None when it was not sent."""
+        wanted = name.lower().encode("latin-1")
+        return next((value.decode("latin-1") for key, value in self.headers if key.lower() == wanted), None)
 
     def text(self, name: str) -> str:
         """A parameter as PHP would put it in a string: missing or null -> ""."""
@@ -209,7 +216,7 @@ def complete_call(
     mock_scenario: str = "",
     *,
     method: str = "POST",
-    headers: Mapping[str, str] = NO_HEADERS,
+    headers: RawHeaders = (),
     raw_body: bytes = b"",
 ) -> Call:
     """Merge route < query < body; read the public parameters from query < form only."""

@@ -30,7 +30,7 @@ async def test_every_observer_gets_one_record_per_request_with_the_request_itsel
     await client.post(query(uuid="dev-1"), json={"authcode": "x"}, headers={**HEADERS, "X-Extra": "1"})
     [record] = seen
     call = record.call
-    assert (record.method, call.method, call.headers["X-Extra"], call.raw_body) == ("POST", "POST", "1", b'{"authcode": "x"}')
+    assert (record.method, call.method, call.header("x-extra"), call.raw_body) == ("POST", "POST", "1", b'{"authcode": "x"}')
     assert (record.device, record.code, len(client.app[keys.RUNTIME].journal)) == ("dev-1", 0, 1)
 
 

@@ -1,10 +1,10 @@
 """The admin API under /__mock/: steer the running mock and read what the front-end sent.
 
 JSON in, JSON out; each route parses its request into a task of `control` and sends what the
-task returns. Errors are `{"error": "<reason>"}` with a 4xx status. The sub-application's own
-middlewares (which never run for the API's routes) guard it: callers not on loopback are refused
-unless the server has an admin token and they send it (`X-Mock-Admin-Token: <token>` or
-`Authorization: Bearer <token>`), every error is answered in JSON, and CORS is added when on.
+task returns. Errors are `{"error": "<reason>"}` with a 4xx status. Every route is wrapped in the
+same layers: CORS when on, the guard (callers not on loopback are refused unless the server has
+an admin token and they send it: `X-Mock-Admin-Token: <token>` or `Authorization: Bearer
+<token>`), and JSON for every refusal and failure.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ import logging
 from typing import Any, Awaitable, Callable, Final
 
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp.typedefs import Handler
 
 from .. import control
 from ..runtime import Runtime
 from . import keys
 from .cors import Cors
+from .layers import Layer, wrapped
 
 PREFIX: Final = "/__mock"
 TOKEN_HEADER: Final = "X-Mock-Admin-Token"
@@ -118,31 +119,39 @@ ROUTES: Final[tuple[tuple[str, str, Route], ...]] = (
     ("DELETE", "/journal", clear_journal),
 )
 CALLS: Final = ", ".join(f"{method} {PREFIX}{path}" for method, path, _ in ROUTES)
-METHODS: Final = {
-    PREFIX + path: ", ".join(method for method, other, _ in ROUTES if other == path) for _, path, _ in ROUTES
-}
 
 
-# -- the sub-application and its middlewares --------------------------------------------------
+# -- the sub-application -------------------------------------------------------------------
 
 
 def admin_app(cors: Cors | None = None) -> web.Application:
-    """The admin API as a sub-application with its own middlewares (CORS outermost)."""
-    middlewares: list[Middleware] = [cors.middleware()] if cors else []
-    app = web.Application(middlewares=[*middlewares, guard, as_json])
+    """The admin API as a sub-application, each route in the same layers (see `layers`: as the
+    sub-application's middlewares they would cost every API request a layer too)."""
+    app = web.Application()
+    layers: list[Layer] = [cors.around] if cors else []
+    layers += [guard, as_json]
+    by_path: dict[str, dict[str, Route]] = {}
     for method, path, route in ROUTES:
-        app.router.add_route(method, path, _handler(route))
-        if method == "GET":
-            app.router.add_route("HEAD", path, _handler(route))
+        by_path.setdefault(path, {})[method] = route
+    for path, methods in by_path.items():
+        app.router.add_route("*", path, wrapped(_by_method(methods), layers))
+    app.router.add_route("*", "/{tail:.*}", wrapped(unknown, layers))
     return app
 
 
-def _handler(route: Route) -> Handler:
-    async def handle(request: web.Request) -> web.StreamResponse:
+def _by_method(methods: dict[str, Route]) -> Handler:
+    async def dispatch(request: web.Request) -> web.StreamResponse:
+        route = methods.get("GET" if request.method == "HEAD" else request.method)
+        if route is None:
+            raise control.TaskError(405, f"{request.path} answers {', '.join(methods)}, not {request.method}")
         answer = await route(request, request.config_dict[keys.RUNTIME])
         return answer if isinstance(answer, web.StreamResponse) else reply(answer)
 
-    return handle
+    return dispatch
+
+
+async def unknown(request: web.Request) -> web.Response:
+    return reply({"error": f"no admin call {request.method} {request.path}; calls: {CALLS}"}, 404)
 
 
 def is_loopback(remote: str | None) -> bool:
@@ -152,7 +161,6 @@ def is_loopback(remote: str | None) -> bool:
         return False
 
 
-@web.middleware
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Admin calls from off this machine need the admin token."""
     if not is_loopback(request.remote):
@@ -165,18 +173,12 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     return await handler(request)
 
 
-@web.middleware
 async def as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every refusal and failure as `{"error": ...}`: no admin call answers HTML or a traceback."""
     try:
         return await handler(request)
     except control.TaskError as exc:
         return reply({"error": exc.reason, **exc.extra}, exc.status)
-    except web.HTTPNotFound:
-        return reply({"error": f"no admin call {request.method} {request.path}; calls: {CALLS}"}, 404)
-    except web.HTTPMethodNotAllowed:
-        allowed = METHODS.get(request.path, "")
-        return reply({"error": f"{request.path} answers {allowed}, not {request.method}"}, 405)
     except web.HTTPException as exc:
         return reply({"error": exc.reason}, exc.status)
     except Exception as exc:

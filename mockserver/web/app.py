@@ -15,6 +15,7 @@ from .accesslog import TO_LOGGER, AccessLog
 from .cors import Cors
 from .handlers import Api
 from .images import static
+from .layers import wrapped
 from .reload import watching
 
 
@@ -30,8 +31,7 @@ def create_app(
     if scenarios is None:
         scenarios = load_scenarios(settings.fixtures, settings.locale)
     runtime = Runtime.start(settings, scenarios)
-    # No middleware on the main application: the API handler answers its own errors, so API
-    # requests pay for no layer. The admin sub-application has its own.
+    # No middleware anywhere (see `layers`): the API handler answers its own errors and CORS.
     app = web.Application(client_max_size=settings.max_body)
     app[keys.RUNTIME] = runtime
     if access_log is not None:
@@ -48,7 +48,7 @@ def create_app(
         app.cleanup_ctx.append(watching)
     cors = Cors(settings.cors_origins) if settings.cors else None
     app.add_subapp(admin.PREFIX, admin.admin_app(cors))
-    app.router.add_route("*", "/static/{path:.*}", cors.around_handler(static) if cors else static)
+    app.router.add_route("*", "/static/{path:.*}", wrapped(static, [cors.around] if cors else []))
     app.router.add_route("*", "/{tail:.*}", Api(runtime, cors).handle)
     return app
 

@@ -2,9 +2,8 @@
 
 ShopXO itself sends no CORS headers; the mock adds them by default so a browser lets the H5
 build read the answers, and answers preflights itself. `--no-cors` restores the bare server.
-The API handler asks `preflight` and `tag` itself (a middleware on the main application would
-cost every API request a layer); the admin sub-application runs `around` as its middleware, and
-the image route is wrapped in the same function.
+The API handler asks `preflight` and `tag` itself; the admin API and the images put `around`
+among the layers of their routes (`layers`: no middleware, which would cost every API request).
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp.typedefs import Handler
 
 METHODS: Final = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 DEFAULT_HEADERS: Final = "Content-Type, X-Mock-Scenario"
@@ -60,23 +59,6 @@ class Cors:
         response = await handler(request)
         self.tag(request, response)
         return response
-
-    def middleware(self) -> Middleware:
-        """`around` as an application's middleware."""
-
-        @web.middleware
-        async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
-            return await self.around(request, handler)
-
-        return cors
-
-    def around_handler(self, handler: Handler) -> Handler:
-        """One route's handler wrapped in `around`."""
-
-        async def tagged(request: web.Request) -> web.StreamResponse:
-            return await self.around(request, handler)
-
-        return tagged
 
 
 def _allow(origin: str) -> dict[str, str]:

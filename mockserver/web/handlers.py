@@ -126,7 +126,7 @@ class Api:
             base_url=f"{request.scheme}://{request.host}",
             mock_scenario=request.headers.get(SCENARIO_HEADER, ""),
             method=request.method,
-            headers=request.headers,
+            headers=request.raw_headers,
             raw_body=raw,
         )
 
