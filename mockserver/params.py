@@ -221,16 +221,17 @@ def complete_call(
 ) -> Call:
     """Merge route < query < body; read the public parameters from query < form only."""
     public = url.public if not form else public_params({**url.query, **form})
+    # Positional, in field order (records.per_request says why).
     return Call(
-        route=url.route,
-        params=MappingProxyType({**url.route.params, **url.query, **body}),
-        body=MappingProxyType(body),
-        public=public,
-        base_url=base_url,
-        mock_scenario=mock_scenario,
-        method=method,
-        headers=headers,
-        raw_body=raw_body,
+        url.route,  # route
+        MappingProxyType({**url.route.params, **url.query, **body}),  # params
+        MappingProxyType(body),  # body
+        public,  # public
+        base_url,  # base_url
+        mock_scenario,  # mock_scenario
+        method,  # method
+        headers,  # headers
+        raw_body,  # raw_body
     )
 
 

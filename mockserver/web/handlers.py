@@ -90,17 +90,18 @@ class Api:
         answer = Answer(unknown_route(call, ctx)) if action is None else await action(call, ctx)
         response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
         body = answer.body
+        # Positional, in field order (records.per_request says why).
         runtime.served(
             Served(
-                id=next(runtime.ids),
-                time=ctx.state.clock.now(),
-                method=request.method,
-                url=request.raw_path,
-                call=call,
-                pick=answer.pick,
-                code=body.code if isinstance(body, Envelope) else None,
-                status=NO_ANSWER if body in DROPPED else response.status,
-                latency_ms=(time.perf_counter() - started) * 1000,
+                next(runtime.ids),  # id
+                ctx.state.clock.now(),  # time
+                request.method,  # method
+                request.raw_path,  # url
+                call,  # call
+                answer.pick,  # pick
+                body.code if isinstance(body, Envelope) else None,  # code
+                NO_ANSWER if body in DROPPED else response.status,  # status
+                (time.perf_counter() - started) * 1000,  # latency_ms
             )
         )
         return response
