@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).parent.parent
 
 
+@pytest.mark.bench
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk); the fallback is slow")
 def test_the_benchmark_writes_every_figure(tmp_path: Path) -> None:
     output = tmp_path / "results.json"
@@ -25,6 +26,7 @@ def test_the_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert {"cold_start_s", "peak_rss_mb", "load_10k_s", "lookup_ns", "targets"} <= set(results)
 
 
+@pytest.mark.bench
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed (apt-get install valgrind)")
 def test_instructions_per_request_are_counted(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "bench"))

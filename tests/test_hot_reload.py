@@ -4,6 +4,7 @@ and runtime state survives where its scenario still exists."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -88,13 +89,22 @@ async def test_the_watcher_reloads_on_save(make_client: MakeClient, tmp_path: Pa
     assert await poll(client, "a", "after") == "after"
 
 
-async def test_the_watcher_keeps_the_old_set_on_a_broken_save(make_client: MakeClient, tmp_path: Path) -> None:
+async def reload_failed(caplog: pytest.LogCaptureFixture, seconds: float = 10.0) -> None:
+    """Until the watcher's reload has run and failed (it logs an error), at most `seconds`."""
+    for _ in range(int(seconds / 0.05)):
+        if any(record.name == "mockserver.reload" and record.levelno >= logging.ERROR for record in caplog.records):
+            return
+        await asyncio.sleep(0.05)
+
+
+async def test_the_watcher_keeps_the_old_set_on_a_broken_save(make_client: MakeClient, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / "s.yaml").write_text(ANSWER % "before")
     client = await make_client(fixtures=tmp_path, watch=True)
     await asyncio.sleep(0.3)
-    (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")
-    (tmp_path / "marker.yaml").write_text(ANSWER.replace("answer", "marker").replace("authcode: a", "authcode: m") % "seen")
-    await asyncio.sleep(1.5)  # a debounced reload has run by now (it would have failed)
+    with caplog.at_level(logging.ERROR, logger="mockserver.reload"):
+        (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")
+        (tmp_path / "marker.yaml").write_text(ANSWER.replace("answer", "marker").replace("authcode: a", "authcode: m") % "seen")
+        await reload_failed(caplog)  # the debounced reload of both files has run (and failed)
     assert await msg(client, "a") == "before"
     assert await msg(client, "m") == "授权登录成功"  # the marker file did not load either: all or nothing
 
