@@ -99,7 +99,6 @@ class FakeUsers:
         self.seed = seed
         self._faker: Faker | None = None
         self._pools: Mapping[str, tuple[str, ...]] | None = None
-        self._pools_lock = threading.Lock()
         self._people: Memo[str, UserRow] = Memo(_CACHE_SIZE)
         self._ids: Memo[tuple[str, str], Mapping[str, str]] = Memo(_CACHE_SIZE)
 
@@ -135,19 +134,11 @@ class FakeUsers:
 
     @property
     def pools(self) -> Mapping[str, tuple[str, ...]]:
-        """Faker's values, made once per server (seeded, so the same every run) and picked from
-        per device: calling Faker for every new device costs ~0.2 ms, a pick ~1 µs."""
-        if self._pools is not None:  # made already: no lock needed to read it
-            return self._pools
-        with self._pools_lock:  # made once, maybe in a warm-up thread: with a Faker of its own
-            if self._pools is None:
-                from faker import Faker
-
-                fake = Faker(self.locale)
-                fake.seed_instance(derive_seed(self.seed, "pools"))
-                self._pools = MappingProxyType(
-                    {column: tuple(_first(fake, *providers) for _ in range(POOL_SIZE)) for column, providers in POOLS.items()}
-                )
+        """Faker's values, made once per (locale, seed) in a process (seeded, so the same every
+        run) and picked from per device: calling Faker for every new device costs ~0.2 ms, a pick
+        ~1 µs."""
+        if self._pools is None:  # made already: no lock needed to read it
+            self._pools = value_pools(self.locale, self.seed)
         return self._pools
 
     def _generate(self, key: str) -> UserRow:
@@ -171,6 +162,27 @@ class FakeUsers:
                 "upd_time": added + edited,
             }
         )
+
+
+_POOLS_LOCK: Final = threading.Lock()
+
+
+def value_pools(locale: str, seed: int) -> Mapping[str, tuple[str, ...]]:
+    """The pools for a locale and seed, made once per process (~0.1 s; maybe in a warm-up
+    thread, with a Faker of its own) and shared by every server with the same two."""
+    with _POOLS_LOCK:
+        return _make_pools(locale, seed)
+
+
+@cache
+def _make_pools(locale: str, seed: int) -> Mapping[str, tuple[str, ...]]:
+    from faker import Faker
+
+    fake = Faker(locale)
+    fake.seed_instance(derive_seed(seed, "pools"))
+    return MappingProxyType(
+        {column: tuple(_first(fake, *providers) for _ in range(POOL_SIZE)) for column, providers in POOLS.items()}
+    )
 
 
 def _first(fake: Faker, *providers: str) -> str:
