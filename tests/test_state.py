@@ -124,3 +124,12 @@ def test_each_scope_resets_what_it_names(scope: Scope) -> None:
     # Forgetting users forgets the tokens that named them; every other scope clears itself alone.
     expected = [Scope.USERS, Scope.TOKENS] if scope is Scope.USERS else [scope]
     assert [name for name, done in cleared.items() if done] == expected
+
+
+def test_a_forgotten_account_comes_back_without_its_old_overlay_or_registration() -> None:
+    accounts = Accounts(users=1)
+    accounts.create(A, {"id": 1, "nickname": "registered"})
+    accounts.change(A, nickname="changed")
+    accounts.serve(B, {"id": 2})  # A is forgotten
+    accounts.serve(A, {"id": 1, "nickname": "again"})
+    assert (accounts.created_row(A), accounts.row(A)) == (None, {"id": 1, "nickname": "again"})

@@ -10,7 +10,6 @@ forgotten the token names nobody (checked at lookup) and ages out of its own tab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Final, Mapping
 
 from .bounded import Bounded
@@ -19,13 +18,6 @@ Account = tuple[str, str]  # (openid column, openid)
 
 MAX_USERS: Final = 1_000  # whole user rows are the big entries: fewer of them
 MAX_TOKENS: Final = 5_000
-
-
-@dataclass(slots=True)
-class _Stored:
-    row: Mapping[str, Any]  # the latest answer, overlay included
-    created: bool = False  # registered by the mock itself
-    changes: dict[str, Any] | None = None  # what the mock's endpoints changed
 
 
 class Tokens:
@@ -49,67 +41,47 @@ class Tokens:
 
 class Accounts:
     def __init__(self, users: int = MAX_USERS, tokens: Tokens | None = None) -> None:
-        self._stored: Bounded[Account, _Stored] = Bounded(users, on_evict=self._forget)
+        # The latest answer per account, overlay included: the table that bounds the others.
+        # (Rows, not a record per account: a new device would add one more object for the cycle
+        # collector to walk, and a device never seen is the mock's most common request.)
+        self._rows: Bounded[Account, Mapping[str, Any]] = Bounded(users, on_evict=self._forget)
+        self._created: set[Account] = set()  # registered by the mock itself
+        self._changes: dict[Account, dict[str, Any]] = {}  # what the mock's endpoints changed
         self._holders: dict[str, Account] = {}  # mobile -> the account that has it
         self.tokens = tokens if tokens is not None else Tokens()
 
     # -- reading -------------------------------------------------------------------------
     def row(self, account: Account) -> Mapping[str, Any] | None:
-        stored = self._stored.get(account)
-        return stored.row if stored else None
+        return self._rows.get(account)
 
     def created_row(self, account: Account) -> Mapping[str, Any] | None:
         """The user the mock registered for this account, None if it did not register one."""
-        stored = self._stored.get(account)
-        return stored.row if stored and stored.created else None
+        return self._rows.get(account) if account in self._created else None
 
     def holder_of(self, mobile: str) -> Account | None:
         return self._holders.get(mobile)
 
     def for_token(self, token: str) -> tuple[Account, Mapping[str, Any]] | None:
         account = self.tokens.account(token)
-        stored = self._stored.get(account) if account else None
-        return (account, stored.row) if account and stored else None
+        row = self._rows.get(account) if account else None
+        return (account, row) if account and row is not None else None
 
     def __contains__(self, account: object) -> bool:
-        return account in self._stored
+        return account in self._rows
 
     def __len__(self) -> int:
-        return len(self._stored)
+        return len(self._rows)
 
     # -- writing -------------------------------------------------------------------------
     def serve(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> Mapping[str, Any]:
         """Record the user answered for this account (with its overlay); the token now names it.
         Returns the row as stored: the same object as `row` when nothing overlays it."""
-        return self._store(account, row, token, created=False)
-
-    def create(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> Mapping[str, Any]:
-        return self._store(account, row, token, created=True)
-
-    def change(self, account: Account, **fields: Any) -> Mapping[str, Any]:
-        """The mock's own endpoints change a user: kept as an overlay, answered from now on."""
-        stored = self._stored.get(account)
-        if stored is None:
-            stored = self._stored[account] = _Stored({})
-        stored.changes = {**(stored.changes or {}), **fields}
-        return self._store(account, stored.row, None, created=stored.created)
-
-    def clear(self) -> None:
-        self._stored.clear()
-        self._holders.clear()
-        self.tokens.clear()
-
-    def _store(self, account: Account, row: Mapping[str, Any], token: str | None, *, created: bool) -> Mapping[str, Any]:
-        stored = self._stored.get(account)
-        changes = stored.changes if stored else None
+        changes = self._changes.get(account)
         current = {**row, **changes} if changes else row
-        if stored is None:
-            stored = _Stored(current, created)
-        else:
-            if stored.row is not current:  # a login answering the same user again skips this
-                self._release(account, stored.row)
-            stored.row, stored.created = current, stored.created or created
-        self._stored[account] = stored  # written now: the last to be forgotten
+        previous = self._rows.get(account)
+        if previous is not None and previous is not current:  # a login of the same user skips this
+            self._release(account, previous)
+        self._rows[account] = current  # written now: the last to be forgotten
         mobile = current.get("mobile")
         if mobile:
             self._holders[str(mobile)] = account
@@ -117,10 +89,26 @@ class Accounts:
             self.tokens.record(token, account)
         return current
 
+    def create(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> Mapping[str, Any]:
+        self._created.add(account)
+        return self.serve(account, row, token)
+
+    def change(self, account: Account, **fields: Any) -> Mapping[str, Any]:
+        """The mock's own endpoints change a user: kept as an overlay, answered from now on."""
+        self._changes[account] = {**self._changes.get(account, {}), **fields}
+        return self.serve(account, self._rows.get(account, {}))
+
+    def clear(self) -> None:
+        for table in (self._rows, self._created, self._changes, self._holders):
+            table.clear()
+        self.tokens.clear()
+
     def _release(self, account: Account, row: Mapping[str, Any]) -> None:
         mobile = str(row.get("mobile") or "")
         if mobile and self._holders.get(mobile) == account:
             del self._holders[mobile]
 
-    def _forget(self, account: Account, stored: _Stored) -> None:
-        self._release(account, stored.row)
+    def _forget(self, account: Account, row: Mapping[str, Any]) -> None:
+        self._release(account, row)
+        self._created.discard(account)
+        self._changes.pop(account, None)
