@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from typing import Callable, Final
 
@@ -19,6 +20,10 @@ START_TIMEOUT: Final = 10.0
 def run(settings: Settings, scenarios: ScenarioSet, access_log: AccessLog | None, ready: Callable[[str], None]) -> None:
     """Serve until interrupted; `ready` is called once listening. OSError: cannot listen."""
     app = create_app(settings, scenarios, access_log=access_log)
+    # Everything alive now (modules, the scenario set, the application) lives as long as the
+    # server: out of the collector's way, its full collections no longer walk it every time.
+    # (This process serves and nothing else, so the choice is ours to make, not an embedder's.)
+    gc.freeze()
     web.run_app(app, host=settings.host, port=settings.port, print=ready, access_log=None,
                 max_line_size=MAX_LINE, max_field_size=MAX_LINE)  # fmt: skip
 
