@@ -7,13 +7,13 @@ status and reason the caller answers with. Nothing here knows HTTP: the admin AP
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Final, Mapping
 
 from .catalogue import scenario_json
 from .journal import QUERY_FIELDS, Query
 from .runtime import Runtime
 from .state import CLIENT_STATE, Scope
-from .suggest import closest
+from .suggest import closest, did_you_mean
 from .version import __version__
 
 
@@ -99,9 +99,41 @@ def unuse(runtime: Runtime, which: Mapping[str, Any]) -> dict[str, Any]:
     return bindings(runtime)
 
 
-def reset(runtime: Runtime, scopes: tuple[Scope, ...] = CLIENT_STATE) -> dict[str, Any]:
-    done = runtime.state.reset(scopes)
-    return {"reset": [scope.value for scope in done]}
+JOURNAL = "journal"
+# What a reset may name: the state's scopes, the journal, and two groups.
+RESET_GROUPS: Final[Mapping[str, tuple[str, ...]]] = {
+    "clients": tuple(scope.value for scope in CLIENT_STATE),  # what clients did (the default)
+    "all": (*(scope.value for scope in Scope), JOURNAL),  # back to the just-started mock
+}
+RESET_SCOPES: Final = (*(scope.value for scope in Scope), JOURNAL, *RESET_GROUPS)
+
+
+def reset(runtime: Runtime, scope: Any = "clients") -> dict[str, Any]:
+    """Forget what `scope` names: a group ("clients", "all"), one scope, or a list of them.
+    "all" is the just-started mock: the `--scenario` chosen at start is active again."""
+    names = reset_names(scope)
+    state = runtime.state
+    state.reset(Scope(name) for name in names if name != JOURNAL)
+    if JOURNAL in names:
+        runtime.journal.clear()
+        runtime.restart_ids()
+    started_with = runtime.settings.scenario
+    if Scope.BINDINGS.value in names and started_with is not None and started_with in runtime.context.scenarios.by_name:
+        state.bindings.bind(started_with)
+    return {"reset": list(names)}
+
+
+def reset_names(scope: Any) -> tuple[str, ...]:
+    """The scopes named, groups expanded, in a stable order; a 400 for anything else."""
+    asked = [scope] if isinstance(scope, str) else scope
+    if not isinstance(asked, list) or not asked or not all(isinstance(name, str) for name in asked):
+        raise TaskError(400, f"'scope' must be a scope or a list of them: {', '.join(RESET_SCOPES)}")
+    names: list[str] = []
+    for name in asked:
+        if name not in RESET_SCOPES:
+            raise TaskError(400, f"unknown scope '{name}'{did_you_mean(name, RESET_SCOPES)}; scopes: {', '.join(RESET_SCOPES)}")
+        names += [n for n in RESET_GROUPS.get(name, (name,)) if n not in names]
+    return tuple(names)
 
 
 def move_clock(runtime: Runtime, change: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,8 @@
         ...drive the front-end against shopxo_mock.url...
         shopxo_mock.assert_requested("user/appminiuserauth", uuid="e2e-phone", times=1)
 
-Settings come from the marker: `@pytest.mark.shopxo_mock(profile="current", fixtures="tests/data")`.
+Settings come from the ini options (`shopxo_mock_profile = current`, `shopxo_mock_fixtures = tests/data`,
+... see INI_OPTIONS) and, per test, the marker: `@pytest.mark.shopxo_mock(profile="current")`.
 The server runs in a thread on its own event loop, bound to 127.0.0.1 on a free port, so tests
 driving a browser, a subprocess or plain `urllib` all reach it, and pytest-xdist workers never
 collide. Control goes through the admin API, the same calls a UI test in another language makes.
@@ -13,16 +14,20 @@ collide. Control goes through the admin API, the same calls a UI test in another
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Final, Iterator
 
 import pytest
 
+from .cli import config_item
 from .settings import Settings
+from .suggest import did_you_mean
 from .web.serve import START_TIMEOUT, InThread
 
 MARKER = "shopxo_mock"
@@ -68,9 +73,12 @@ class MockServer:
         """Drop every binding made with `use`."""
         self._admin("DELETE", "use")
 
-    def reset(self) -> None:
-        """Forget users, tokens, used codes and sequence positions."""
-        self._admin("POST", "reset")
+    def reset(self, scope: str | list[str] = "clients") -> list[str]:
+        """Forget what clients did ("clients": users, tokens, used codes, sequences, SMS codes),
+        or everything ("all": bindings, clock and journal too, as just started), or the scopes
+        named. Returns the scopes cleared."""
+        cleared: list[str] = self._admin("POST", "reset", {"scope": scope})["reset"]
+        return cleared
 
     def advance_clock(self, seconds: float) -> None:
         self._admin("POST", "clock", {"advance": seconds})
@@ -121,18 +129,77 @@ class MockServer:
             raise ValueError(f"shopxo-mock: {reason}") from None
 
 
-def _settings(request: pytest.FixtureRequest) -> Settings:
+# ini options (pytest.ini, pyproject's [tool.pytest.ini_options], ...) -> Settings fields.
+# Paths are relative to the ini file; both fixtures read them, a marker overrides them per test.
+INI_OPTIONS: Final = {
+    "shopxo_mock_fixtures": ("paths", "scenario directories, one a line (relative to the ini file)"),
+    "shopxo_mock_profile": ("string", "documented (ShopXO v2.2) or current (v6.9)"),
+    "shopxo_mock_seed": ("string", "seed of the made-up users (an integer)"),
+    "shopxo_mock_locale": ("string", "Faker locale of the made-up users, e.g. zh_CN"),
+    "shopxo_mock_scenario": ("string", "the scenario active for every client at start"),
+    "shopxo_mock_config": ("linelist", "admin settings base/common answers, KEY=VALUE a line (VALUE as JSON if it is)"),
+    "shopxo_mock_single_use_codes": ("bool", "a platform code works once"),
+    "shopxo_mock_code_ttl": ("string", "seconds a platform code stays valid"),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    for name, (kind, help_text) in INI_OPTIONS.items():
+        parser.addini(name, help_text, type=kind)  # type: ignore[arg-type]
+
+
+def ini_settings(config: pytest.Config) -> dict[str, Any]:
+    """The Settings fields the ini options give; a bad value is a usage error naming the option."""
+    options: dict[str, Any] = {}
+    fixtures = config.getini("shopxo_mock_fixtures")
+    if fixtures:
+        options["fixtures"] = fixtures[0] if len(fixtures) == 1 else tuple(fixtures)
+    for name, field in (("profile", "profile"), ("locale", "locale"), ("scenario", "scenario")):
+        value = config.getini(f"shopxo_mock_{name}")
+        if value:
+            options[field] = value
+    for name, convert in (("seed", int), ("code_ttl", float)):
+        value = config.getini(f"shopxo_mock_{name}")
+        if value:
+            try:
+                options[name] = convert(value)
+            except ValueError:
+                raise pytest.UsageError(f"shopxo_mock_{name}: {value!r} is not a number") from None
+    if config.getini("shopxo_mock_single_use_codes"):
+        options["single_use_codes"] = True
+    config_lines = config.getini("shopxo_mock_config")
+    if config_lines:
+        try:
+            options["config"] = dict(config_item(line) for line in config_lines)
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"shopxo_mock_config: {exc}") from None
+    return options
+
+
+def marker_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The closest `@pytest.mark.shopxo_mock(**settings)`; relative fixture paths resolve
+    against pytest's rootdir, so a test runs the same from any working directory."""
     marker = request.node.get_closest_marker(MARKER)
     options: dict[str, Any] = dict(marker.kwargs) if marker else {}
+    unknown = sorted(set(options) - SETTING_NAMES)
+    if unknown:
+        hint = did_you_mean(unknown[0], SETTING_NAMES)
+        raise pytest.UsageError(f"@pytest.mark.{MARKER}: unknown setting '{unknown[0]}'{hint}")
     if "fixtures" in options:
-        options["fixtures"] = Path(options["fixtures"])
-    return Settings(**options)
+        root = request.config.rootpath
+        given = options["fixtures"]
+        paths = [root / Path(p) for p in ([given] if isinstance(given, (str, Path)) else given)]
+        options["fixtures"] = paths[0] if len(paths) == 1 else tuple(paths)
+    return options
+
+
+SETTING_NAMES: Final = frozenset(field.name for field in dataclasses.fields(Settings))
 
 
 @pytest.fixture
 def shopxo_mock(request: pytest.FixtureRequest) -> Iterator[MockServer]:
-    """A fresh mock for one test, configured by `@pytest.mark.shopxo_mock(**settings)`."""
-    server = MockServer(_settings(request)).start()
+    """A fresh mock for one test: the ini options, overridden by `@pytest.mark.shopxo_mock(...)`."""
+    server = MockServer(Settings(**{**ini_settings(request.config), **marker_settings(request)})).start()
     try:
         yield server
     finally:
@@ -140,9 +207,10 @@ def shopxo_mock(request: pytest.FixtureRequest) -> Iterator[MockServer]:
 
 
 @pytest.fixture(scope="session")
-def shopxo_mock_session() -> Iterator[MockServer]:
-    """One mock for the whole session (shipped fixtures); call `reset()`/`clear()` as needed."""
-    server = MockServer(Settings()).start()
+def shopxo_mock_session(pytestconfig: pytest.Config) -> Iterator[MockServer]:
+    """One mock for the whole session, configured by the ini options; `reset("all")` between
+    tests that must not see each other."""
+    server = MockServer(Settings(**ini_settings(pytestconfig))).start()
     try:
         yield server
     finally:

@@ -68,6 +68,9 @@ class Runtime:
     def state(self) -> State:
         return self.context.state
 
+    def restart_ids(self) -> None:
+        self.ids = itertools.count(1)
+
     def observe(self, observer: Observer) -> None:
         self.observers.append(observer)
 

@@ -60,13 +60,17 @@ class Served:
     def near_misses(self) -> tuple[str, ...]:
         return self.pick.near_misses if self.pick else ()
 
+    @property
+    def note(self) -> str:  # e.g. a header naming no scenario (with a did-you-mean), or ignored
+        return self.pick.note if self.pick else ""
+
     def as_json(self) -> dict[str, Any]:
         return {name: _plain(getattr(self, name)) for name in JSON_FIELDS}
 
 
 JSON_FIELDS: Final = (
     "id", "time", "method", "url", "action", "params", "client_type", "device", "authcode",
-    "scenario", "rule", "near_misses", "code", "status", "latency_ms",
+    "scenario", "rule", "near_misses", "note", "code", "status", "latency_ms",
 )  # fmt: skip
 
 

@@ -151,3 +151,43 @@ async def test_the_journal_says_which_rule_answered(make_client: MakeClient) -> 
     assert [(e["scenario"], e["rule"]) for e in journal["requests"]] == [
         ("status-disabled", "device binding"), ("seed-example-user", "exact authcode"), (None, "default user")
     ]  # fmt: skip
+
+
+async def test_reset_all_returns_to_the_just_started_mock(make_client: MakeClient) -> None:
+    client = await make_client(scenario="status-disabled")
+    await admin(client, "POST", "/use", {"scenario": "seed-example", "device": "phone"})
+    await admin(client, "POST", "/clock", {"advance": 60})
+    await login(client)
+    status, document = await admin(client, "POST", "/reset", {"scope": "all"})
+    assert (status, document["reset"]) == (200, ["users", "tokens", "codes", "sequences", "verify codes", "bindings", "clock", "journal"])
+    assert (await admin(client, "GET", "/bindings"))[1] == {"active": "status-disabled", "devices": {}, "tokens": {}}
+    assert (await admin(client, "GET", "/clock"))[1]["offset"] == 0
+    assert (await admin(client, "GET", "/journal"))[1]["count"] == 0
+    await login(client)
+    assert (await admin(client, "GET", "/journal"))[1]["requests"][0]["id"] == 1
+
+
+@pytest.mark.parametrize(
+    ("scope", "cleared"),
+    [
+        pytest.param(None, ["users", "tokens", "codes", "sequences", "verify codes"], id="default-clients"),
+        pytest.param("bindings", ["bindings"], id="one"),
+        pytest.param(["clock", "journal"], ["clock", "journal"], id="a-list"),
+        pytest.param(["clients", "users"], ["users", "tokens", "codes", "sequences", "verify codes"], id="no-repeats"),
+    ],
+)
+async def test_reset_clears_the_scopes_named(make_client: MakeClient, scope: Any, cleared: list[str]) -> None:
+    client = await make_client()
+    body = {} if scope is None else {"scope": scope}
+    assert (await admin(client, "POST", "/reset", body))[1] == {"reset": cleared}
+
+
+async def test_reset_scope_in_the_query_too(make_client: MakeClient) -> None:
+    client = await make_client()
+    assert (await admin(client, "POST", "/reset?scope=clock"))[1] == {"reset": ["clock"]}
+
+
+async def test_an_unknown_reset_scope_is_refused_with_the_scopes(make_client: MakeClient) -> None:
+    status, document = await admin(client := await make_client(), "POST", "/reset", {"scope": "bindngs"})
+    assert status == 400 and document["error"].startswith("unknown scope 'bindngs' (did you mean bindings?); scopes: users, ")
+    assert (await admin(client, "POST", "/reset", {"scope": 3}))[0] == 400

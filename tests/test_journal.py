@@ -168,3 +168,29 @@ def test_a_dropped_request_logs_as_dropped() -> None:
 def test_the_path_of_the_journal_module_is_plain_python() -> None:
     source = (Path(__file__).parent.parent / "mockserver" / "journal.py").read_text()
     assert "aiohttp" not in source
+
+
+async def test_an_unknown_header_scenario_is_journaled_with_a_suggestion(make_client: MakeClient) -> None:
+    client = await make_client()
+    response = await client.post(query(), json={"authcode": "x"}, headers={**HEADERS, "X-Mock-Scenario": "status-disabeld"})
+    assert response.status == 400
+    [entry] = await journal(client)
+    assert (entry["rule"], entry["scenario"], entry["status"]) == ("header", None, 400)
+    assert entry["note"] == "X-Mock-Scenario: no scenario named 'status-disabeld' (did you mean status-disabled?)"
+
+
+async def test_a_header_naming_another_actions_scenario_is_ignored_and_says_why(make_client: MakeClient) -> None:
+    client = await make_client(fixtures=DATA / "flow")
+    names = [s["name"] for s in (await (await client.get("/__mock/scenarios")).json())["scenarios"] if s["action"] != "user/appminiuserauth"]
+    answer = await (await client.post(query(), json={"authcode": "x"}, headers={**HEADERS, "X-Mock-Scenario": names[0]})).json()
+    assert answer["code"] == 0  # the login's own default
+    [entry] = await journal(client)
+    assert entry["rule"] == "default user"
+    assert entry["note"].startswith(f"X-Mock-Scenario '{names[0]}' ignored: it answers ") and entry["note"].endswith(", not user/appminiuserauth")
+
+
+def test_the_access_log_line_carries_the_note() -> None:
+    call = build_call(resolve("user/appminiuserauth"), {}, {"authcode": "x"}, None, "")
+    pick = Pick(None, Rule.HEADER, note="X-Mock-Scenario: no scenario named 'a'")
+    line = log_line(Entry(1, 100.0, "POST", "/api.php", call, pick, -1, 400, 1.0))
+    assert "[X-Mock-Scenario: no scenario named 'a']" in line

@@ -46,3 +46,98 @@ def test_a_failing_expectation_prints_the_journal(pytester: pytest.Pytester) -> 
     result = pytester.runpytest_inprocess()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*expected at least one request(s) matching action='user/appminiuserauth', got 0*"])
+
+
+SCENARIO_FILE = """version: 1
+scenarios:
+  - name: only-here
+    match: {authcode: mine}
+    reply: {error: {code: -7, msg: from my project}}
+"""
+
+LOGIN_TEST = """
+import json, urllib.request
+
+def login(server, authcode):
+    request = urllib.request.Request(server.api_url(application_client_type="weixin"),
+        data=json.dumps({"authcode": authcode}).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+"""
+
+
+def test_ini_options_configure_both_fixtures_relative_to_the_ini_file(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+        "shopxo_mock_fixtures = scenarios\nshopxo_mock_profile = current\nshopxo_mock_seed = 7\n"
+    )
+    pytester.mkdir("scenarios").joinpath("mine.yaml").write_text(SCENARIO_FILE)
+    pytester.mkdir("tests").joinpath("test_ini.py").write_text(
+        LOGIN_TEST
+        + """
+def test_function_fixture(shopxo_mock):
+    assert login(shopxo_mock, "mine")["code"] == -7
+    assert shopxo_mock.settings.profile == "current" and shopxo_mock.settings.seed == 7
+
+def test_session_fixture(shopxo_mock_session):
+    assert login(shopxo_mock_session, "mine")["msg"] == "from my project"
+"""
+    )
+    result = pytester.runpytest_inprocess("tests")
+    result.assert_outcomes(passed=2)
+
+
+def test_a_markers_relative_fixtures_resolve_against_the_rootdir(pytester: pytest.Pytester) -> None:
+    pytester.mkdir("data").joinpath("mine.yaml").write_text(SCENARIO_FILE)
+    sub = pytester.mkdir("sub")
+    sub.joinpath("test_marker.py").write_text(
+        LOGIN_TEST
+        + """
+import pytest
+
+@pytest.mark.shopxo_mock(fixtures="data")
+def test_marker(shopxo_mock):
+    assert login(shopxo_mock, "mine")["code"] == -7
+"""
+    )
+    result = pytester.runpytest_inprocess(str(sub), "--rootdir", str(pytester.path))
+    result.assert_outcomes(passed=1)
+
+
+def test_an_unknown_marker_setting_is_a_usage_error_with_a_suggestion(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.shopxo_mock(profle="current")
+        def test_typo(shopxo_mock):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess()
+    result.stdout.fnmatch_lines(["*unknown setting 'profle' (did you mean profile?)*"])
+
+
+def test_a_bad_ini_value_names_the_option(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nshopxo_mock_seed = many\n")
+    pytester.makepyfile("def test_seed(shopxo_mock_session):\n    pass\n")
+    result = pytester.runpytest_inprocess()
+    result.stdout.fnmatch_lines(["*shopxo_mock_seed: 'many' is not a number*"])
+
+
+def test_reset_all_returns_the_mock_to_just_started(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        LOGIN_TEST
+        + """
+def test_reset(shopxo_mock):
+    shopxo_mock.use("status-disabled", device="phone")
+    shopxo_mock.advance_clock(60)
+    login(shopxo_mock, "x")
+    assert shopxo_mock.reset("all")[-1] == "journal"
+    assert shopxo_mock.requests() == []
+    assert shopxo_mock._admin("GET", "bindings")["devices"] == {}
+    assert shopxo_mock._admin("GET", "clock")["offset"] == 0
+"""
+    )
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1)

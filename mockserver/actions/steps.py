@@ -26,6 +26,7 @@ class Answer:
     body: Envelope | Fault | RawReply
     delay: Delay | None = None
     pick: Pick | None = None  # which scenario answered, and by which rule (None: no scenario lookup)
+    status: int = 200  # of an envelope: the API's own answers are 200, the mock's refusals not always
 
 
 def due_reply(scenario: Scenario, device: str, authcode: str, ctx: Context) -> Reply:

@@ -39,6 +39,10 @@ class Pick:
     scenario: Scenario | None
     rule: Rule
     near_misses: tuple[str, ...] = ()  # scenarios for this authcode that did not match, and why
+    note: str = ""  # what else a person reading the journal should know (an ignored header)
+
+
+HEADER = "X-Mock-Scenario"  # the request header that chooses a scenario by name
 
 
 class UnknownScenario(LookupError):
@@ -51,9 +55,11 @@ class UnknownScenario(LookupError):
 
 
 def select(scenarios: ScenarioSet, action: ActionKey, call: Call, authcode: str, bindings: Bindings) -> Pick:
-    forced = _forced(scenarios, action, call, bindings)
-    if forced:
-        return forced
+    note = ""
+    if call.mock_scenario or bindings.per_client:  # usually neither: no header sent, nothing bound
+        forced, note = _forced(scenarios, action, call, bindings)
+        if forced:
+            return forced
     table = scenarios.table(action)
     misses: list[str] = []
     for rule, candidates in (
@@ -65,19 +71,20 @@ def select(scenarios: ScenarioSet, action: ActionKey, call: Call, authcode: str,
                 continue
             reason = explain(scenario.match, call, authcode)
             if reason is None:
-                return Pick(scenario, rule, tuple(misses))
+                return Pick(scenario, rule, tuple(misses), note)
             if rule is Rule.AUTHCODE:
                 misses.append(f"{scenario.name}: {reason}")
     if bindings.active:
         active = _named(scenarios, bindings.active)
         if active.action == action:
-            return Pick(active, Rule.GLOBAL, tuple(misses))
-    return Pick(None, Rule.DEFAULT, tuple(misses))
+            return Pick(active, Rule.GLOBAL, tuple(misses), note)
+    return Pick(None, Rule.DEFAULT, tuple(misses), note)
 
 
-def _forced(scenarios: ScenarioSet, action: ActionKey, call: Call, bindings: Bindings) -> Pick | None:
-    if not (call.mock_scenario or bindings.per_client):
-        return None  # the usual request: no header sent, nothing bound
+def _forced(scenarios: ScenarioSet, action: ActionKey, call: Call, bindings: Bindings) -> tuple[Pick | None, str]:
+    """The header's or a binding's scenario, if it answers this endpoint; and a note when the
+    header names one that answers another (so the journal can say why it was passed over)."""
+    note = ""
     for rule, name in (
         (Rule.HEADER, call.mock_scenario),
         (Rule.DEVICE, bindings.for_device(call.text("uuid"))),
@@ -86,8 +93,14 @@ def _forced(scenarios: ScenarioSet, action: ActionKey, call: Call, bindings: Bin
         if name:
             scenario = _named(scenarios, name)
             if scenario.action == action:
-                return Pick(scenario, rule)
-    return None
+                return Pick(scenario, rule, note=note), note
+            if rule is Rule.HEADER:
+                note = f"{HEADER} '{name}' ignored: it answers {action_name(scenario.action)}, not {action_name(action)}"
+    return None, note
+
+
+def action_name(action: ActionKey) -> str:
+    return "/".join(action).lower()
 
 
 def _named(scenarios: ScenarioSet, name: str) -> Scenario:

@@ -41,6 +41,9 @@ def log_line(entry: Served) -> str:
     line += f" scenario={scenario} ({rule})" if scenario else f" [{rule}]"
     if entry.code is not None:
         line += f" code={entry.code}"
+    note = entry.note
+    if note:
+        line += f" [{note}]"
     return f"{line} {entry.status or 'dropped'} {entry.latency_ms:.1f}ms"
 
 

@@ -80,7 +80,9 @@ async def unuse(request: web.Request, runtime: Runtime) -> Any:
 
 
 async def reset(request: web.Request, runtime: Runtime) -> Any:
-    return control.reset(runtime)
+    """`{"scope": "all"}` (or `?scope=all`): a group, one scope or a list; default "clients"."""
+    document = {**request.query, **await body(request)}
+    return control.reset(runtime, document.get("scope", "clients"))
 
 
 async def clock(request: web.Request, runtime: Runtime) -> Any:

@@ -28,7 +28,7 @@ async def deliver(request: web.Request, answer: Answer, stopping: asyncio.Event,
         await asyncio.sleep(_delay_seconds(answer.delay))
     body = answer.body
     if isinstance(body, Envelope):
-        return respond(body)
+        return respond(body, answer.status)
     if isinstance(body, RawReply):
         return web.Response(status=body.status, body=body.body.encode(), headers={"Content-Type": body.content_type})
     if body is Fault.MALFORMED:

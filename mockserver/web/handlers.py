@@ -24,7 +24,7 @@ from ..memo import Memo
 from ..params import Call, UrlInputs
 from ..runtime import Runtime
 from ..scenarios.model import Fault
-from ..scenarios.selection import UnknownScenario
+from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
 from ..served import NO_ANSWER, Served
 from ..suggest import did_you_mean
 from .cors import Cors
@@ -35,7 +35,6 @@ T = TypeVar("T")
 
 # ThinkPHP answers OPTIONS itself, before any ShopXO code (§1.2).
 OPTIONS_HEADERS: Final = {"Allow": "GET, POST, PUT, DELETE", "Content-Type": "text/html; charset=utf-8"}
-SCENARIO_HEADER: Final = "X-Mock-Scenario"
 DROPPED: Final = (Fault.RESET, Fault.EMPTY, Fault.HANG)  # faults that never send a status
 # A client sends the same URL again and again (only the uuid differs between devices).
 URLS_REMEMBERED: Final = 256
@@ -61,9 +60,6 @@ class Api:
                 return preflight
         try:
             response = await self._answer(request)
-        except UnknownScenario as exc:
-            hint = did_you_mean(exc.name, exc.known)
-            response = respond(Envelope(m.UNKNOWN_SCENARIO.format(name=exc.name, hint=hint), m.FAIL), status=400)
         except web.HTTPException as exc:
             # Transport-level refusals (body too large, too slow, ...) keep their HTTP status.
             response = respond(Envelope(exc.reason, m.FAIL), status=exc.status)
@@ -87,7 +83,10 @@ class Api:
         runtime = self.runtime
         ctx = runtime.context
         action = lookup(call.route.key, ctx)
-        answer = Answer(unknown_route(call, ctx)) if action is None else await action(call, ctx)
+        try:
+            answer = Answer(unknown_route(call, ctx)) if action is None else await action(call, ctx)
+        except UnknownScenario as exc:
+            answer = unknown_scenario(exc)
         response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
         body = answer.body
         # Positional, in field order (records.per_request says why).
@@ -125,7 +124,7 @@ class Api:
             body,
             form,
             base_url=f"{request.scheme}://{request.host}",
-            mock_scenario=request.headers.get(SCENARIO_HEADER, ""),
+            mock_scenario=request.headers.get(HEADER, ""),
             method=request.method,
             headers=request.raw_headers,
             raw_body=raw,
@@ -155,6 +154,14 @@ def parse_url(request: web.Request) -> UrlInputs | None:
     plain = params.split_plain_url(request.raw_path)
     path, pairs = plain if plain is not None else (request.path, request.query.items())
     return params.api_url_inputs(path, pairs)
+
+
+def unknown_scenario(exc: UnknownScenario) -> Answer:
+    """A 400 for a header naming no scenario; the journal says which name was meant."""
+    hint = did_you_mean(exc.name, exc.known)
+    note = f"{HEADER}: no scenario named '{exc.name}'{hint}"
+    envelope = Envelope(m.UNKNOWN_SCENARIO.format(name=exc.name, hint=hint), m.FAIL)
+    return Answer(envelope, pick=Pick(None, Rule.HEADER, note=note), status=400)
 
 
 def unknown_route(call: Call, ctx: Context) -> Envelope:
