@@ -17,7 +17,6 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -124,9 +123,7 @@ class MockServer:
 def _settings(request: pytest.FixtureRequest) -> Settings:
     marker = request.node.get_closest_marker(MARKER)
     options: dict[str, Any] = dict(marker.kwargs) if marker else {}
-    if "fixtures" in options:
-        options["fixtures"] = Path(options["fixtures"])
-    return Settings(**options)
+    return Settings(**options)  # fixtures: one directory or several, as Settings takes them
 
 
 @pytest.fixture
