@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -346,3 +348,17 @@ def test_a_missing_fixtures_directory_is_one_line_and_exit_2() -> None:
         process.kill()
     assert (process.returncode, out, err) == (2, "", "shopxo-mock: error: --fixtures no/such/dir: no such directory\n")
 
+
+def test_the_readmes_node_example_reads_the_ready_line(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the README's Node example cannot be run")
+    example = re.search(r"```js\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    assert example is not None
+    (tmp_path / "start-mock.mjs").write_text(example[1].replace('["--port", "0"', '["--port", "0", "--no-watch"'))
+    # The console script beside this Python runs this checkout (an editable install, or PYTHONPATH).
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run([node, "start-mock.mjs"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=STARTUP_LIMIT)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"mock at http://127\.0\.0\.1:[1-9]\d*/\n", result.stdout)
+    assert "shopxo-mock: stopped" in result.stderr
