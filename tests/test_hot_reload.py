@@ -130,7 +130,7 @@ async def test_the_watcher_watches_every_layer(make_client: MakeClient, tmp_path
 async def reload_failed(caplog: pytest.LogCaptureFixture, seconds: float = 10.0) -> None:
     """Until the watcher's reload has run and failed (it logs an error), at most `seconds`."""
     for _ in range(int(seconds / 0.05)):
-        if any(record.name == "mockserver.reload" and record.levelno >= logging.ERROR for record in caplog.records):
+        if any(record.name == "mockserver.runtime" and record.levelno >= logging.ERROR for record in caplog.records):
             return
         await asyncio.sleep(0.05)
 
@@ -139,7 +139,7 @@ async def test_the_watcher_keeps_the_old_set_on_a_broken_save(make_client: MakeC
     (tmp_path / "s.yaml").write_text(ANSWER % "before")
     client = await make_client(fixtures=tmp_path, watch=True)
     await asyncio.sleep(0.3)
-    with caplog.at_level(logging.ERROR, logger="mockserver.reload"):
+    with caplog.at_level(logging.ERROR, logger="mockserver.runtime"):
         (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")
         (tmp_path / "marker.yaml").write_text(ANSWER.replace("answer", "marker").replace("authcode: a", "authcode: m") % "seen")
         await reload_failed(caplog)  # the debounced reload of both files has run (and failed)
