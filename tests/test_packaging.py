@@ -83,10 +83,11 @@ def clean_environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
 
 
-def run(*argv: str | Path, cwd: Path, limit: float = BUILD_LIMIT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(a) for a in argv], cwd=cwd, env=clean_environ(), capture_output=True, text=True, timeout=limit
-    )
+def run(
+    *argv: str | Path, cwd: Path, limit: float = BUILD_LIMIT, path: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = clean_environ() if path is None else {**clean_environ(), "PYTHONPATH": str(path)}
+    return subprocess.run([str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=limit)
 
 
 def checked(result: subprocess.CompletedProcess[str], what: str) -> subprocess.CompletedProcess[str]:
@@ -98,12 +99,23 @@ def checked(result: subprocess.CompletedProcess[str], what: str) -> subprocess.C
     return result
 
 
+def build_backend(tmp_path: Path) -> Path:
+    """The build system pyproject.toml declares, installed apart from this environment's own
+    packages, as pip's isolated builds do (this one's setuptools may be older, or absent)."""
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
+    backend = tmp_path / "backend"
+    install = [sys.executable, "-m", "pip", "install", "-q", "--target", backend, *requires]
+    checked(run(*install, cwd=tmp_path), "installing the build backend")
+    return backend
+
+
 def build_wheel(tmp_path: Path) -> Path:
     """sdist from a copy of the checkout, then the wheel from the sdist; both carry the fixtures."""
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, ignore=NOT_SOURCES)
     script = "import sys, setuptools.build_meta as b; print(b.build_sdist(sys.argv[1]))"
-    name = checked(run(sys.executable, "-c", script, tmp_path / "sdist", cwd=source), "building the sdist").stdout
+    sdist_build = run(sys.executable, "-c", script, tmp_path / "sdist", cwd=source, path=build_backend(tmp_path))
+    name = checked(sdist_build, "building the sdist").stdout
     sdist = tmp_path / "sdist" / name.strip().splitlines()[-1]
     shipped = sorted(path.name for path in scenario_files(ROOT / "fixtures"))
     with tarfile.open(sdist) as archive:
