@@ -51,7 +51,7 @@ def run(coroutine: Any) -> Any:
 
 def stages(authcode: str, new_uuid: bool, rounds: int) -> dict[str, float]:
     settings = Settings()
-    ctx = create_context(settings, load_scenarios(settings.fixtures, settings.locale))
+    ctx = create_context(settings, load_scenarios(settings.layers, settings.locale))
     _ = ctx.fake_users.pools  # made at start-up in the server
     body = json.dumps({"authcode": authcode}).encode()
 

@@ -21,11 +21,15 @@ from .scenarios.model import (
 
 
 def catalogue(scenarios: ScenarioSet) -> str:
-    """The loaded scenarios, readable: name, what selects it, where, then its description and tags."""
-    lines = [f"{len(scenarios.scenarios)} scenario(s) from {len(scenarios.files)} file(s)"]
+    """The loaded scenarios, readable: name, what selects it, where (its layer, file:line), then
+    its description and tags."""
+    layers = f" in {', '.join(scenarios.layers)}" if scenarios.layers else ""
+    lines = [f"{len(scenarios.scenarios)} scenario(s) from {len(scenarios.files)} file(s){layers}"]
     for scenario in scenarios.scenarios:
+        origin = scenarios.origin(scenario)
+        where = f"{f'({origin}) ' if origin else ''}{scenario.place.file}:{scenario.place.line}"
         lines.append("")
-        lines.append(f"{scenario.name}  [{summary(scenario)}]  {scenario.place}")
+        lines.append(f"{scenario.name}  [{summary(scenario)}]  {where}")
         if scenario.description:
             lines.append(f"    {scenario.description}")
         if scenario.tags:

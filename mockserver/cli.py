@@ -7,6 +7,7 @@ The only module that prints. Exit codes: 0 after a clean stop, 1 when the server
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ipaddress
 import json
 import logging
@@ -20,7 +21,7 @@ from typing import Any, Mapping, Sequence, TextIO
 from .catalogue import catalogue
 from .contract import site
 from .contract.profiles import DEFAULT_PROFILE, PROFILES
-from .scenarios.loader import ScenarioLoadError, display_path, load_scenarios
+from .scenarios.loader import ScenarioLoadError, layer_name, load_scenarios
 from .scenarios.model import ScenarioSet
 from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
 from .suggest import did_you_mean
@@ -45,14 +46,18 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         description="ShopXO's mini-program login API (user/appminiuserauth), on localhost, from YAML scenarios.",
     )
     p.add_argument("--host", default=default("host", DEFAULT_HOST), help="address to bind (default %(default)s)")
-    p.add_argument("--port", type=int, default=default("port", DEFAULT_PORT), help="port (default %(default)s)")
+    p.add_argument(
+        "--port", type=int, default=default("port", DEFAULT_PORT), help="port, 0 for any free one (default %(default)s)"
+    )
     p.add_argument(
         "--fixtures",
+        action="append",
         type=Path,
-        default=default("fixtures", SHIPPED_FIXTURES),
         metavar="DIR",
-        help="directory of *.yaml scenario files (default: the shipped fixtures/)",
+        help="a directory of *.yaml scenario files over the built-in ones (repeatable: each a layer over "
+        "the ones before; a name used again needs 'override: true')",
     )
+    p.add_argument("--no-builtin", action="store_true", help="leave out the built-in scenarios")
     p.add_argument(
         "--profile",
         choices=sorted(PROFILES),
@@ -121,6 +126,12 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     p.add_argument("--sms-code", default="123456", help="the verification code every 'SMS' carries")
     p.add_argument("--list", action="store_true", help="print the scenario catalogue and exit")
+    p.add_argument(
+        "--ready-json",
+        action="store_true",
+        help="once listening, print one JSON line (url, port, api, admin, pid, ...) and nothing else on "
+        "stdout; the banner goes to stderr",
+    )
     p.add_argument("--quiet", action="store_true", help="no access-log line per request (the journal still records)")
     p.add_argument("--version", action="version", version=f"shopxo-mock {__version__}")
     return p
@@ -145,17 +156,26 @@ def main(
     err: TextIO | None = None,
 ) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    p = parser(os.environ if environ is None else environ)
+    environ = os.environ if environ is None else environ
+    p = parser(environ)
     try:
         args = p.parse_args(argv)
         if args.profile not in PROFILES:  # argparse checks choices on the command line, not on defaults
             p.error(f"argument --profile: invalid choice: '{args.profile}' (choose from {', '.join(sorted(PROFILES))})")
     except SystemExit as exit_:  # argparse has printed the usage error (or --help, --version)
         return int(exit_.code or 0)
+    # The flag replaces its environment twin, which may hold several directories (like PATH).
+    fixtures = args.fixtures or [Path(d) for d in environ.get(ENV_PREFIX + "FIXTURES", "").split(os.pathsep) if d]
+    seen = set() if args.no_builtin else {SHIPPED_FIXTURES}
+    for directory in fixtures:
+        if why := _layer_problem(directory, seen):
+            print(f"shopxo-mock: error: --fixtures {directory}: {why}", file=err)
+            return USAGE_ERROR
     settings = Settings(
         host=args.host,
         port=int(args.port),
-        fixtures=Path(args.fixtures),
+        fixtures=tuple(fixtures),
+        builtin=not args.no_builtin,
         profile=args.profile,
         seed=int(args.seed),
         locale=args.locale,
@@ -176,7 +196,7 @@ def main(
         print(f"shopxo-mock: error: unknown Faker locale '{settings.locale}' (e.g. zh_CN, en_US)", file=err)
         return USAGE_ERROR
     try:
-        scenarios = load_scenarios(settings.fixtures, settings.locale, pause_collector=True)
+        scenarios = load_scenarios(settings.layers, settings.locale, pause_collector=True)
     except ScenarioLoadError as exc:
         print(f"shopxo-mock: {len(exc.errors)} problem(s) in the scenario files, not starting:", file=err)
         for problem in exc.errors:
@@ -189,30 +209,85 @@ def main(
     if args.list:
         print(catalogue(scenarios), file=out)
         return 0
-    return serve(settings, scenarios, out, err, quiet=args.quiet)
+    return serve(settings, scenarios, out, err, quiet=args.quiet, ready_json=args.ready_json)
 
 
-def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO, *, quiet: bool = False) -> int:
+def _layer_problem(directory: Path, seen: set[Path]) -> str | None:
+    """Why a --fixtures directory cannot be a layer, or None when it can (and it is now `seen`).
+    A directory loaded twice would clash with itself name by name: say so once instead."""
+    try:
+        with os.scandir(directory):
+            pass
+    except FileNotFoundError:
+        return "no such directory"
+    except NotADirectoryError:
+        return "not a directory"
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror or exc})"
+    real = directory.resolve()
+    if real == SHIPPED_FIXTURES and real in seen:
+        return "these are the built-in scenarios, loaded already (leave it out, or add --no-builtin)"
+    if real in seen:
+        return "given twice"
+    seen.add(real)
+    return None
+
+
+def serve(
+    settings: Settings,
+    scenarios: ScenarioSet,
+    out: TextIO,
+    err: TextIO,
+    *,
+    quiet: bool = False,
+    ready_json: bool = False,
+) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # With --ready-json a program reads stdout: it gets the one JSON line and people the rest on stderr.
+    human = err if ready_json else out
 
-    def ready(_: str) -> None:
-        print(banner(settings, scenarios, lan_addresses()), file=out, flush=True)
+    def ready(port: int) -> None:
+        listening = dataclasses.replace(settings, port=port)  # the real port, when --port 0 asked for any
+        print(banner(listening, scenarios, lan_addresses()), file=human, flush=True)
+        if ready_json:
+            print(json.dumps(ready_document(listening, scenarios, os.getpid())), file=out, flush=True)
 
     try:
         run(settings, scenarios, None if quiet else ToStream(err), ready)
     except OSError as exc:
         print(f"shopxo-mock: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=err)
         return RUNTIME_ERROR
-    print("shopxo-mock: stopped", file=out)
+    print("shopxo-mock: stopped", file=human)
     return 0
+
+
+def ready_document(settings: Settings, scenarios: ScenarioSet, pid: int) -> dict[str, Any]:
+    """What --ready-json prints once listening: where to reach the mock from this machine."""
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(settings.host, settings.host)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.port}/"
+    return {
+        "url": url,
+        "port": settings.port,
+        "api": f"{url}api.php?s=user/appminiuserauth",
+        "admin": f"{url}__mock/",
+        "pid": pid,
+        "version": __version__,
+        "profile": settings.profile,
+        "scenarios": len(scenarios.scenarios),
+    }
 
 
 def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = ()) -> str:
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    if settings.layers:
+        layers = ", ".join(layer_name(directory) for directory in settings.layers)
+        loaded = f"{len(scenarios.scenarios)} from {len(scenarios.files)} file(s) in {layers}"
+    else:
+        loaded = "none (--no-builtin and no --fixtures): every login answers a made-up user"
     lines = [
         f"shopxo-mock {__version__} on http://{host}:{settings.port}/api.php?s=user/appminiuserauth",
         f"  profile    {settings.profile}",
-        f"  scenarios  {len(scenarios.scenarios)} from {len(scenarios.files)} file(s) in {display_path(settings.fixtures)}",
+        f"  scenarios  {loaded}",
         f"  admin      http://127.0.0.1:{settings.port}/__mock/health",
     ]
     if settings.host in ("0.0.0.0", "::", ""):

@@ -133,6 +133,7 @@ class MockServer:
 # Paths are relative to the ini file; both fixtures read them, a marker overrides them per test.
 INI_OPTIONS: Final = {
     "shopxo_mock_fixtures": ("paths", "scenario directories, one a line (relative to the ini file)"),
+    "shopxo_mock_builtin": ("string", "true: the shipped scenarios under shopxo_mock_fixtures (false: only them)"),
     "shopxo_mock_profile": ("string", "documented (ShopXO v2.2) or current (v6.9)"),
     "shopxo_mock_seed": ("string", "seed of the made-up users (an integer)"),
     "shopxo_mock_locale": ("string", "Faker locale of the made-up users, e.g. zh_CN"),
@@ -167,6 +168,11 @@ def ini_settings(config: pytest.Config) -> dict[str, Any]:
                 raise pytest.UsageError(f"shopxo_mock_{name}: {value!r} is not a number") from None
     if config.getini("shopxo_mock_single_use_codes"):
         options["single_use_codes"] = True
+    builtin = str(config.getini("shopxo_mock_builtin")).strip().lower()
+    if builtin:
+        if builtin not in BOOLEANS:
+            raise pytest.UsageError(f"shopxo_mock_builtin: {builtin!r} is not true or false")
+        options["builtin"] = BOOLEANS[builtin]
     config_lines = config.getini("shopxo_mock_config")
     if config_lines:
         try:
@@ -193,6 +199,7 @@ def marker_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
     return options
 
 
+BOOLEANS: Final = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
 SETTING_NAMES: Final = frozenset(field.name for field in dataclasses.fields(Settings))
 
 

@@ -79,11 +79,11 @@ class Runtime:
             observer(record)
 
     async def reload(self) -> list[ScenarioError]:
-        """Load the fixtures again and swap them in if they are sound; else keep serving the last
+        """Load the fixtures layers again and swap them in if they are sound; else keep serving the last
         good set. Returns the problems found. State survives wherever its scenario still exists."""
         settings = self.settings
         try:
-            scenarios = await asyncio.to_thread(load_scenarios, settings.fixtures, settings.locale)
+            scenarios = await asyncio.to_thread(load_scenarios, settings.layers, settings.locale)
         except ScenarioLoadError as exc:
             problems = "\n".join(f"  {error}" for error in exc.errors)
             log.error("%d problem(s) in the scenario files; still serving the last good set:\n%s", len(exc.errors), problems)

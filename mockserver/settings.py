@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Mapping
+from typing import Any, Final, Mapping, Sequence
 
 from .contract.profiles import DEFAULT_PROFILE
 
-# The shipped scenarios, beside the package in a checkout or an editable install.
-SHIPPED_FIXTURES: Final = Path(__file__).resolve().parent.parent / "fixtures"
+
+def _shipped() -> Path:
+    """The shipped scenarios: package data (mockserver/fixtures) when installed from a wheel or an
+    sdist, else the repository's top-level fixtures/ beside the package (a checkout, `run.py`, an
+    editable install). A real directory either way: the loader walks it, and pip never installs
+    a package zipped."""
+    package = Path(__file__).resolve().parent
+    installed = package / "fixtures"
+    return installed if installed.is_dir() else package.parent / "fixtures"
+
+
+SHIPPED_FIXTURES: Final = _shipped()
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8080
 DEFAULT_LOCALE: Final = "zh_CN"
@@ -23,7 +34,11 @@ MAX_LINE: Final = 64 * 1024
 class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
-    fixtures: Path = SHIPPED_FIXTURES
+    # Scenario directories, one or several, each a layer over those before it (`layers`).
+    fixtures: Path | str | Sequence[Path | str] = ()
+    # The shipped scenarios under them. None: only when no directory is given, so that
+    # `Settings(fixtures=dir)` serves that directory alone, as it did before there were layers.
+    builtin: bool | None = None
     profile: str = DEFAULT_PROFILE
     seed: int = 0
     locale: str = DEFAULT_LOCALE
@@ -41,3 +56,22 @@ class Settings:
     warm_up: bool = False  # make the Faker pools in a thread at start (the CLI turns it on)
     hang_seconds: float = 30.0
     body_timeout: float = 10.0  # a body trickling in slower than this answers 408  # a `hang` fault answers nothing for this long (client gives up at 10 s)
+
+    def __post_init__(self) -> None:
+        # Normalised once, so a Settings compares and prints the same however it was written.
+        object.__setattr__(self, "fixtures", directories(self.fixtures))
+        if self.builtin is None:
+            object.__setattr__(self, "builtin", not self.fixtures)
+
+    @property
+    def layers(self) -> tuple[Path, ...]:
+        """Every scenario directory in load order: the shipped one first when on, then `fixtures`."""
+        own = directories(self.fixtures)
+        return (SHIPPED_FIXTURES, *own) if self.builtin else own
+
+
+def directories(value: Path | str | Sequence[Path | str]) -> tuple[Path, ...]:
+    """One directory or several as a tuple of paths (a string is one path, not its letters)."""
+    if isinstance(value, (str, os.PathLike)):
+        return (Path(value),)
+    return tuple(Path(item) for item in value)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,9 +20,10 @@ from typing import Any
 import pytest
 
 from conftest import DATA
-from mockserver.cli import banner, main
-from mockserver.scenarios.loader import load_scenarios
-from mockserver.settings import Settings
+from mockserver import __version__
+from mockserver.cli import banner, main, ready_document
+from mockserver.scenarios.loader import load_scenarios, scenario_files
+from mockserver.settings import SHIPPED_FIXTURES, Settings
 from uniapp import HEADERS, SEED_AUTHCODE, query
 
 ROOT = Path(__file__).parent.parent
@@ -80,15 +84,133 @@ def test_list_prints_the_catalogue_with_descriptions() -> None:
 
 def test_the_banner_names_url_profile_and_scenario_count() -> None:
     settings = Settings(port=9123, profile="current")
-    text = banner(settings, load_scenarios(settings.fixtures))
+    scenarios = load_scenarios(settings.layers)
+    text = banner(settings, scenarios)
     assert "http://127.0.0.1:9123/api.php?s=user/appminiuserauth" in text
     assert "profile    current" in text
-    assert f"scenarios  {len(load_scenarios(settings.fixtures).scenarios)} from 6 file(s)" in text
+    # Counted from the files there, so a scenario file added to fixtures/ does not break it.
+    files = scenario_files(SHIPPED_FIXTURES)
+    assert f"scenarios  {len(scenarios.scenarios)} from {len(files)} file(s) in built-in" in text
 
 
 def test_version_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.startswith("shopxo-mock 0.1.0")
+
+
+# -- fixtures layers ------------------------------------------------------------------------
+
+VIP = "version: 1\nscenarios:\n  - name: vip\n    match: {authcode: vip}\n    reply: {fake_user: {}}\n"
+
+
+def fixtures_dir(root: Path, name: str = "mine", text: str = VIP) -> Path:
+    directory = root / name
+    directory.mkdir()
+    (directory / "s.yaml").write_text(text)
+    return directory
+
+
+def test_fixtures_add_a_layer_over_the_built_in_scenarios(tmp_path: Path) -> None:
+    mine = fixtures_dir(tmp_path)
+    code, out, _ = run_main("--fixtures", str(mine), "--list")
+    assert code == 0
+    assert f"vip  [user/appminiuserauth: authcode 'vip' -> fake user]  ({mine}) {mine / 's.yaml'}:3" in out
+    assert "seed-example-user  [" in out and "  (built-in) " in out
+    assert out.splitlines()[0].endswith(f" in built-in, {mine}")
+
+
+def test_fixtures_may_be_given_several_times(tmp_path: Path) -> None:
+    first = fixtures_dir(tmp_path, "first")
+    second = fixtures_dir(tmp_path, "second", VIP.replace("vip", "gold"))
+    code, out, _ = run_main("--no-builtin", "--fixtures", str(first), "--fixtures", str(second), "--list")
+    assert code == 0
+    assert out.splitlines()[0] == f"2 scenario(s) from 2 file(s) in {first}, {second}"
+
+
+def test_the_environment_twin_holds_several_directories(tmp_path: Path) -> None:
+    first = fixtures_dir(tmp_path, "first")
+    second = fixtures_dir(tmp_path, "second", VIP.replace("vip", "gold"))
+    environ = {"SHOPXO_MOCK_FIXTURES": f"{first}{os.pathsep}{second}"}
+    code, out, _ = run_main("--no-builtin", "--list", environ=environ)
+    assert (code, out.splitlines()[0]) == (0, f"2 scenario(s) from 2 file(s) in {first}, {second}")
+    code, out, _ = run_main("--no-builtin", "--list", "--fixtures", str(first), environ=environ)  # the flag wins
+    assert (code, out.splitlines()[0]) == (0, f"1 scenario(s) from 1 file(s) in {first}")
+
+
+def test_a_clash_with_a_built_in_name_stops_start_up_naming_both_places(tmp_path: Path) -> None:
+    mine = fixtures_dir(tmp_path, text=VIP.replace("name: vip", "name: status-disabled"))
+    code, out, err = run_main("--fixtures", str(mine))
+    assert (code, out) == (2, "")
+    assert f"{mine / 's.yaml'}:3:5: name 'status-disabled' is already used by the scenario at " in err
+    assert "statuses.yaml:" in err and "(built-in); add 'override: true' to replace it" in err
+
+
+def test_no_builtin_with_no_fixtures_lists_nothing() -> None:
+    assert run_main("--no-builtin", "--list")[:2] == (0, "0 scenario(s) from 0 file(s)\n")
+
+
+def test_the_banner_says_when_there_are_no_scenarios_at_all() -> None:
+    text = banner(Settings(builtin=False), load_scenarios(()))
+    assert "  scenarios  none (--no-builtin and no --fixtures): every login answers a made-up user" in text
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        pytest.param(lambda root: root / "nowhere", "no such directory", id="missing"),
+        pytest.param(lambda root: (root / "file.yaml", (root / "file.yaml").write_text(VIP))[0], "not a directory", id="a-file"),
+        pytest.param(lambda root: Path("fixtures"), "these are the built-in scenarios, loaded already (leave it out, or add --no-builtin)", id="the-built-ins-again"),
+    ],
+)
+def test_a_directory_that_cannot_be_a_layer_is_a_usage_error(tmp_path: Path, make: Any, problem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    directory = make(tmp_path)
+    assert run_main("--fixtures", str(directory)) == (2, "", f"shopxo-mock: error: --fixtures {directory}: {problem}\n")
+
+
+def test_a_directory_given_twice_is_a_usage_error(tmp_path: Path) -> None:
+    mine = fixtures_dir(tmp_path)
+    assert run_main("--fixtures", str(mine), "--fixtures", f"{mine}/")[0:2] == (2, "")
+
+
+def test_an_unreadable_directory_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = fixtures_dir(tmp_path, "locked")
+    scandir = os.scandir
+
+    def refuse(path: Any) -> Any:  # chmod 000 does not stop root, who may run the tests
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    expected = f"shopxo-mock: error: --fixtures {locked}: cannot read it (Permission denied)\n"
+    assert run_main("--fixtures", str(locked)) == (2, "", expected)
+
+
+# -- the ready line ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        pytest.param("127.0.0.1", "http://127.0.0.1:5000/", id="loopback"),
+        pytest.param("0.0.0.0", "http://127.0.0.1:5000/", id="any-ipv4-reached-on-loopback"),
+        pytest.param("::", "http://[::1]:5000/", id="any-ipv6-reached-on-loopback"),
+        pytest.param("::1", "http://[::1]:5000/", id="ipv6"),
+    ],
+)
+def test_the_ready_document_says_where_to_reach_the_mock(host: str, url: str) -> None:
+    document = ready_document(Settings(host=host, port=5000), load_scenarios(()), 42)
+    assert document == {
+        "url": url,
+        "port": 5000,
+        "api": f"{url}api.php?s=user/appminiuserauth",
+        "admin": f"{url}__mock/",
+        "pid": 42,
+        "version": __version__,
+        "profile": "documented",
+        "scenarios": 0,
+    }
 
 
 # -- the real command ------------------------------------------------------------------------
@@ -122,7 +244,7 @@ def wait_for_banner(process: subprocess.Popen[str]) -> str:
 
 def test_run_py_serves_the_client_request_end_to_end() -> None:
     port = free_port()
-    process = start("run.py", "--port", str(port), "--fixtures", "fixtures", "--no-watch")
+    process = start("run.py", "--port", str(port), "--no-watch")  # the built-in scenarios, from the checkout
     try:
         line = wait_for_banner(process)
         assert f"http://127.0.0.1:{port}/" in line
@@ -152,3 +274,91 @@ def test_python_dash_m_mockserver_runs_the_same_command() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("shopxo-mock ")
+
+
+def first_line(process: subprocess.Popen[str], limit: float = STARTUP_LIMIT) -> str:
+    """The first line the process writes to stdout, waiting at most `limit` seconds. Read a byte
+    at a time from the pipe itself, so whatever follows stays in the pipe for `communicate`."""
+    assert process.stdout is not None
+    fd, line = process.stdout.fileno(), b""
+    deadline = time.monotonic() + limit
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not line.endswith(b"\n"):
+            if not selector.select(max(0.0, deadline - time.monotonic())):
+                raise AssertionError(f"no line on stdout in {limit} s; exit code {process.poll()}")
+            byte = os.read(fd, 1)
+            if not byte:
+                raise AssertionError(f"stdout closed after {line!r}; exit code {process.wait(limit)}")
+            line += byte
+    return line.decode()
+
+
+def stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=STARTUP_LIMIT)
+    assert process.returncode == 0, err
+    return out, err
+
+
+def test_port_0_takes_a_free_port_and_the_banner_shows_it() -> None:
+    process = start("run.py", "--port", "0", "--no-watch")
+    try:
+        line = wait_for_banner(process)
+        port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        assert port != 0
+        answer = post(f"http://127.0.0.1:{port}{query()}", {"authcode": SEED_AUTHCODE})
+        assert answer["data"]["token"] == "58c717b1e8cfe430c8f021be4c5b7ed6"
+        assert process.stdout is not None
+        rest = [process.stdout.readline() for _ in range(3)]  # the banner's other lines, read as it buffered them
+        assert f"  admin      http://127.0.0.1:{port}/__mock/health\n" in rest
+        stop(process)
+    finally:
+        process.kill()
+        process.communicate()
+
+
+def test_ready_json_prints_one_json_line_and_nothing_else_on_stdout() -> None:
+    process = start("run.py", "--port", "0", "--ready-json", "--no-watch")
+    try:
+        ready = json.loads(first_line(process))
+        assert set(ready) == {"url", "port", "api", "admin", "pid", "version", "profile", "scenarios"}
+        port = ready["port"]
+        assert port != 0 and ready["url"] == f"http://127.0.0.1:{port}/"
+        assert (ready["pid"], ready["version"], ready["profile"]) == (process.pid, __version__, "documented")
+        assert ready["scenarios"] == len(load_scenarios(SHIPPED_FIXTURES).scenarios)
+        answer = post(ready["api"] + query().split("user/appminiuserauth", 1)[1], {"authcode": SEED_AUTHCODE})
+        assert answer["data"]["token"] == "58c717b1e8cfe430c8f021be4c5b7ed6"
+        with urllib.request.urlopen(ready["admin"] + "health", timeout=5) as response:
+            assert json.loads(response.read())["status"] == "ok"
+        out, err = stop(process)
+        assert out == ""  # the ready line was the only one
+        assert f"shopxo-mock {__version__} on http://127.0.0.1:{port}/api.php?s=user/appminiuserauth" in err
+        assert "shopxo-mock: stopped" in err
+    finally:
+        process.kill()
+        process.communicate()
+
+
+def test_a_missing_fixtures_directory_is_one_line_and_exit_2() -> None:
+    process = start("run.py", "--fixtures", "no/such/dir")
+    try:
+        out, err = process.communicate(timeout=STARTUP_LIMIT)
+    finally:
+        process.kill()
+    assert (process.returncode, out, err) == (2, "", "shopxo-mock: error: --fixtures no/such/dir: no such directory\n")
+
+
+def test_the_readmes_node_example_reads_the_ready_line(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the README's Node example cannot be run")
+    example = re.search(r"```js\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    assert example is not None
+    (tmp_path / "start-mock.mjs").write_text(example[1].replace('["--port", "0"', '["--port", "0", "--no-watch"'))
+    # The console script beside this Python runs this checkout (an editable install, or PYTHONPATH).
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run([node, "start-mock.mjs"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=STARTUP_LIMIT)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"mock at http://127\.0\.0\.1:[1-9]\d*/\n", result.stdout)
+    assert "shopxo-mock: stopped" in result.stderr

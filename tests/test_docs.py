@@ -263,3 +263,13 @@ def test_the_product_does_not_point_outside_the_repository() -> None:
             if "shared/" in line or "../shared" in line:
                 offenders.append(f"  {path.relative_to(ROOT).as_posix()}:{number}: {line.strip()}")
     assert not offenders, "mockserver/ refers to the reference folder outside the repository:\n" + "\n".join(offenders)
+
+
+# -- the README's commands ----------------------------------------------------------------------
+
+
+def test_ci_runs_exactly_the_readmes_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.startswith("python3 -m venv .venv") and "pytest" in line)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in ci, f".ci/run does not run the README's test command:\n  {command}"

@@ -43,7 +43,7 @@ async def test_a_bad_edit_is_reported_and_the_old_set_keeps_serving(make_client:
     client = await make_client(fixtures=tmp_path)
     (tmp_path / "s.yaml").write_text(ANSWER % "after" + "  - name: broken\n    replly: {}\n")
     problems = [str(p) for p in await reload_now(client.app)]
-    assert len(problems) == 1 and problems[0].endswith("s.yaml:7:5: unknown key 'replly' in scenarios[1] (did you mean reply?); expected one of: name, description, tags, action, requires_login, match, reply, replies, then, per, once, expires_in")
+    assert len(problems) == 1 and problems[0].endswith("s.yaml:7:5: unknown key 'replly' in scenarios[1] (did you mean reply?); expected one of: name, description, tags, action, requires_login, match, reply, replies, then, per, once, expires_in, override")
     assert await msg(client, "a") == "before"
 
 
@@ -89,10 +89,48 @@ async def test_the_watcher_reloads_on_save(make_client: MakeClient, tmp_path: Pa
     assert await poll(client, "a", "after") == "after"
 
 
+def two_layers(root: Path) -> tuple[Path, Path]:
+    """Two fixtures directories: `a` answers in the first, `b` (msg "before") in the second."""
+    first, second = root / "first", root / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "s.yaml").write_text(ANSWER % "first")
+    (second / "t.yaml").write_text(ANSWER.replace("answer", "other").replace("authcode: a", "authcode: b") % "before")
+    return first, second
+
+
+async def test_an_edit_in_a_second_layer_is_picked_up(make_client: MakeClient, tmp_path: Path) -> None:
+    first, second = two_layers(tmp_path)
+    client = await make_client(fixtures=[first, second])
+    (second / "t.yaml").write_text(ANSWER.replace("answer", "other").replace("authcode: a", "authcode: b") % "after")
+    assert await reload_now(client.app) == []
+    assert (await msg(client, "a"), await msg(client, "b")) == ("first", "after")
+
+
+async def test_a_clash_between_layers_made_at_reload_keeps_the_old_set(make_client: MakeClient, tmp_path: Path) -> None:
+    first, second = two_layers(tmp_path)
+    client = await make_client(fixtures=[first, second])
+    (second / "t.yaml").write_text(ANSWER % "clash")  # the first layer's name and authcode again
+    problems = [str(p) for p in await reload_now(client.app)]
+    assert problems == [
+        f"{second / 't.yaml'}:3:5: name 'answer' is already used by the scenario at {first / 's.yaml'}:3:5 ({first}); "
+        "add 'override: true' to replace it, or choose another name"
+    ]
+    assert await msg(client, "b") == "before"
+
+
+async def test_the_watcher_watches_every_layer(make_client: MakeClient, tmp_path: Path) -> None:
+    first, second = two_layers(tmp_path)
+    client = await make_client(fixtures=[first, second], watch=True)
+    await asyncio.sleep(0.3)  # let the watcher start
+    (second / "t.yaml").write_text(ANSWER.replace("answer", "other").replace("authcode: a", "authcode: b") % "after")
+    assert await poll(client, "b", "after") == "after"
+
+
 async def reload_failed(caplog: pytest.LogCaptureFixture, seconds: float = 10.0) -> None:
     """Until the watcher's reload has run and failed (it logs an error), at most `seconds`."""
     for _ in range(int(seconds / 0.05)):
-        if any(record.name == "mockserver.reload" and record.levelno >= logging.ERROR for record in caplog.records):
+        if any(record.name == "mockserver.runtime" and record.levelno >= logging.ERROR for record in caplog.records):
             return
         await asyncio.sleep(0.05)
 
@@ -101,7 +139,7 @@ async def test_the_watcher_keeps_the_old_set_on_a_broken_save(make_client: MakeC
     (tmp_path / "s.yaml").write_text(ANSWER % "before")
     client = await make_client(fixtures=tmp_path, watch=True)
     await asyncio.sleep(0.3)
-    with caplog.at_level(logging.ERROR, logger="mockserver.reload"):
+    with caplog.at_level(logging.ERROR, logger="mockserver.runtime"):
         (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")
         (tmp_path / "marker.yaml").write_text(ANSWER.replace("answer", "marker").replace("authcode: a", "authcode: m") % "seen")
         await reload_failed(caplog)  # the debounced reload of both files has run (and failed)

@@ -76,7 +76,7 @@ def test_the_encoder_round_trips(msg: str, code: int, data: Any, encoding: Encod
 @cache
 def _context() -> Context:
     settings = Settings(profile="current")
-    return create_context(settings, load_scenarios(settings.fixtures))
+    return create_context(settings, load_scenarios(settings.layers))
 
 
 @settings(max_examples=200, deadline=None)

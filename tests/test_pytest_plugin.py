@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,6 +57,21 @@ def test_a_failed_assertion_shows_what_was_received(shopxo_mock: MockServer) -> 
 @pytest.mark.shopxo_mock(profile="current")
 def test_the_marker_sets_the_profile(shopxo_mock: MockServer) -> None:
     assert isinstance(login(shopxo_mock, "abc")["data"]["id"], int)
+
+
+USERS = Path(__file__).parent / "data" / "appminiuserauth"
+
+
+@pytest.mark.shopxo_mock(fixtures=USERS)
+def test_the_marker_fixtures_alone_replace_the_shipped_scenarios(shopxo_mock: MockServer) -> None:
+    assert login(shopxo_mock, "female")["data"]["nickname"] == "李四"
+    assert login(shopxo_mock, "041KIFll2LRIW74DSzll2BlMpn4KIFlb")["data"]["token"] != "58c717b1e8cfe430c8f021be4c5b7ed6"
+
+
+@pytest.mark.shopxo_mock(fixtures=[str(USERS)], builtin=True)
+def test_the_marker_layers_fixtures_over_the_shipped_scenarios(shopxo_mock: MockServer) -> None:
+    assert login(shopxo_mock, "female")["data"]["nickname"] == "李四"
+    assert login(shopxo_mock, "041KIFll2LRIW74DSzll2BlMpn4KIFlb")["data"]["token"] == "58c717b1e8cfe430c8f021be4c5b7ed6"
 
 
 def test_reset_forgets_tokens_and_clear_drops_bindings(shopxo_mock: MockServer) -> None:

@@ -20,7 +20,7 @@ from uniapp import HEADERS, query
 
 def runtime() -> Runtime:
     settings = Settings()
-    return Runtime.start(settings, load_scenarios(settings.fixtures))
+    return Runtime.start(settings, load_scenarios(settings.layers))
 
 
 async def test_every_observer_gets_one_record_per_request_with_the_request_itself(make_client: MakeClient) -> None:

@@ -98,6 +98,7 @@ class Builder:
             expires_in=entry.get("expires_in"),
             action=action,
             requires_login=entry.get("requires_login", False),
+            override=entry.get("override", False),
         )
 
     def match(self, match: Mapping[str, Any], at: list[Any]) -> Match:

@@ -1,11 +1,12 @@
 """Scenario files -> one ScenarioSet, or every problem of every file with its `file:line:column`.
 
-Loading is all or nothing: a server never starts (or reloads) half-loaded. This module walks the
-directory, reads each file and runs it through the steps that live beside it: `positions` reads
-the YAML (only plain data, never objects; every key and item with its position, repeated keys
-refused instead of silently overwritten), `schema_check` checks the structure against
+Loading is all or nothing: a server never starts (or reloads) half-loaded. This module walks
+each directory (a layer), reads each file and runs it through the steps that live beside it:
+`positions` reads the YAML (only plain data, never objects; every key and item with its position,
+repeated keys refused instead of silently overwritten), `schema_check` checks the structure against
 `schema.json` (the same file editors use), `builder` checks the meaning within a file and builds
-the frozen scenarios; the checks across files (unique names and matches) are here.
+the frozen scenarios; `layers` stacks the directories and makes the checks across files (unique
+names and matches, `override`).
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ import os
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
-from typing import Callable, Final, Iterator
+from typing import Callable, Final, Iterator, Sequence
 
 import yaml
 
-from ..settings import DEFAULT_LOCALE
+from ..settings import DEFAULT_LOCALE, SHIPPED_FIXTURES, directories
 from . import positions, templates
 from .builder import Builder
-from .model import Match, Place, Scenario, ScenarioError, ScenarioSet
+from .layers import BUILTIN, Layer, stack
+from .model import Place, Scenario, ScenarioError, ScenarioSet
 from .schema_check import schema_errors
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioLoadError",
     "display_path",
+    "layer_name",
     "load_scenarios",
     "scenario_files",
 ]
@@ -42,7 +45,7 @@ MAX_FILE_BYTES: Final = 8 * 1024**2
 
 
 class ScenarioLoadError(Exception):
-    """Every problem found in a fixtures directory, in file order."""
+    """Every problem found in the fixtures directories, in file order."""
 
     def __init__(self, errors: list[ScenarioError]) -> None:
         super().__init__("\n".join(map(str, errors)))
@@ -84,28 +87,6 @@ def _load_file(
     return scenarios, []
 
 
-def _duplicates(scenarios: list[Scenario]) -> Iterator[ScenarioError]:
-    """Names are unique across all files, and so are matches: a table read top-down has no overrides."""
-    names: dict[str, Scenario] = {}
-    matches: dict[Match, Scenario] = {}
-    for scenario in scenarios:
-        first = names.setdefault(scenario.name, scenario)
-        if first is not scenario:
-            yield ScenarioError(
-                scenario.place, f"name '{scenario.name}' is already used by the scenario at {first.place}"
-            )
-        if scenario.match is None:
-            continue
-        first = matches.setdefault(scenario.match, scenario)
-        if first is not scenario:
-            code = scenario.match.exact_authcode
-            what = f"authcode '{code}'" if code is not None else "the same match"
-            yield ScenarioError(
-                scenario.place,
-                f"{what} is already used by scenario '{first.name}' at {first.place}; this one could never answer",
-            )
-
-
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
@@ -113,6 +94,11 @@ def display_path(path: Path) -> str:
     except ValueError:
         return str(path)
     return str(path) if relative.startswith("..") else relative
+
+
+def layer_name(directory: Path) -> str:
+    """A fixtures layer as people read it: BUILTIN for the shipped scenarios, else the directory."""
+    return BUILTIN if directory.resolve() == SHIPPED_FIXTURES else display_path(directory)
 
 
 def scenario_files(directory: Path) -> list[Path]:
@@ -154,26 +140,33 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def load_scenarios(
-    directory: Path | str, locale: str = DEFAULT_LOCALE, *, pause_collector: bool = False
+    fixtures: Path | str | Sequence[Path | str], locale: str = DEFAULT_LOCALE, *, pause_collector: bool = False
 ) -> ScenarioSet:
-    """Load every scenario file under `directory`; raise ScenarioLoadError listing all problems.
+    """Load every scenario file under a directory, or several, each a layer over those before it
+    (see `layers`); raise ScenarioLoadError listing all problems.
 
     `locale` is the Faker locale whose providers `{{faker.<provider>}}` templates may name.
     `pause_collector` switches Python's cycle collector off for the load (process-wide; see
     `_no_cycle_collection`), and back as it was afterwards."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise ScenarioLoadError([ScenarioError(Place(display_path(directory), 1, 1), "no such directory")])
-    files = scenario_files(directory)
-    scenarios: list[Scenario] = []
+    layers: list[Layer] = []
+    files: dict[str, str] = {}  # file -> its layer's name, in load order
     errors: list[ScenarioError] = []
     pause: AbstractContextManager[None] = _no_cycle_collection() if pause_collector else nullcontext()
     with pause:
-        for path in files:
-            found, problems = _load_file(path, display_path(path), lambda: _provider_names(locale))
-            scenarios += found
-            errors += problems
-    errors += _duplicates(scenarios)
+        for directory in directories(fixtures):
+            if not directory.is_dir():
+                errors.append(ScenarioError(Place(display_path(directory), 1, 1), "no such directory"))
+                continue
+            name, scenarios = layer_name(directory), []
+            for path in scenario_files(directory):
+                file = display_path(path)
+                found, problems = _load_file(path, file, lambda: _provider_names(locale))
+                scenarios += found
+                errors += problems
+                files[file] = name
+            layers.append(Layer(name, scenarios))
+    table, clashes = stack(layers)
+    errors += clashes
     if errors:
         raise ScenarioLoadError(errors)
-    return ScenarioSet.of(tuple(scenarios), tuple(display_path(p) for p in files))
+    return ScenarioSet.of(table, tuple(files), layers=tuple(layer.name for layer in layers), origins=files)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..contract.routes import LOGIN, ActionKey
@@ -199,6 +200,7 @@ class Scenario:
     expires_in: float | None = None  # seconds a code stays valid after it is first seen
     action: ActionKey = LOGIN  # the endpoint this scenario answers
     requires_login: bool = False  # an unknown token answers -400 login expired (§2.3)
+    override: bool = False  # replaces an earlier layer's scenario of the same name (`layers`)
 
     @property
     def outcome(self) -> Outcome | Fault | RawReply:
@@ -220,19 +222,32 @@ NO_RULES = ActionTable({}, ())
 
 @dataclass(frozen=True, slots=True)
 class ScenarioSet:
-    """Everything loaded from one fixtures directory, indexed for the request path."""
+    """Everything loaded from the fixtures directories, indexed for the request path."""
 
     scenarios: tuple[Scenario, ...]
     files: tuple[str, ...]
     by_name: Mapping[str, Scenario] = field(default_factory=dict)
     tables: Mapping[ActionKey, ActionTable] = field(default_factory=dict)
     actions: frozenset[ActionKey] = frozenset()  # every endpoint some scenario answers
+    layers: tuple[str, ...] = ()  # the directories, in load order: "built-in" or as given
+    origins: Mapping[str, str] = field(default_factory=dict)  # each file's layer
+
+    def origin(self, scenario: Scenario) -> str:
+        """The layer a scenario comes from ("" for one not loaded from a file)."""
+        return self.origins.get(scenario.place.file, "")
 
     def table(self, action: ActionKey) -> ActionTable:
         return self.tables.get(action, NO_RULES)
 
     @classmethod
-    def of(cls, scenarios: tuple[Scenario, ...], files: tuple[str, ...]) -> ScenarioSet:
+    def of(
+        cls,
+        scenarios: tuple[Scenario, ...],
+        files: tuple[str, ...],
+        *,
+        layers: tuple[str, ...] = (),
+        origins: Mapping[str, str] | None = None,
+    ) -> ScenarioSet:
         exact: dict[ActionKey, dict[str, tuple[Scenario, ...]]] = {}
         patterns: dict[ActionKey, list[Scenario]] = {}
         for scenario in scenarios:
@@ -249,7 +264,8 @@ class ScenarioSet:
             for action in {*exact, *patterns}
         }
         actions = frozenset(s.action for s in scenarios)
-        return cls(scenarios, files, {s.name: s for s in scenarios}, tables, actions)
+        by_name = {s.name: s for s in scenarios}
+        return cls(scenarios, files, by_name, tables, actions, layers, MappingProxyType(dict(origins or {})))
 
 
 EMPTY = ScenarioSet.of((), ())

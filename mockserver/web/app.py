@@ -25,11 +25,11 @@ def create_app(
     *,
     access_log: AccessLog | None = TO_LOGGER,
 ) -> web.Application:
-    """The mock as an aiohttp app; scenarios are loaded from `settings.fixtures` unless given.
+    """The mock as an aiohttp app; scenarios are loaded from `settings.layers` unless given.
     The access log goes to the `mockserver.access` logger unless another one (or None) is given."""
     settings = settings or Settings()
     if scenarios is None:
-        scenarios = load_scenarios(settings.fixtures, settings.locale)
+        scenarios = load_scenarios(settings.layers, settings.locale)
     runtime = Runtime.start(settings, scenarios)
     # No middleware anywhere (see `layers`): the API handler answers its own errors and CORS.
     app = web.Application(client_max_size=settings.max_body)

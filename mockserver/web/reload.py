@@ -1,4 +1,5 @@
-"""Hot reload: on save, the running mock loads the whole file set again (`Runtime.reload`).
+"""Hot reload: on a save in any fixtures layer, the running mock loads every layer again
+(`Runtime.reload`).
 
 The new set is validated in full before anything changes; a broken edit is logged with every
 `file:line:column` and the old set keeps serving.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from pathlib import Path
 from typing import AsyncIterator
 
 from aiohttp import web
@@ -18,7 +18,7 @@ from . import keys
 
 
 async def reload_now(app: web.Application) -> list[ScenarioError]:
-    """Load the fixtures again; swap them in if they are sound. Returns the problems found."""
+    """Load the fixtures layers again; swap them in if they are sound. Returns the problems found."""
     return await app[keys.RUNTIME].reload()
 
 
@@ -30,13 +30,15 @@ async def _watch(app: web.Application) -> None:
     from watchfiles import awatch
 
     runtime = app[keys.RUNTIME]
-    fixtures = Path(runtime.settings.fixtures)
-    async for _ in awatch(fixtures, watch_filter=_scenario_file, stop_event=runtime.stopping):
+    layers = runtime.settings.layers
+    if not layers:
+        return  # --no-builtin and no --fixtures: nothing to watch
+    async for _ in awatch(*layers, watch_filter=_scenario_file, stop_event=runtime.stopping):
         await runtime.reload()
 
 
 async def watching(app: web.Application) -> AsyncIterator[None]:
-    """aiohttp cleanup context: watch the fixtures directory while the server runs."""
+    """aiohttp cleanup context: watch every fixtures layer while the server runs."""
     task = asyncio.create_task(_watch(app))
     yield
     app[keys.RUNTIME].stopping.set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import threading
 from typing import Callable, Final
@@ -17,15 +18,31 @@ from .app import create_app
 START_TIMEOUT: Final = 10.0
 
 
-def run(settings: Settings, scenarios: ScenarioSet, access_log: AccessLog | None, ready: Callable[[str], None]) -> None:
-    """Serve until interrupted; `ready` is called once listening. OSError: cannot listen."""
+def run(settings: Settings, scenarios: ScenarioSet, access_log: AccessLog | None, ready: Callable[[int], None]) -> None:
+    """Serve until Ctrl-C or SIGTERM; `ready(port)` is called once listening, with the port really
+    bound (`port=0` takes any free one). OSError: cannot listen."""
     app = create_app(settings, scenarios, access_log=access_log)
     # Everything alive now (modules, the scenario set, the application) lives as long as the
     # server: out of the collector's way, its full collections no longer walk it every time.
     # (This process serves and nothing else, so the choice is ours to make, not an embedder's.)
     gc.freeze()
-    web.run_app(app, host=settings.host, port=settings.port, print=ready, access_log=None,
-                max_line_size=MAX_LINE, max_field_size=MAX_LINE)  # fmt: skip
+    # What web.run_app does, but it tells only a printable name; the runner knows the real port.
+    with contextlib.suppress(web.GracefulExit, KeyboardInterrupt):
+        asyncio.run(_serve(app, settings, ready))
+
+
+async def _serve(app: web.Application, settings: Settings, ready: Callable[[int], None]) -> None:
+    # handle_signals: SIGINT and SIGTERM raise GracefulExit, which ends asyncio.run after cleanup.
+    runner = web.AppRunner(
+        app, handle_signals=True, access_log=None, max_line_size=MAX_LINE, max_field_size=MAX_LINE
+    )
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.port).start()
+        ready(int(runner.addresses[0][1]))
+        await asyncio.Event().wait()  # until a signal
+    finally:
+        await runner.cleanup()
 
 
 class InThread:
