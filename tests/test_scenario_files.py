@@ -68,6 +68,28 @@ def test_a_broken_file_is_reported_at_its_place(tmp_path: Path, text: str, repor
     assert any(line.startswith(report) for line in problems(tmp_path)), problems(tmp_path)
 
 
+# Mistakes people make, each answered with what to write instead: exactly one report per file.
+CLIENT_TYPES = "weixin, alipay, baidu, toutiao, qq, kuaishou"
+MISTAKES = [
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a, client_type: wechat}\n    reply: {new_user: {}}\n", f"f.yaml:4:39: scenarios[0].match.client_type: 'wechat' is not a client type of user/appminiuserauth (did you mean weixin?); its client types: {CLIENT_TYPES}", id="client-type-another-name"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a, client_type: [qq, Alipy]}\n    reply: {new_user: {}}\n", f"f.yaml:4:44: scenarios[0].match.client_type[1]: 'Alipy' is not a client type of user/appminiuserauth (did you mean alipay?); its client types: {CLIENT_TYPES}", id="client-type-misspelt-in-a-list"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a, client_type: {in: [douyin]}}\n    reply: {new_user: {}}\n", f"f.yaml:4:45: scenarios[0].match.client_type.in[0]: 'douyin' is not a client type of user/appminiuserauth (did you mean toutiao?); its client types: {CLIENT_TYPES}", id="client-type-in"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a, client_type: h5}\n    reply: {new_user: {}}\n", f"f.yaml:4:39: scenarios[0].match.client_type: 'h5' is not a client type of user/appminiuserauth; its client types: {CLIENT_TYPES}", id="client-type-that-never-logs-in"),
+    pytest.param(HEAD + "  - name: a\n    action: goods/detail\n    match: {client_type: wexin}\n    reply: {envelope: {}}\n", f"f.yaml:5:26: scenarios[0].match.client_type: 'wexin' is not a client type of goods/detail (did you mean weixin?); its client types: pc, h5, ios, android, {CLIENT_TYPES}", id="client-type-of-a-declared-endpoint"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "report"), MISTAKES)
+def test_a_common_mistake_is_reported_with_what_to_write(tmp_path: Path, text: str, report: str) -> None:
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    assert problems(tmp_path) == [report]
+
+
+def test_a_client_type_regex_is_not_checked_and_a_declared_endpoint_takes_any_client(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEAD + "  - name: a\n    match: {authcode: a, client_type: {regex: '^we'}}\n    reply: {new_user: {}}\n  - name: b\n    action: goods/detail\n    match: {client_type: [H5, pc, weixin]}\n    reply: {envelope: {}}\n")
+    assert list(load_scenarios(tmp_path).by_name) == ["a", "b"]
+
+
 def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     (tmp_path / "f.yaml").write_bytes("version: 1\nscenarios: []\n# café".encode("latin-1"))
     assert problems(tmp_path) == ["f.yaml:1:1: not UTF-8 text (unexpected end of data at byte 30)"]
