@@ -118,6 +118,7 @@ BROKEN_EDITS = [
     pytest.param(HEAD + "  - name: b\n    match: {authcode: b}\n    reply: {fake_user: {nickname: '{{faker.nope}}'}}\n", id="unknown-faker-provider"),
     pytest.param(HEAD + "  - name: b\n    match: {authcode: {regex: '('}}\n    reply: {new_user: {}}\n", id="bad-regex"),
     pytest.param(HEAD + "  - name: b\n    match: {authcode: b}\n    reply: !!python/object/apply:os.system ['true']\n", id="python-tag"),
+    pytest.param(HEAD + "  - name: b\n    match: {authcode: b}\n\treply: {new_user: {}}\n", id="tab-indent"),
 ]
 
 

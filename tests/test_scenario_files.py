@@ -80,6 +80,9 @@ MISTAKES = [
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    replies:\n      - {msg: no, code: -3}\n", "f.yaml:6:10: unknown keys 'msg', 'code' in scenarios[0].replies[0]: an error's code and msg go under 'error:', e.g. replies: [{error: {code: -3, msg: ...}}]", id="error-on-top-of-a-sequence-item"),
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {code: 0, msg: ok}\n", "f.yaml:5:13: unknown keys 'code', 'msg' in scenarios[0].reply: user/appminiuserauth answers a success with one of fake_user, new_user, user, not with a code; an error's code and msg go under 'error:'", id="success-spelled-out-for-the-login"),
     pytest.param(HEAD + "  - name: a\n    action: goods/detail\n    match: {}\n    reply: {msg: ok, data: [1]}\n", "f.yaml:6:13: unknown keys 'msg', 'data' in scenarios[0].reply: a spelled-out answer goes under 'envelope:', e.g. reply: {envelope: {code: 0, msg: ..., data: ...}}", id="envelope-on-top-of-a-declared-reply"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n\treply: {new_user: {}}\n", "f.yaml:5:1: a tab in the indentation: YAML indents with spaces only", id="tab-indent"),
+    pytest.param(HEAD + "  - name: a\n    reply:\n    \tnew_user: {}\n", "f.yaml:5:5: a tab in the indentation: YAML indents with spaces only", id="tab-after-spaces"),
+    pytest.param(HEAD + "  -\tname: a\n    reply: {new_user: {}}\n", "f.yaml:3:4: a tab in the indentation: YAML indents with spaces only", id="tab-after-a-dash"),
 ]  # fmt: skip
 
 
