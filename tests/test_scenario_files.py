@@ -16,7 +16,7 @@ from mockserver.contract.errors import ERROR_NAMES
 from mockserver.contract.fields import USER_KEYS
 from mockserver.scenarios import loader
 from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios
-from mockserver.scenarios.model import Equals, ExistingUser, OneOf, Regex
+from mockserver.scenarios.model import Delay, Equals, ExistingUser, Match, OneOf, Regex
 from mockserver.scenarios.schema_check import schema
 
 ROOT = Path(__file__).parent.parent
@@ -59,6 +59,7 @@ BROKEN = [
     pytest.param(HEAD + "  - name: a\n    action: base/common\n    reply: {user: {}}\n", "f.yaml:5:13: scenarios[0].reply.user: base/common cannot answer 'user'", id="outcome-the-endpoint-cannot-give"),
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n", "f.yaml:3:5: scenarios[0]: give either reply (one answer) or replies (a sequence)", id="no-reply"),
     pytest.param("", "f.yaml:1:1: the file is empty; expected 'version: 1' and 'scenarios:'", id="empty-file"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {user: {<<: {id: 1}, id: 2, id: 3}}\n", "f.yaml:5:40: key 'id' given twice", id="repeated-key-beside-a-merge"),
 ]  # fmt: skip
 
 
@@ -200,6 +201,34 @@ def test_the_schema_knows_every_user_field_and_error_name() -> None:
 def test_the_schema_file_is_json_with_an_id() -> None:
     text = (ROOT / "mockserver" / "scenarios" / "schema.json").read_text(encoding="utf-8")
     assert json.loads(text)["$id"].endswith("scenarios-v1.json")
+
+
+# -- aliases, within a bound ---------------------------------------------------------------
+
+
+def test_a_file_with_a_handful_of_aliases_loads(tmp_path: Path) -> None:
+    write(tmp_path, "f.yaml", HEAD + """\
+      - name: vip
+        match: {authcode: vip, client_type: &platforms [weixin, qq]}
+        reply: {fake_user: &vip {integral: 99999, nickname: VIP}}
+      - name: vip-slow
+        match: {authcode: vip-slow, client_type: *platforms}
+        reply: {fake_user: *vip, delay: &slow {min: 500, max: 1500}}
+      - name: vip-named
+        match: {authcode: vip-named}
+        reply:
+          fake_user: {<<: *vip, nickname: Named}
+          delay: *slow
+    """)
+    loaded = load_scenarios(tmp_path)
+    users = {name: loaded.by_name[name].outcome for name in ("vip", "vip-slow", "vip-named")}
+    assert {name: dict(u.fields) for name, u in users.items() if isinstance(u, ExistingUser)} == {
+        "vip": {"integral": 99999, "nickname": "VIP"},
+        "vip-slow": {"integral": 99999, "nickname": "VIP"},
+        "vip-named": {"integral": 99999, "nickname": "Named"},
+    }
+    assert loaded.by_name["vip-slow"].match == Match(Equals("vip-slow"), OneOf(frozenset({"weixin", "qq"})), ())
+    assert loaded.by_name["vip-named"].replies[0].delay == Delay(500, 1500)
 
 
 def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
