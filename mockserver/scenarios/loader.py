@@ -21,7 +21,7 @@ from typing import Callable, Final, Iterator
 import yaml
 
 from ..settings import DEFAULT_LOCALE
-from . import positions, templates
+from . import expansion, positions, templates
 from .builder import Builder
 from .model import Match, Place, Scenario, ScenarioError, ScenarioSet
 from .schema_check import schema_errors
@@ -76,6 +76,8 @@ def _load_file(
         return [], [ScenarioError(positions.place(file, mark), f"invalid YAML: {problem}")]
     except yaml.YAMLError as exc:
         return [], [ScenarioError(Place(file, 1, 1), f"invalid YAML: {exc}")]
+    except expansion.TooLarge as exc:
+        return [], [ScenarioError(positions.place(file, exc.mark), str(exc))]
     errors = [ScenarioError(positions.place(file, mark), f"key '{key}' given twice") for key, mark in repeated]
     if document is None:
         return [], errors + [ScenarioError(Place(file, 1, 1), "the file is empty; expected 'version: 1' and 'scenarios:'")]

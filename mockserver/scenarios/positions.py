@@ -4,9 +4,10 @@ This module owns reading a scenario file's text into plain data whose mappings a
 position of each key and item, with every repeated key noted instead of silently overwritten
 (a key merged in by `<<: *defaults` may be given again: overriding it is what merging is for).
 `load` is the one entry point: the fast event reader (`yaml_events.load_plain`) for plain YAML,
-else PyYAML's SafeLoader (only plain data, never objects) with the same positions. The helpers
-below turn a path into the document (`["scenarios", 0, "match"]`) into a `Place` and a readable
-name, for every message that points into a file.
+else PyYAML's SafeLoader (only plain data, never objects) with the same positions, once what the
+file's aliases add has been counted (`expansion`: a file past the bound is refused before any of
+it is built). The helpers below turn a path into the document (`["scenarios", 0, "match"]`)
+into a `Place` and a readable name, for every message that points into a file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Iterable, TypeAlias
 
 import yaml
 
+from . import expansion
 from .model import Place
 from .yaml_events import MERGE_TAG, load_plain
 from .yaml_events import Mapping as _Mapping
@@ -25,7 +27,8 @@ Repeated: TypeAlias = list[tuple[Any, yaml.Mark]]
 
 
 def load(text: str) -> tuple[Any, Repeated]:
-    """The document and its repeated keys (key, mark). Syntax errors raise yaml's MarkedYAMLError."""
+    """The document and its repeated keys (key, mark). Syntax errors raise yaml's MarkedYAMLError;
+    a file whose aliases add more than `expansion.MAX_VALUES` values raises `expansion.TooLarge`."""
     return load_plain(text) or _load_general(text)
 
 
@@ -41,10 +44,15 @@ class _Loader(_SafeBase):  # type: ignore[valid-type, misc]
 
 
 def _load_general(text: str) -> tuple[Any, Repeated]:
-    """Any YAML the safe loader reads (anchors, tags, merge keys), with positions."""
+    """Any YAML the safe loader reads (anchors, tags, merge keys), with positions; a file whose
+    aliases add more than the bound raises `expansion.TooLarge` before any of it is built."""
     loader = _Loader(text)
     try:
-        return loader.get_single_data(), loader.repeated
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        expansion.check(node)
+        return loader.construct_document(node), loader.repeated
     finally:
         loader.dispose()
 
