@@ -156,6 +156,7 @@ BROKEN_EDITS = [
     pytest.param(HEAD + "  - name: b\n    match: {authcode: b}\n    reply: {fake_user: {nickname: '{{faker.nope}}'}}\n", id="unknown-faker-provider"),
     pytest.param(HEAD + "  - name: b\n    match: {authcode: {regex: '('}}\n    reply: {new_user: {}}\n", id="bad-regex"),
     pytest.param(HEAD + "  - name: b\n    match: {authcode: b}\n    reply: !!python/object/apply:os.system ['true']\n", id="python-tag"),
+    pytest.param(HEAD + "  - name: b\n    match: {authcode: b}\n\treply: {new_user: {}}\n", id="tab-indent"),
 ]
 
 
@@ -166,6 +167,16 @@ async def test_every_kind_of_broken_file_at_reload_keeps_the_old_set(make_client
     (tmp_path / "t.yaml").write_text(edit)
     problems = await reload_now(client.app)
     assert problems and all(str(p).split(": ")[0].rsplit(":", 2)[1].isdigit() for p in problems)
+    assert await msg(client, "a") == "before"
+
+
+async def test_an_alias_bomb_at_reload_is_refused_and_the_old_set_keeps_serving(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    levels = ["&l0 [x, x, x, x, x, x, x, x, x, x]", *(f"&l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 7))]
+    (tmp_path / "s.yaml").write_text(ANSWER % "after" + f"  - name: bomb\n    action: goods/detail\n    match: {{}}\n    reply: {{envelope: {{data: [{', '.join(levels)}]}}}}\n")
+    problems = [str(p) for p in await reload_now(client.app)]
+    assert len(problems) == 1 and problems[0].endswith("s.yaml:9:235: aliases expand the file by more than 100,000 values (passing the bound in this value); a scenario file's aliases may add at most 100,000 scalars, lists and mappings")
     assert await msg(client, "a") == "before"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import json
 import textwrap
 from pathlib import Path
@@ -12,11 +13,12 @@ import jsonschema
 import pytest
 import yaml
 
+from mockserver.cli import main
 from mockserver.contract.errors import ERROR_NAMES
 from mockserver.contract.fields import USER_KEYS
-from mockserver.scenarios import loader
+from mockserver.scenarios import expansion, loader
 from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios
-from mockserver.scenarios.model import Equals, ExistingUser, OneOf, Regex
+from mockserver.scenarios.model import Delay, Equals, ExistingUser, Match, OneOf, Regex
 from mockserver.scenarios.schema_check import schema
 
 ROOT = Path(__file__).parent.parent
@@ -59,6 +61,8 @@ BROKEN = [
     pytest.param(HEAD + "  - name: a\n    action: base/common\n    reply: {user: {}}\n", "f.yaml:5:13: scenarios[0].reply.user: base/common cannot answer 'user'", id="outcome-the-endpoint-cannot-give"),
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n", "f.yaml:3:5: scenarios[0]: give either reply (one answer) or replies (a sequence)", id="no-reply"),
     pytest.param("", "f.yaml:1:1: the file is empty; expected 'version: 1' and 'scenarios:'", id="empty-file"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {user: {<<: {id: 1}, id: 2, id: 3}}\n", "f.yaml:5:40: key 'id' given twice", id="repeated-key-beside-a-merge"),
+    pytest.param(HEAD + "  - name: a\n    action: goods/detail\n    reply: {envelope: {data: &a [1, *a]}}\n", "f.yaml:5:30: invalid YAML: found unconstructable recursive node", id="alias-inside-its-anchor"),
 ]  # fmt: skip
 
 
@@ -66,6 +70,35 @@ BROKEN = [
 def test_a_broken_file_is_reported_at_its_place(tmp_path: Path, text: str, report: str) -> None:
     (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
     assert any(line.startswith(report) for line in problems(tmp_path)), problems(tmp_path)
+
+
+# Mistakes people make, each answered with what to write instead: exactly one report per file.
+CLIENT_TYPES = "weixin, alipay, baidu, toutiao, qq, kuaishou"
+MISTAKES = [
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a, client_type: wechat}\n    reply: {new_user: {}}\n", f"f.yaml:4:39: scenarios[0].match.client_type: 'wechat' is not a client type of user/appminiuserauth (did you mean weixin?); its client types: {CLIENT_TYPES}", id="client-type-another-name"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a, client_type: [qq, Alipy]}\n    reply: {new_user: {}}\n", f"f.yaml:4:44: scenarios[0].match.client_type[1]: 'Alipy' is not a client type of user/appminiuserauth (did you mean alipay?); its client types: {CLIENT_TYPES}", id="client-type-misspelt-in-a-list"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a, client_type: {in: [douyin]}}\n    reply: {new_user: {}}\n", f"f.yaml:4:45: scenarios[0].match.client_type.in[0]: 'douyin' is not a client type of user/appminiuserauth (did you mean toutiao?); its client types: {CLIENT_TYPES}", id="client-type-in"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a, client_type: h5}\n    reply: {new_user: {}}\n", f"f.yaml:4:39: scenarios[0].match.client_type: 'h5' is not a client type of user/appminiuserauth; its client types: {CLIENT_TYPES}", id="client-type-that-never-logs-in"),
+    pytest.param(HEAD + "  - name: a\n    action: goods/detail\n    match: {client_type: wexin}\n    reply: {envelope: {}}\n", f"f.yaml:5:26: scenarios[0].match.client_type: 'wexin' is not a client type of goods/detail (did you mean weixin?); its client types: pc, h5, ios, android, {CLIENT_TYPES}", id="client-type-of-a-declared-endpoint"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {code: -1, msg: no}\n", "f.yaml:5:13: unknown keys 'code', 'msg' in scenarios[0].reply: an error's code and msg go under 'error:', e.g. reply: {error: {code: -1, msg: ...}}", id="error-on-top-of-a-reply"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    replies:\n      - {msg: no, code: -3}\n", "f.yaml:6:10: unknown keys 'msg', 'code' in scenarios[0].replies[0]: an error's code and msg go under 'error:', e.g. replies: [{error: {code: -3, msg: ...}}]", id="error-on-top-of-a-sequence-item"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {code: 0, msg: ok}\n", "f.yaml:5:13: unknown keys 'code', 'msg' in scenarios[0].reply: user/appminiuserauth answers a success with one of fake_user, new_user, user, not with a code; an error's code and msg go under 'error:'", id="success-spelled-out-for-the-login"),
+    pytest.param(HEAD + "  - name: a\n    action: goods/detail\n    match: {}\n    reply: {msg: ok, data: [1]}\n", "f.yaml:6:13: unknown keys 'msg', 'data' in scenarios[0].reply: a spelled-out answer goes under 'envelope:', e.g. reply: {envelope: {code: 0, msg: ..., data: ...}}", id="envelope-on-top-of-a-declared-reply"),
+    pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n\treply: {new_user: {}}\n", "f.yaml:5:1: a tab in the indentation: YAML indents with spaces only", id="tab-indent"),
+    pytest.param(HEAD + "  - name: a\n    reply:\n    \tnew_user: {}\n", "f.yaml:5:5: a tab in the indentation: YAML indents with spaces only", id="tab-after-spaces"),
+    pytest.param(HEAD + "  -\tname: a\n    reply: {new_user: {}}\n", "f.yaml:3:4: a tab in the indentation: YAML indents with spaces only", id="tab-after-a-dash"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "report"), MISTAKES)
+def test_a_common_mistake_is_reported_with_what_to_write(tmp_path: Path, text: str, report: str) -> None:
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    assert problems(tmp_path) == [report]
+
+
+def test_a_client_type_regex_is_not_checked_and_a_declared_endpoint_takes_any_client(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEAD + "  - name: a\n    match: {authcode: a, client_type: {regex: '^we'}}\n    reply: {new_user: {}}\n  - name: b\n    action: goods/detail\n    match: {client_type: [H5, pc, weixin]}\n    reply: {envelope: {}}\n")
+    assert list(load_scenarios(tmp_path).by_name) == ["a", "b"]
 
 
 def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
@@ -171,6 +204,107 @@ def test_the_schema_knows_every_user_field_and_error_name() -> None:
 def test_the_schema_file_is_json_with_an_id() -> None:
     text = (ROOT / "mockserver" / "scenarios" / "schema.json").read_text(encoding="utf-8")
     assert json.loads(text)["$id"].endswith("scenarios-v1.json")
+
+
+# -- aliases, within a bound ---------------------------------------------------------------
+
+TOO_MANY = "aliases expand the file by more than 100,000 values (passing the bound in this value); a scenario file's aliases may add at most 100,000 scalars, lists and mappings"
+
+
+def alias_bomb(levels: int, width: int = 10) -> str:
+    """A declared endpoint whose data nests aliases `levels` deep, each level `width` of the last:
+    a few hundred bytes standing for width ** levels values."""
+    anchors = ["&l0 [" + ", ".join(["x"] * width) + "]"]
+    anchors += [f"&l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]" for i in range(1, levels)]
+    return HEAD + "  - name: bomb\n    action: goods/detail\n    match: {}\n    reply: {envelope: {data: [" + ", ".join(anchors) + "]}}\n"
+
+
+def test_an_alias_bomb_is_refused_at_load_where_it_passes_the_bound(tmp_path: Path) -> None:
+    text = alias_bomb(7)  # 466 bytes for 11 million values (33.6 MB an answer, were it loaded)
+    write(tmp_path, "f.yaml", text)
+    # Levels 1-3 add 12,330 values; the eighth *l3 (11,111 each) in l4 passes 100,000.
+    column = text.splitlines()[5].index("&l4") + 1
+    assert f"{expansion.MAX_VALUES:,}" in TOO_MANY
+    assert problems(tmp_path) == [f"f.yaml:6:{column}: {TOO_MANY}"]
+
+
+def test_small_aliases_add_up_and_the_place_is_the_one_that_passes_the_bound(tmp_path: Path) -> None:
+    data = ", ".join(["x"] * 43)  # *e adds 50 values: the mapping, 3 keys, code, msg, the list and its 43 items
+    many = "".join(f"  - name: s{i}\n    match: {{authcode: c{i}}}\n    reply: {{error: *e}}\n" for i in range(2100))
+    write(tmp_path, "f.yaml", HEAD + f"  - name: e\n    match: {{authcode: e}}\n    reply: {{error: &e {{code: -1, msg: m, data: [{data}]}}}}\n" + many)
+    passing = expansion.MAX_VALUES // 50  # the scenario whose alias takes the sum past 100,000
+    assert problems(tmp_path) == [f"f.yaml:{8 + 3 * passing}:12: {TOO_MANY}"]  # its reply
+
+
+def test_the_bound_is_on_what_aliases_add() -> None:
+    def composed(items: int) -> yaml.Node:
+        node = yaml.compose("a: &a [" + ", ".join(["x"] * (items - 1)) + "]\nb: *a\n", Loader=yaml.CSafeLoader)
+        assert node is not None
+        return node
+
+    expansion.check(composed(expansion.MAX_VALUES))  # *a adds the list and its items: the bound exactly
+    with pytest.raises(expansion.TooLarge) as refused:
+        expansion.check(composed(expansion.MAX_VALUES + 1))
+    assert (refused.value.mark.line, refused.value.mark.column) == (0, 0)  # the alias is in the document itself
+    assert str(refused.value) == TOO_MANY
+
+
+def test_a_file_that_writes_more_than_the_bound_may_still_use_an_alias(tmp_path: Path) -> None:
+    data = ", ".join(map(str, range(100)))
+    scenarios = "".join(f"  - name: s{i}\n    match: {{authcode: c{i}}}\n    reply: {{error: {{code: -1, msg: m, data: [{data}]}}}}\n" for i in range(1000))
+    write(tmp_path, "f.yaml", HEAD + "  - name: e\n    match: {authcode: e}\n    reply: &e {error: {code: -1, msg: m}}\n" + scenarios + "  - name: f\n    match: {authcode: f}\n    reply: *e\n")
+    assert len(load_scenarios(tmp_path).scenarios) == 1002  # over 110,000 values written, 7 added
+
+
+def test_a_file_with_a_handful_of_aliases_loads(tmp_path: Path) -> None:
+    write(tmp_path, "f.yaml", HEAD + """\
+      - name: vip
+        match: {authcode: vip, client_type: &platforms [weixin, qq]}
+        reply: {fake_user: &vip {integral: 99999, nickname: VIP}}
+      - name: vip-slow
+        match: {authcode: vip-slow, client_type: *platforms}
+        reply: {fake_user: *vip, delay: &slow {min: 500, max: 1500}}
+      - name: vip-named
+        match: {authcode: vip-named}
+        reply:
+          fake_user: {<<: *vip, nickname: Named}
+          delay: *slow
+    """)
+    loaded = load_scenarios(tmp_path)
+    users = {name: loaded.by_name[name].outcome for name in ("vip", "vip-slow", "vip-named")}
+    assert {name: dict(u.fields) for name, u in users.items() if isinstance(u, ExistingUser)} == {
+        "vip": {"integral": 99999, "nickname": "VIP"},
+        "vip-slow": {"integral": 99999, "nickname": "VIP"},
+        "vip-named": {"integral": 99999, "nickname": "Named"},
+    }
+    assert loaded.by_name["vip-slow"].match == Match(Equals("vip-slow"), OneOf(frozenset({"weixin", "qq"})), ())
+    assert loaded.by_name["vip-named"].replies[0].delay == Delay(500, 1500)
+
+
+def test_only_files_with_anchors_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain files take the fast path, which never composes nodes: the count costs them nothing."""
+    counted: list[yaml.Node] = []
+    check = expansion.check
+
+    def counting(node: yaml.Node) -> None:
+        counted.append(node)
+        check(node)
+
+    monkeypatch.setattr(expansion, "check", counting)
+    load_scenarios(ROOT / "fixtures")
+    assert counted == []
+    write(tmp_path, "f.yaml", HEAD + "  - name: a\n    match: {authcode: a}\n    reply: &r {new_user: {}}\n  - name: b\n    match: {authcode: b}\n    reply: *r\n")
+    load_scenarios(tmp_path)
+    assert len(counted) == 1
+
+
+def test_an_alias_bomb_stops_start_up(tmp_path: Path) -> None:
+    text = alias_bomb(7)
+    write(tmp_path, "f.yaml", text)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--fixtures", str(tmp_path), "--no-watch"], environ={}, out=out, err=err) == 2
+    assert (out.getvalue(), err.getvalue().splitlines()[0]) == ("", "shopxo-mock: 1 problem(s) in the scenario files, not starting:")
+    assert err.getvalue().splitlines()[1].endswith(f"f.yaml:6:{text.splitlines()[5].index('&l4') + 1}: {TOO_MANY}")
 
 
 def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None:

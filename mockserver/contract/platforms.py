@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from types import MappingProxyType
+from typing import Final, Mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,18 @@ PLATFORMS: Final = {
 # Every value the client may send (`ConstService.php:235-246`); only PLATFORMS log in.
 CLIENT_TYPES: Final = ("pc", "h5", "ios", "android", *PLATFORMS)
 DEFAULT_CLIENT_TYPE: Final = "pc"
+
+# What people write for a platform instead of ShopXO's name: its English or Chinese name, its
+# company, its mini-program JS namespace (`wx.login`, `my.getAuthCode`, ...) or uni-app's platform
+# id. A scenario file's "did you mean" looks here before comparing spellings.
+CLIENT_TYPE_ALIASES: Final[Mapping[str, str]] = MappingProxyType({
+    "wechat": "weixin", "wx": "weixin", "mp-weixin": "weixin",
+    "ali": "alipay", "zhifubao": "alipay", "my": "alipay", "mp-alipay": "alipay",
+    "swan": "baidu", "mp-baidu": "baidu",
+    "douyin": "toutiao", "dy": "toutiao", "tt": "toutiao", "bytedance": "toutiao", "mp-toutiao": "toutiao",
+    "mp-qq": "qq",
+    "ks": "kuaishou", "mp-kuaishou": "kuaishou",
+})  # fmt: skip
 
 
 def ucfirst(value: str) -> str:

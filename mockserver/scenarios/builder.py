@@ -17,8 +17,10 @@ from typing import Any, Callable, Final, Mapping
 
 from .. import routing
 from ..contract.fields import EMPTY_USER, number_code
-from ..contract.routes import outcomes_for
+from ..contract.platforms import CLIENT_TYPE_ALIASES, CLIENT_TYPES, PLATFORMS
+from ..contract.routes import ActionKey, outcomes_for
 from ..contract.site import SHANGHAI
+from ..suggest import did_you_mean
 from . import positions, templates
 from .model import (
     CannedEnvelope,
@@ -89,7 +91,7 @@ class Builder:
             name=entry["name"],
             description=entry.get("description", ""),
             tags=tuple(entry.get("tags", ())),
-            match=self.match(entry["match"], [*at, "match"]) if "match" in entry else None,
+            match=self.match(entry["match"], [*at, "match"], action) if "match" in entry else None,
             replies=tuple(self.reply(r, where) for r, where in zip(replies, reply_at, strict=True)),
             place=positions.place(self.file, positions.mark_at(self.document, at)),
             then=Then(entry.get("then", Then.REPEAT_LAST.value)),
@@ -101,14 +103,30 @@ class Builder:
             override=entry.get("override", False),
         )
 
-    def match(self, match: Mapping[str, Any], at: list[Any]) -> Match:
+    def match(self, match: Mapping[str, Any], at: list[Any], action: ActionKey) -> Match:
         params = match.get("params", {})
         client_type = match.get("client_type")
+        if client_type:
+            self.check_client_types(client_type, [*at, "client_type"], action)
         return Match(
             authcode=self.condition(match["authcode"], [*at, "authcode"]) if "authcode" in match else None,
             client_type=self.condition(_lower(client_type), [*at, "client_type"]) if client_type else None,
             params=tuple((name, self.condition(c, [*at, "params", name])) for name, c in params.items()),
         )
+
+    def check_client_types(self, condition: Any, at: list[Any], action: ActionKey) -> None:
+        """Each client type a condition names (a regex names none) is one the route is asked with."""
+        if isinstance(condition, str):
+            named = [(condition, at)]
+        elif isinstance(condition, list):
+            named = [(name, [*at, i]) for i, name in enumerate(condition)]
+        else:
+            named = [(name, [*at, "in", i]) for i, name in enumerate(condition.get("in", []))]
+        known = _client_types(action)
+        for name, where in named:
+            if name.lower() not in known:
+                hint = did_you_mean(name.lower(), known, CLIENT_TYPE_ALIASES)
+                self.fail(where, f"'{name}' is not a client type of {'/'.join(action).lower()}{hint}; its client types: {', '.join(known)}")
 
     def condition(self, value: Any, at: list[Any]) -> Condition:
         if isinstance(value, str):
@@ -194,6 +212,13 @@ class Builder:
         except templates.TemplateError as exc:
             self.fail(at, str(exc))
             return text
+
+
+def _client_types(action: ActionKey) -> tuple[str, ...]:
+    """The client types a request to this route can carry into scenario selection: a route that
+    answers users dispatches on the platform first (§3.1), so only platforms reach its scenarios;
+    any other route is asked by every kind of client."""
+    return tuple(PLATFORMS) if "user" in outcomes_for(action) else CLIENT_TYPES
 
 
 def _lower(condition: Any) -> Any:

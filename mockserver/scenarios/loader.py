@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Callable, Final, Iterator, Sequence
 import yaml
 
 from ..settings import DEFAULT_LOCALE, SHIPPED_FIXTURES, directories
-from . import positions, templates
+from . import expansion, positions, templates
 from .builder import Builder
 from .layers import BUILTIN, Layer, stack
 from .model import Place, Scenario, ScenarioError, ScenarioSet
@@ -42,6 +43,9 @@ SUFFIXES: Final = (".yaml", ".yml")
 # A scenario file is hand-written: anything this big is a mistake (a log, a dump), and parsing it
 # would stall start-up or a reload for minutes.
 MAX_FILE_BYTES: Final = 8 * 1024**2
+# What indents a line: spaces and tabs, and the `-` of block sequence items (`  - - name:`).
+INDENTATION: Final = re.compile(r"[ \t]*(?:-[ \t]+)*-?")
+TAB_IN_INDENTATION: Final = "a tab in the indentation: YAML indents with spaces only"
 
 
 class ScenarioLoadError(Exception):
@@ -70,9 +74,13 @@ def _load_file(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(filter(None, (exc.context, exc.problem)))
+        if _tab_in_indentation(text, mark):  # libyaml's words for it ("cannot start any token") do not say
+            return [], [ScenarioError(positions.place(file, mark), TAB_IN_INDENTATION)]
         return [], [ScenarioError(positions.place(file, mark), f"invalid YAML: {problem}")]
     except yaml.YAMLError as exc:
         return [], [ScenarioError(Place(file, 1, 1), f"invalid YAML: {exc}")]
+    except expansion.TooLarge as exc:
+        return [], [ScenarioError(positions.place(file, exc.mark), str(exc))]
     errors = [ScenarioError(positions.place(file, mark), f"key '{key}' given twice") for key, mark in repeated]
     if document is None:
         return [], errors + [ScenarioError(Place(file, 1, 1), "the file is empty; expected 'version: 1' and 'scenarios:'")]
@@ -85,6 +93,18 @@ def _load_file(
     if errors:
         return [], sorted(errors, key=lambda e: (e.place.line, e.place.column))
     return scenarios, []
+
+
+def _tab_in_indentation(text: str, mark: yaml.Mark | None) -> bool:
+    """Is the character YAML stopped at a tab among the spaces (and `- ` of block items) that
+    indent its line? YAML refuses tabs there; an editor shows them as spaces."""
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return False
+    line = lines[mark.line]
+    return line[mark.column : mark.column + 1] == "\t" and INDENTATION.fullmatch(line[: mark.column]) is not None
 
 
 def display_path(path: Path) -> str:

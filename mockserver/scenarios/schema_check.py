@@ -14,11 +14,15 @@ from functools import cache
 from importlib import resources
 from typing import Any, Callable, Final, Iterator, Mapping
 
+from .. import routing
+from ..contract.routes import LOGIN, outcomes_for
 from ..suggest import did_you_mean
 from . import positions
 from .model import ScenarioError
 
 SCHEMA_RESOURCE: Final = "schema.json"
+# The envelope's own keys: written at the top of a reply, they belong under error: or envelope:.
+ENVELOPE_KEYS: Final = ("code", "msg", "data")
 
 
 @cache
@@ -77,7 +81,11 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
     where = positions.describe(path)
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
-        for extra in sorted(set(error.instance) - set(allowed), key=str):
+        extras = sorted(set(error.instance) - set(allowed), key=str)
+        if error.schema is schema()["$defs"]["reply"] and set(extras) & set(ENVELOPE_KEYS):
+            yield _envelope_on_top(file, document, path, error.instance)
+            extras = [extra for extra in extras if extra not in ENVELOPE_KEYS]
+        for extra in extras:
             mark = positions.mark_at(document, [*path, extra], key=True)
             yield ScenarioError(
                 positions.place(file, mark),
@@ -119,6 +127,35 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
     else:
         message = f"{where}: {error.message}"
     yield ScenarioError(positions.place(file, mark), message)
+
+
+def _envelope_on_top(file: str, document: Any, path: list[Any], reply: Mapping[str, Any]) -> ScenarioError:
+    """`reply: {code: -1, msg: ...}`: the envelope written out where an outcome belongs. One
+    message for the reply, at the first of its envelope keys, saying where they go for its route."""
+    marks = {key: positions.mark_at(document, [*path, key], key=True) for key in ENVELOPE_KEYS if key in reply}
+    keys = sorted(marks, key=lambda key: _position(marks[key]))
+    action = document["scenarios"][path[1]].get("action")
+    route = routing.resolve(action).key if isinstance(action, str) else LOGIN
+    answers = outcomes_for(route)
+    code = reply.get("code")
+    code = code if isinstance(code, int) and not isinstance(code, bool) else None
+    form = "reply: {}" if path[-1] == "reply" else "replies: [{}]"
+    if "envelope" in answers and not code:
+        hint = "a spelled-out answer goes under 'envelope:', e.g. " + form.format("{envelope: {code: 0, msg: ..., data: ...}}")
+    elif code == 0:
+        successes = ", ".join(sorted(answers - {"error", "fault"}))
+        hint = f"{'/'.join(route).lower()} answers a success with one of {successes}, not with a code; an error's code and msg go under 'error:'"
+    else:
+        hint = "an error's code and msg go under 'error:', e.g. " + form.format(f"{{error: {{code: {code or -1}, msg: ...}}}}")
+    named = ", ".join(f"'{key}'" for key in keys)
+    return ScenarioError(
+        positions.place(file, marks[keys[0]]),
+        f"unknown key{'s' if len(keys) > 1 else ''} {named} in {positions.describe(path)}: {hint}",
+    )
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line, mark.column) if mark else (0, 0)
 
 
 def _wrong_kind(error: Any, depth: int) -> bool:
