@@ -31,7 +31,7 @@ from .scenarios.model import ScenarioSet
 from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
 from .suggest import did_you_mean
 from .version import __version__
-from .web.accesslog import ToStream
+from .web.accesslog import LOG_FORMAT, ToStream
 from .web.serve import run
 
 if TYPE_CHECKING:
@@ -379,7 +379,7 @@ def usage_error(err: TextIO, message: str) -> int:
 
 
 def serve(settings: Settings, scenarios: ScenarioSet, out: TextIO, err: TextIO, *, quiet: bool = False) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
 
     def ready(_: str) -> None:
         print(banner(settings, scenarios, lan_addresses()), file=out, flush=True)
