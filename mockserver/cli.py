@@ -1,7 +1,9 @@
 """`shopxo-mock` / `python -m mockserver` / `python run.py`: argv -> Settings -> serve.
 
 The only module that prints. Exit codes: 0 after a clean stop, 1 when the server cannot run
-(port taken, ...), 2 for usage errors and broken scenario files.
+(port taken, ...), 2 for usage errors and broken scenario files. A usage error is one line on
+stderr, `shopxo-mock: error: <where>: <what>`, where <where> is the flag or the environment
+variable that carried the bad value: the same check reads both.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ import dataclasses
 import ipaddress
 import json
 import logging
+import math
 import os
+import re
 import socket
 import struct
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NoReturn, Sequence, TextIO
+from urllib.parse import urlsplit
 
 from .catalogue import catalogue
 from .contract import site
@@ -26,29 +32,92 @@ from .scenarios.model import ScenarioSet
 from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
 from .suggest import did_you_mean
 from .version import __version__
-from .web.accesslog import ToStream
+from .web.accesslog import LOG_FORMAT, ToStream
 from .web.serve import run
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 ENV_PREFIX = "SHOPXO_MOCK_"
 SIOCGIFADDR = 0x8915  # Linux ioctl: an interface's IPv4 address
 USAGE_ERROR = 2
 RUNTIME_ERROR = 1
+MAX_PORT = 65535
+BOOLEAN_WORDS = {**dict.fromkeys(("1", "true", "yes", "on"), True), **dict.fromkeys(("0", "false", "no", "off"), False)}
+SETTING_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
-def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
-    """Flags, each with an environment twin (SHOPXO_MOCK_PORT=9000 is --port 9000)."""
+class UsageError(Exception):
+    """A bad command line or environment value; `main` prints it as one line and exits 2."""
 
-    def default(name: str, value: object) -> object:
-        return environ.get(ENV_PREFIX + name.upper(), value)
 
-    p = argparse.ArgumentParser(
+@dataclass(frozen=True, slots=True)
+class BadEnvironment:
+    """The default of a flag whose environment twin failed its check. Reported only when the flag
+    is not on the command line (the flag wins), and after parsing, so --help still works."""
+
+    variable: str
+    value: str
+    problem: str
+
+    def __str__(self) -> str:  # what --help shows as the default
+        return self.value
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors raised for `main` to print as one line (argparse prints the usage
+    block first and exits), and help printed to `main`'s `out`."""
+
+    help_out: TextIO | None = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.from_environment: dict[str, str] = {}  # dest -> the variable its default came from
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        super().print_help(file or self.help_out)
+
+    def source(self, dest: str, value: object) -> str:
+        """Where `value` of `dest` came from, as an error message names it: its variable, or else
+        its flag, the way argparse names one."""
+        variable = self.from_environment.get(dest)
+        if variable is not None and value == self.get_default(dest):
+            return variable
+        return "argument --" + dest.replace("_", "-")
+
+
+def parser(environ: Mapping[str, str]) -> Parser:
+    """Flags, most with an environment twin (SHOPXO_MOCK_PORT=9000 is --port 9000)."""
+    twins: list[str] = []
+
+    def default(name: str, value: object, check: Callable[[str], object] | None = None) -> object:
+        variable, flag = ENV_PREFIX + name.upper(), "--" + name.replace("_", "-")
+        twins.append(f"  {variable:<30}{flag}" + (" (1/0, true/false, yes/no, on/off)" if check is boolean else ""))
+        text = environ.get(variable, "")
+        if not text:  # compose files and CI often export a variable empty to mean "not set"
+            return value
+        p.from_environment[name] = variable
+        if check is None:
+            return text  # argparse converts a string default with the flag's type
+        try:
+            return check(text)
+        except argparse.ArgumentTypeError as exc:
+            return BadEnvironment(variable, text, str(exc))
+
+    p = Parser(
         prog="shopxo-mock",
         description="ShopXO's mini-program login API (user/appminiuserauth), on localhost, from YAML scenarios.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the epilog's table as written
     )
     p.add_argument("--host", default=default("host", DEFAULT_HOST), help="address to bind (default %(default)s)")
     p.add_argument(
-        "--port", type=int, default=default("port", DEFAULT_PORT), help="port, 0 for any free one (default %(default)s)"
+        "--port", type=port, default=default("port", DEFAULT_PORT, port), help="port, 0 for any free one (default %(default)s)"
     )
+    # Its twin may hold several directories (like PATH): `main` reads it, the flag replacing it.
+    twins.append(f"  {ENV_PREFIX + 'FIXTURES':<30}--fixtures (several, separated by '{os.pathsep}')")
     p.add_argument(
         "--fixtures",
         action="append",
@@ -60,12 +129,23 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument("--no-builtin", action="store_true", help="leave out the built-in scenarios")
     p.add_argument(
         "--profile",
-        choices=sorted(PROFILES),
-        default=default("profile", DEFAULT_PROFILE),
+        type=profile,
+        metavar="{" + ",".join(sorted(PROFILES)) + "}",
+        default=default("profile", DEFAULT_PROFILE, profile),
         help="documented: the published page (ShopXO v2.2); current: ShopXO v6.9 (default %(default)s)",
     )
-    p.add_argument("--seed", type=int, default=default("seed", 0), help="seed for generated users (default %(default)s)")
-    p.add_argument("--locale", default=default("locale", DEFAULT_LOCALE), help="Faker locale (default %(default)s)")
+    p.add_argument(
+        "--seed",
+        type=integer,
+        default=default("seed", 0, integer),
+        help="seed for generated users (default %(default)s)",
+    )
+    p.add_argument(
+        "--locale",
+        type=locale,
+        default=default("locale", DEFAULT_LOCALE, locale),
+        help="Faker locale (default %(default)s)",
+    )
     p.add_argument(
         "--config",
         action="append",
@@ -86,20 +166,21 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument(
         "--scenario",
         metavar="NAME",
-        default=default("scenario", None),
+        type=nonempty,
+        default=default("scenario", None, nonempty),
         help="answer every login with this scenario unless a header, binding or authcode rule picks another",
     )
     p.add_argument(
         "--single-use-codes",
         action="store_true",
-        default=str(default("single_use_codes", "")).lower() in ("1", "true", "yes", "on"),
+        default=default("single_use_codes", False, boolean),
         help="a platform code works once: the second login with it answers 'code been used'",
     )
     p.add_argument(
         "--code-ttl",
-        type=float,
+        type=seconds,
         metavar="SECONDS",
-        default=default("code_ttl", None),
+        default=default("code_ttl", None, seconds),
         help="a platform code expires this long after it is first seen: invalid code",
     )
     p.add_argument("--no-watch", action="store_true", help="do not reload scenario files when they change")
@@ -107,24 +188,31 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     p.add_argument(
         "--cors-origin",
         action="append",
+        type=origin,
         default=[],
         metavar="ORIGIN",
         help="allow only this origin (repeatable; default: any origin)",
     )
     p.add_argument(
         "--admin-token",
-        default=default("admin_token", None),
+        type=nonempty,
+        metavar="TOKEN",
+        default=default("admin_token", None, nonempty),
         help="let callers off this machine use the admin API when they send this token",
     )
-    p.add_argument("--journal-size", type=int, default=1000, metavar="N", help="requests the journal keeps")
+    p.add_argument(
+        "--journal-size", type=positive_integer, default=1000, metavar="N", help="requests the journal keeps"
+    )
     p.add_argument(
         "--max-body",
-        type=int,
+        type=positive_integer,
         default=DEFAULT_MAX_BODY,
         metavar="BYTES",
         help="larger request bodies answer 413 (default %(default)s)",
     )
-    p.add_argument("--sms-code", default="123456", help="the verification code every 'SMS' carries")
+    p.add_argument(
+        "--sms-code", type=nonempty, default="123456", metavar="CODE", help="the verification code every 'SMS' carries"
+    )
     p.add_argument("--list", action="store_true", help="print the scenario catalogue and exit")
     p.add_argument(
         "--ready-json",
@@ -134,7 +222,97 @@ def parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="no access-log line per request (the journal still records)")
     p.add_argument("--version", action="version", version=f"shopxo-mock {__version__}")
+    p.epilog = "\n".join(
+        ["environment variables (a flag on the command line wins; an empty variable counts as unset):", *twins]
+    )
     return p
+
+
+# -- checks: each turns one flag's text (or its environment twin's) into a value, or raises ---------
+# ArgumentTypeError with what is wrong; argparse (or `default` above) adds where.
+
+
+def integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
+
+def port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= MAX_PORT:  # 0: the system picks a free port
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-{MAX_PORT})")
+    return number
+
+
+def positive_integer(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return number
+
+
+def seconds(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = 0.0
+    if not (number > 0 and math.isfinite(number)):  # no codes that expire at once, never, or at nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return number
+
+
+def boolean(text: str) -> bool:
+    value = BOOLEAN_WORDS.get(text.strip().lower())
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a boolean (1/0, true/false, yes/no, on/off)")
+    return value
+
+
+def nonempty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def profile(text: str) -> str:
+    if text not in PROFILES:
+        hint = did_you_mean(text, PROFILES) or f" ({', '.join(sorted(PROFILES))})"
+        raise argparse.ArgumentTypeError(f"{text!r} is not a profile{hint}")
+    return text
+
+
+def locale(text: str) -> str:
+    if text == DEFAULT_LOCALE:
+        return text
+    from faker.config import AVAILABLE_LOCALES  # not on the way of a start with the default locale
+
+    if text not in AVAILABLE_LOCALES:
+        # zh-cn, zh_cn: the same locale in another spelling, before any merely similar one
+        spelled = {name.lower(): name for name in AVAILABLE_LOCALES}.get(text.lower().replace("-", "_"))
+        hint = f" (did you mean {spelled}?)" if spelled else did_you_mean(text, AVAILABLE_LOCALES)
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Faker locale{hint or ' (e.g. zh_CN, en_US)'}")
+    return text
+
+
+def origin(text: str) -> str:
+    """What a browser sends as Origin (scheme://host[:port]); the mock compares it as text, so a
+    trailing slash or a path would never match."""
+    if text == "null":  # the Origin of a file:// page or a sandboxed frame
+        return text
+    parts = urlsplit(text)
+    if not (parts.scheme and parts.netloc) or parts.path or parts.query or parts.fragment or "://" not in text:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an origin (scheme://host[:port], e.g. http://localhost:5173)"
+        )
+    return text
 
 
 def config_item(text: str) -> tuple[str, Any]:
@@ -142,6 +320,8 @@ def config_item(text: str) -> tuple[str, Any]:
     key, sep, value = text.partition("=")
     if not sep or not key:
         raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    if not SETTING_NAME.fullmatch(key):  # e.g. "key = 1": a key with a space would set nothing the client reads
+        raise argparse.ArgumentTypeError(f"{key!r} is not a setting name (letters, digits and _)")
     try:
         return key, json.loads(value)
     except ValueError:
@@ -158,19 +338,22 @@ def main(
     out, err = out or sys.stdout, err or sys.stderr
     environ = os.environ if environ is None else environ
     p = parser(environ)
+    p.help_out = out
     try:
         args = p.parse_args(argv)
-        if args.profile not in PROFILES:  # argparse checks choices on the command line, not on defaults
-            p.error(f"argument --profile: invalid choice: '{args.profile}' (choose from {', '.join(sorted(PROFILES))})")
-    except SystemExit as exit_:  # argparse has printed the usage error (or --help, --version)
+    except UsageError as exc:
+        return usage_error(err, str(exc))
+    except SystemExit as exit_:  # argparse has printed --help or --version
         return int(exit_.code or 0)
+    bad = next((value for value in vars(args).values() if isinstance(value, BadEnvironment)), None)
+    if bad is not None:
+        return usage_error(err, f"{bad.variable}: {bad.problem}")
     # The flag replaces its environment twin, which may hold several directories (like PATH).
     fixtures = args.fixtures or [Path(d) for d in environ.get(ENV_PREFIX + "FIXTURES", "").split(os.pathsep) if d]
     seen = set() if args.no_builtin else {SHIPPED_FIXTURES}
     for directory in fixtures:
         if why := _layer_problem(directory, seen):
-            print(f"shopxo-mock: error: --fixtures {directory}: {why}", file=err)
-            return USAGE_ERROR
+            return usage_error(err, f"--fixtures {directory}: {why}")
     settings = Settings(
         host=args.host,
         port=int(args.port),
@@ -192,9 +375,6 @@ def main(
         max_body=args.max_body,
         sms_code=args.sms_code,
     )
-    if not _locale_exists(settings.locale):
-        print(f"shopxo-mock: error: unknown Faker locale '{settings.locale}' (e.g. zh_CN, en_US)", file=err)
-        return USAGE_ERROR
     try:
         scenarios = load_scenarios(settings.layers, settings.locale, pause_collector=True)
     except ScenarioLoadError as exc:
@@ -204,12 +384,17 @@ def main(
         return USAGE_ERROR
     if settings.scenario is not None and settings.scenario not in scenarios.by_name:
         suggestion = did_you_mean(settings.scenario, scenarios.by_name)
-        print(f"shopxo-mock: error: --scenario: no scenario named '{settings.scenario}'{suggestion}", file=err)
-        return USAGE_ERROR
+        where = p.source("scenario", settings.scenario)
+        return usage_error(err, f"{where}: no scenario named '{settings.scenario}'{suggestion}")
     if args.list:
         print(catalogue(scenarios), file=out)
         return 0
     return serve(settings, scenarios, out, err, quiet=args.quiet, ready_json=args.ready_json)
+
+
+def usage_error(err: TextIO, message: str) -> int:
+    print(f"shopxo-mock: error: {message}", file=err)
+    return USAGE_ERROR
 
 
 def _layer_problem(directory: Path, seen: set[Path]) -> str | None:
@@ -242,7 +427,7 @@ def serve(
     quiet: bool = False,
     ready_json: bool = False,
 ) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # With --ready-json a program reads stdout: it gets the one JSON line and people the rest on stderr.
     human = err if ready_json else out
 
@@ -322,11 +507,3 @@ def lan_addresses() -> list[str]:
         except OSError:
             return []
     return sorted(a for a in addresses if not ipaddress.ip_address(a).is_loopback)
-
-
-def _locale_exists(locale: str) -> bool:
-    if locale == DEFAULT_LOCALE:
-        return True
-    from faker.config import AVAILABLE_LOCALES
-
-    return locale in AVAILABLE_LOCALES

@@ -7,6 +7,7 @@ payloads would double the server's memory.)
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Final, Mapping
 
 from .params import Call
@@ -27,6 +28,13 @@ class Served:
     code: int | None  # the envelope's code, None for faults and raw replies
     status: int  # NO_ANSWER for a dropped connection
     latency_ms: float
+
+    @property
+    def time_iso(self) -> str:
+        """`time` in ISO 8601, UTC, to the millisecond: 2026-12-02T02:11:12.345Z. UTC, not the
+        server's Shanghai zone: the journal is read by people in any zone, and by tools."""
+        stamp = datetime.fromtimestamp(self.time, timezone.utc).isoformat(timespec="milliseconds")
+        return stamp.removesuffix("+00:00") + "Z"
 
     @property
     def action(self) -> str:  # e.g. user/appminiuserauth
@@ -69,7 +77,7 @@ class Served:
 
 
 JSON_FIELDS: Final = (
-    "id", "time", "method", "url", "action", "params", "client_type", "device", "authcode",
+    "id", "time", "time_iso", "method", "url", "action", "params", "client_type", "device", "authcode",
     "scenario", "rule", "near_misses", "note", "code", "status", "latency_ms",
 )  # fmt: skip
 

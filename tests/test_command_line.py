@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import os
@@ -21,7 +22,7 @@ import pytest
 
 from conftest import DATA
 from mockserver import __version__
-from mockserver.cli import banner, main, ready_document
+from mockserver.cli import banner, main, parser, ready_document
 from mockserver.scenarios.loader import load_scenarios, scenario_files
 from mockserver.settings import SHIPPED_FIXTURES, Settings
 from uniapp import HEADERS, SEED_AUTHCODE, query
@@ -44,18 +45,243 @@ def free_port() -> int:
         return port
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        pytest.param(["--profile", "nope"], id="unknown-profile"),
-        pytest.param(["--locale", "xx_YY"], id="unknown-locale"),
-        pytest.param(["--port", "eighty"], id="port-not-a-number"),
-        pytest.param(["--scenario", "no-such-scenario"], id="unknown-active-scenario"),
-        pytest.param(["--config", "novalue"], id="config-without-equals"),
-    ],
-)
-def test_usage_errors_exit_2(argv: list[str]) -> None:
-    assert run_main(*argv)[0] == 2
+# -- usage errors: one line on stderr, exit 2 ----------------------------------------------------
+
+BAD_COMMAND_LINES = [
+    pytest.param(["--port", "99999"], "argument --port: '99999' is not a port (0-65535)", id="port-too-high"),
+    pytest.param(["--port", "65536"], "argument --port: '65536' is not a port (0-65535)", id="port-one-too-high"),
+    pytest.param(["--port", "-1"], "argument --port: '-1' is not a port (0-65535)", id="port-negative"),
+    pytest.param(["--port", "eighty"], "argument --port: 'eighty' is not a port (0-65535)", id="port-not-a-number"),
+    pytest.param(["--port", "80.5"], "argument --port: '80.5' is not a port (0-65535)", id="port-not-whole"),
+    pytest.param(["--port"], "argument --port: expected one argument", id="port-without-value"),
+    pytest.param(["--seed", "x"], "argument --seed: 'x' is not an integer", id="seed-not-a-number"),
+    pytest.param(
+        ["--code-ttl", "-5"],
+        "argument --code-ttl: '-5' is not a positive number of seconds",
+        id="ttl-negative",
+    ),
+    pytest.param(["--code-ttl", "0"], "argument --code-ttl: '0' is not a positive number of seconds", id="ttl-zero"),
+    pytest.param(
+        ["--code-ttl", "soon"],
+        "argument --code-ttl: 'soon' is not a positive number of seconds",
+        id="ttl-text",
+    ),
+    pytest.param(["--code-ttl", "nan"], "argument --code-ttl: 'nan' is not a positive number of seconds", id="ttl-nan"),
+    pytest.param(["--code-ttl", "inf"], "argument --code-ttl: 'inf' is not a positive number of seconds", id="ttl-inf"),
+    pytest.param(["--journal-size", "0"], "argument --journal-size: '0' is not a positive integer", id="journal-zero"),
+    pytest.param(
+        ["--journal-size", "1e3"],
+        "argument --journal-size: '1e3' is not a positive integer",
+        id="journal-float",
+    ),
+    pytest.param(["--max-body", "-1"], "argument --max-body: '-1' is not a positive integer", id="max-body-negative"),
+    pytest.param(["--max-body", "0"], "argument --max-body: '0' is not a positive integer", id="max-body-zero"),
+    pytest.param(["--sms-code", ""], "argument --sms-code: must not be empty", id="sms-code-empty"),
+    pytest.param(["--sms-code", "  "], "argument --sms-code: must not be empty", id="sms-code-blank"),
+    pytest.param(["--admin-token", ""], "argument --admin-token: must not be empty", id="admin-token-empty"),
+    pytest.param(["--scenario", ""], "argument --scenario: must not be empty", id="scenario-empty"),
+    pytest.param(
+        ["--scenario", "no-such-scenario"],
+        "argument --scenario: no scenario named 'no-such-scenario'",
+        id="scenario-unknown",
+    ),
+    pytest.param(
+        ["--config", "novalue"],
+        "argument --config: expected KEY=VALUE, got 'novalue'",
+        id="config-without-equals",
+    ),
+    pytest.param(["--config", "=1"], "argument --config: expected KEY=VALUE, got '=1'", id="config-without-key"),
+    pytest.param(
+        ["--config", "home_site_name =Shop"],
+        "argument --config: 'home_site_name ' is not a setting name (letters, digits and _)",
+        id="config-key-with-space",
+    ),
+    pytest.param(
+        ["--profile", "nope"],
+        "argument --profile: 'nope' is not a profile (current, documented)",
+        id="profile-unknown",
+    ),
+    pytest.param(
+        ["--profile", "documneted"],
+        "argument --profile: 'documneted' is not a profile (did you mean documented?)",
+        id="profile-typo",
+    ),
+    pytest.param(
+        ["--locale", "xx_YY"],
+        "argument --locale: 'xx_YY' is not a Faker locale (e.g. zh_CN, en_US)",
+        id="locale-unknown",
+    ),
+    pytest.param(
+        ["--locale", "zh-cn"],
+        "argument --locale: 'zh-cn' is not a Faker locale (did you mean zh_CN?)",
+        id="locale-spelling",
+    ),
+    pytest.param(
+        ["--cors-origin", "http://localhost:5173/"],
+        "argument --cors-origin: 'http://localhost:5173/' is not an origin (scheme://host[:port], e.g. http://localhost:5173)",
+        id="origin-with-slash",
+    ),
+    pytest.param(
+        ["--cors-origin", "localhost:5173"],
+        "argument --cors-origin: 'localhost:5173' is not an origin (scheme://host[:port], e.g. http://localhost:5173)",
+        id="origin-without-scheme",
+    ),
+    pytest.param(["--no-watch=yes"], "argument --no-watch: ignored explicit argument 'yes'", id="flag-with-value"),
+    pytest.param(["--colour"], "unrecognized arguments: --colour", id="unknown-flag"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD_COMMAND_LINES)
+def test_a_bad_command_line_is_one_line_and_exit_2(argv: list[str], message: str) -> None:
+    assert run_main(*argv) == (2, "", f"shopxo-mock: error: {message}\n")
+
+
+BAD_ENVIRONMENTS = [
+    pytest.param({"SHOPXO_MOCK_PORT": "99999"}, "SHOPXO_MOCK_PORT: '99999' is not a port (0-65535)", id="port"),
+    pytest.param({"SHOPXO_MOCK_PORT": "http"}, "SHOPXO_MOCK_PORT: 'http' is not a port (0-65535)", id="port-text"),
+    pytest.param({"SHOPXO_MOCK_SEED": "abc"}, "SHOPXO_MOCK_SEED: 'abc' is not an integer", id="seed"),
+    pytest.param(
+        {"SHOPXO_MOCK_CODE_TTL": "-5"},
+        "SHOPXO_MOCK_CODE_TTL: '-5' is not a positive number of seconds",
+        id="ttl",
+    ),
+    pytest.param(
+        {"SHOPXO_MOCK_PROFILE": "nope"},
+        "SHOPXO_MOCK_PROFILE: 'nope' is not a profile (current, documented)",
+        id="profile",
+    ),
+    pytest.param(
+        {"SHOPXO_MOCK_LOCALE": "xx_YY"},
+        "SHOPXO_MOCK_LOCALE: 'xx_YY' is not a Faker locale (e.g. zh_CN, en_US)",
+        id="locale",
+    ),
+    pytest.param(
+        {"SHOPXO_MOCK_ADMIN_TOKEN": "  "},
+        "SHOPXO_MOCK_ADMIN_TOKEN: must not be empty",
+        id="admin-token-blank",
+    ),
+    pytest.param(
+        {"SHOPXO_MOCK_SCENARIO": "status-disabeld"},
+        "SHOPXO_MOCK_SCENARIO: no scenario named 'status-disabeld' (did you mean status-disabled?)",
+        id="scenario-unknown",
+    ),
+    pytest.param(
+        {"SHOPXO_MOCK_SINGLE_USE_CODES": "maybe"},
+        "SHOPXO_MOCK_SINGLE_USE_CODES: 'maybe' is not a boolean (1/0, true/false, yes/no, on/off)",
+        id="boolean",
+    ),
+]
+
+
+@pytest.mark.parametrize(("environ", "message"), BAD_ENVIRONMENTS)
+def test_a_bad_environment_value_names_the_variable(environ: dict[str, str], message: str) -> None:
+    assert run_main(environ=environ) == (2, "", f"shopxo-mock: error: {message}\n")
+
+
+def test_a_flag_on_the_command_line_wins_over_a_bad_variable() -> None:
+    code, _, err = run_main("--port", "9000", "--list", environ={"SHOPXO_MOCK_PORT": "99999"})
+    assert (code, err) == (0, "")
+
+
+def test_an_empty_variable_counts_as_unset() -> None:
+    empty = {"SHOPXO_MOCK_PORT": "", "SHOPXO_MOCK_SINGLE_USE_CODES": "", "SHOPXO_MOCK_ADMIN_TOKEN": ""}
+    args = parser(empty).parse_args([])
+    assert (args.port, args.single_use_codes, args.admin_token) == (8080, False, None)
+
+
+BOOLEAN_TEXTS = [(text, True) for text in ("1", "true", "TRUE", "yes", "on")] + [
+    (text, False) for text in ("0", "false", "No", "off")
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BOOLEAN_TEXTS)
+def test_a_boolean_variable_takes_the_usual_words(text: str, expected: bool) -> None:
+    assert parser({"SHOPXO_MOCK_SINGLE_USE_CODES": text}).parse_args([]).single_use_codes is expected
+
+
+# Every environment twin: its flag, a value, and what the flag's check makes of it.
+TWINS = [
+    ("SHOPXO_MOCK_HOST", "--host", "0.0.0.0", "0.0.0.0"),
+    ("SHOPXO_MOCK_PORT", "--port", "0", 0),
+    ("SHOPXO_MOCK_FIXTURES", "--fixtures", "tests/data", Path("tests/data")),
+    ("SHOPXO_MOCK_PROFILE", "--profile", "current", "current"),
+    ("SHOPXO_MOCK_SEED", "--seed", "-7", -7),
+    ("SHOPXO_MOCK_LOCALE", "--locale", "en_US", "en_US"),
+    ("SHOPXO_MOCK_SCENARIO", "--scenario", "status-disabled", "status-disabled"),
+    ("SHOPXO_MOCK_SINGLE_USE_CODES", "--single-use-codes", "yes", True),
+    ("SHOPXO_MOCK_CODE_TTL", "--code-ttl", "2.5", 2.5),
+    ("SHOPXO_MOCK_ADMIN_TOKEN", "--admin-token", "s3cret", "s3cret"),
+]
+
+
+# The fixtures' twin holds layers and is read by main (tests/test_layers.py and the layer tests here).
+PARSED_TWINS = [twin for twin in TWINS if twin[0] != "SHOPXO_MOCK_FIXTURES"]
+
+
+@pytest.mark.parametrize(("variable", "flag", "text", "value"), PARSED_TWINS, ids=[twin[0] for twin in PARSED_TWINS])
+def test_a_variable_sets_its_flag_checked_and_converted(variable: str, flag: str, text: str, value: object) -> None:
+    dest = flag.removeprefix("--").replace("-", "_")
+    assert getattr(parser({variable: text}).parse_args([]), dest) == value
+
+
+def help_text() -> str:
+    code, out, err = run_main("--help")
+    assert (code, err) == (0, "")
+    return out
+
+
+def test_help_lists_every_environment_variable_with_its_flag() -> None:
+    table = help_text().partition("\nenvironment variables")[2]
+    rows = [line.split()[:2] for line in table.splitlines() if line.startswith("  SHOPXO_MOCK_")]
+    assert rows == [[variable, flag] for variable, flag, _, _ in TWINS]
+
+
+def test_the_readme_and_help_name_the_same_variables() -> None:
+    readme = set(re.findall(r"SHOPXO_MOCK_[A-Z_]+", (ROOT / "README.md").read_text()))
+    assert readme == {twin[0] for twin in TWINS}
+
+
+# "§" and a number, "decision N", "issue N": pointers into the project's own papers.
+INTERNAL_REFERENCE = re.compile(r"§\s*\d|\bdecisions?\s+\d|\bissues?\s+#?\d", re.IGNORECASE)
+
+
+def test_help_and_banner_cite_no_internal_documents() -> None:
+    scenarios = load_scenarios(Settings().fixtures)
+    lan_banner = banner(Settings(host="0.0.0.0", admin_token="t"), scenarios, ["192.0.2.1"])
+    for text in (help_text(), banner(Settings(), scenarios), lan_banner):
+        assert not INTERNAL_REFERENCE.search(text)
+
+
+USER_TEXT_MODULES = [
+    "mockserver/cli.py",
+    *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "mockserver" / "web").glob("*.py")),
+    "mockserver/control.py",
+    "mockserver/contract/messages.py",
+]
+
+
+@pytest.mark.parametrize("module", USER_TEXT_MODULES)
+def test_no_user_text_cites_internal_documents(module: str) -> None:
+    """Strings that reach people (help, errors, admin answers) in the modules that hold them;
+    docstrings and comments may cite docs/contract.md."""
+    tree = ast.parse((ROOT / module).read_text())
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+    }
+    cited = [
+        f"{module}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+        and INTERNAL_REFERENCE.search(node.value)
+    ]
+    assert cited == []
+
+
+def test_help_goes_to_out_and_keeps_its_usage_block() -> None:
+    assert help_text().startswith("usage: shopxo-mock [-h]")
 
 
 def test_an_unknown_active_scenario_suggests_the_closest_name() -> None:
@@ -69,10 +295,6 @@ def test_a_broken_scenario_file_stops_start_up_naming_file_and_line() -> None:
     assert code == 2
     assert out == ""
     assert "bad.yaml:5:5: unknown key 'replly' in scenarios[0] (did you mean reply?)" in err
-
-
-def test_the_environment_twin_of_a_flag_is_read() -> None:
-    assert run_main(environ={"SHOPXO_MOCK_PROFILE": "nope"})[0] == 2
 
 
 def test_list_prints_the_catalogue_with_descriptions() -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
+import time
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import aiohttp
 import pytest
@@ -14,7 +17,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
-from mockserver.web.accesslog import FLUSH_SECONDS, ToStream, log_line, shorten
+from mockserver.web.accesslog import FLUSH_SECONDS, LOG_FORMAT, LOGGER_NAME, ToLogger, ToStream, log_line, shorten
 from mockserver.journal import Journal, Query
 from mockserver.served import Served as Entry
 from mockserver.params import build_call
@@ -25,6 +28,7 @@ from uniapp import HEADERS, query
 Client = TestClient[Any, Application]
 RULES = DATA / "engine"
 SEED = "041KIFll2LRIW74DSzll2BlMpn4KIFlb"
+SERVED_AT = 1796177472.375  # 2026-12-02 02:11:12.375 UTC: exact in binary, so no millisecond rounds away
 
 
 async def login(client: Client, authcode: str, uuid: str = "dev", client_type: str = "weixin") -> None:
@@ -45,6 +49,16 @@ async def test_an_entry_records_the_request_and_who_answered(make_client: MakeCl
     assert (entry["scenario"], entry["rule"], entry["code"], entry["status"]) == ("seed-example-user", "exact authcode", 0, 200)
     assert entry["params"]["authcode"] == SEED and entry["url"].startswith("/api.php?s=user/appminiuserauth")
     assert entry["latency_ms"] >= 0
+
+
+async def test_an_entry_gives_its_time_in_iso_8601_utc_beside_the_epoch_seconds(make_client: MakeClient) -> None:
+    client = await make_client()
+    await client.post("/__mock/clock", json={"advance": 3600})  # the mock's clock, moved: time_iso follows it
+    await login(client, SEED)
+    (entry,) = await journal(client)
+    assert list(entry)[:3] == ["id", "time", "time_iso"]
+    assert entry["time_iso"].endswith("Z")
+    assert abs(datetime.fromisoformat(entry["time_iso"]).timestamp() - entry["time"]) < 0.001
 
 
 async def test_near_misses_say_why_the_scenarios_of_the_authcode_did_not_answer(make_client: MakeClient) -> None:
@@ -124,28 +138,90 @@ async def test_one_access_line_per_request_with_secrets_shortened(make_client: M
     with caplog.at_level(logging.INFO, logger="mockserver.access"):
         await login(client, SEED, uuid="0c6b0d5e-3f2a-4b7c-9d1e-2f3a4b5c6d7e")
     (line,) = [r.getMessage() for r in caplog.records if r.name == "mockserver.access"]
-    assert line.startswith("POST user/appminiuserauth authcode=041K…IFlb uuid=0c6b…6d7e scenario=seed-example-user (exact authcode) code=0 200 ")
+    assert line.startswith("POST user/appminiuserauth weixin authcode=041K…IFlb uuid=0c6b…6d7e scenario=seed-example-user (exact authcode) code=0 200 ")
     assert SEED not in line and line.endswith("ms")
 
 
 async def test_the_command_line_log_writes_its_lines_together_soon_after() -> None:
     stream = io.StringIO()
-    log = ToStream(stream)
+    log = ToStream(stream, clock=lambda: SERVED_AT)
     log.write(entry(id=1))
     log.write(entry(id=2))
     assert stream.getvalue() == ""  # nothing written per request
     await asyncio.sleep(FLUSH_SECONDS * 2)
-    assert stream.getvalue() == f"{log_line(entry())}\n{log_line(entry())}\n"
+    assert stream.getvalue().splitlines() == [stream_line(SERVED_AT), stream_line(SERVED_AT)]
+
+
+@pytest.fixture
+def utc_plus_8() -> Iterator[None]:
+    """Local time UTC+8 (a POSIX zone string: no tz database needed), as `logging` and ToStream read it."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "CST-8"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.usefixtures("utc_plus_8")
+async def test_a_command_line_access_line_has_the_time_and_the_client_type() -> None:
+    assert stream_line(SERVED_AT) == (
+        "2026-12-02 10:11:12,375 INFO mockserver.access: POST user/appminiuserauth weixin authcode=a uuid=d [default user] code=0 200 1.0ms"
+    )
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        pytest.param([SERVED_AT], id="one"),
+        pytest.param([SERVED_AT, SERVED_AT + 0.5, SERVED_AT + 0.625, SERVED_AT + 61], id="within-and-across-seconds"),
+        pytest.param([SERVED_AT - 0.375, SERVED_AT - 0.375 + 0.999], id="first-and-last-millisecond"),
+    ],
+)
+async def test_the_command_line_and_the_logger_write_the_same_line(times: list[float], monkeypatch: pytest.MonkeyPatch) -> None:
+    """ToStream writes what `logging` writes for ToLogger's record with the command line's format."""
+    by_logging = io.StringIO()
+    handler = logging.StreamHandler(by_logging)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addHandler(handler)
+    level, logger.level = logger.level, logging.INFO
+    try:
+        for served_at in times:
+            with monkeypatch.context() as patch:
+                patch.setattr(time, "time", lambda: served_at)  # the clock a LogRecord reads
+                ToLogger().write(entry())
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    clock, by_stream = iter(times), io.StringIO()
+    log = ToStream(by_stream, clock=lambda: next(clock))
+    for _ in times:
+        log.write(entry())
+    log.flush()
+    assert by_stream.getvalue() == by_logging.getvalue()
+
+
+def stream_line(served_at: float) -> str:
+    """The line ToStream writes for `entry()` served at `served_at` (call it from a running loop)."""
+    stream = io.StringIO()
+    log = ToStream(stream, clock=lambda: served_at)
+    log.write(entry())
+    log.flush()
+    return stream.getvalue().removesuffix("\n")
 
 
 def test_shorten_keeps_short_values() -> None:
     assert (shorten("abc"), shorten("x" * 12), shorten("0123456789abcdef")) == ("abc", "x" * 12, "0123…cdef")
 
 
-def entry(id: int = 1, code: int | None = 0, status: int = 200) -> Entry:
-    """A login from device `d` with authcode `a` at t=100 that the default user answered."""
+def entry(id: int = 1, code: int | None = 0, status: int = 200, served_at: float = 100.0) -> Entry:
+    """A weixin login from device `d` with authcode `a` at t=100 that the default user answered."""
     call = build_call(resolve("user/appminiuserauth"), {"application_client_type": "weixin", "uuid": "d"}, {"authcode": "a"}, None, "")
-    return Entry(id=id, time=100.0, method="POST", url="/api.php", call=call, pick=Pick(None, Rule.DEFAULT), code=code, status=status, latency_ms=1.0)
+    return Entry(id=id, time=served_at, method="POST", url="/api.php", call=call, pick=Pick(None, Rule.DEFAULT), code=code, status=status, latency_ms=1.0)
 
 
 def test_query_admits_by_every_filter() -> None:
@@ -159,6 +235,10 @@ def test_the_ring_buffer_drops_the_oldest() -> None:
     for number in range(3):
         ring.record(entry(id=number))
     assert [e.id for e in ring.find()] == [1, 2]
+
+
+def test_time_iso_is_utc_to_the_millisecond() -> None:
+    assert (entry().time_iso, entry(served_at=SERVED_AT).time_iso) == ("1970-01-01T00:01:40.000Z", "2026-12-02T02:11:12.375Z")
 
 
 def test_a_dropped_request_logs_as_dropped() -> None:
