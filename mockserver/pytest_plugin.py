@@ -25,7 +25,7 @@ from typing import Any, Final, Iterator
 
 import pytest
 
-from .cli import config_item
+from .cli import boolean, config_item
 from .settings import Settings
 from .suggest import did_you_mean
 from .web.serve import START_TIMEOUT, InThread
@@ -168,11 +168,12 @@ def ini_settings(config: pytest.Config) -> dict[str, Any]:
                 raise pytest.UsageError(f"shopxo_mock_{name}: {value!r} is not a number") from None
     if config.getini("shopxo_mock_single_use_codes"):
         options["single_use_codes"] = True
-    builtin = str(config.getini("shopxo_mock_builtin")).strip().lower()
+    builtin = str(config.getini("shopxo_mock_builtin"))
     if builtin:
-        if builtin not in BOOLEANS:
-            raise pytest.UsageError(f"shopxo_mock_builtin: {builtin!r} is not true or false")
-        options["builtin"] = BOOLEANS[builtin]
+        try:
+            options["builtin"] = boolean(builtin)
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"shopxo_mock_builtin: {exc}") from None
     config_lines = config.getini("shopxo_mock_config")
     if config_lines:
         try:
@@ -199,7 +200,6 @@ def marker_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
     return options
 
 
-BOOLEANS: Final = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
 SETTING_NAMES: Final = frozenset(field.name for field in dataclasses.fields(Settings))
 
 

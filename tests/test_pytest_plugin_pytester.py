@@ -141,3 +141,21 @@ def test_reset(shopxo_mock):
     )
     result = pytester.runpytest_inprocess()
     result.assert_outcomes(passed=1)
+
+
+def test_ini_builtin_layers_the_projects_scenarios_over_the_shipped_ones(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+        "shopxo_mock_fixtures = scenarios\nshopxo_mock_builtin = true\n"
+    )
+    pytester.mkdir("scenarios").joinpath("mine.yaml").write_text(SCENARIO_FILE)
+    pytester.makepyfile(
+        LOGIN_TEST
+        + """
+def test_both(shopxo_mock):
+    assert login(shopxo_mock, "mine")["code"] == -7  # ours
+    assert login(shopxo_mock, "status-2")["code"] == -110  # shipped
+"""
+    )
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
