@@ -25,7 +25,7 @@ from typing import Any, Final, Iterator
 
 import pytest
 
-from .cli import boolean, config_item
+from .cli.values import boolean, config_item
 from .settings import Settings
 from .suggest import did_you_mean
 from .web.serve import START_TIMEOUT, InThread

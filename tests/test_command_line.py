@@ -22,7 +22,8 @@ import pytest
 
 from conftest import DATA
 from mockserver import __version__
-from mockserver.cli import banner, main, parser, ready_document
+from mockserver.cli import main, parser
+from mockserver.cli.announce import banner, ready_document
 from mockserver.scenarios.loader import load_scenarios, scenario_files
 from mockserver.settings import SHIPPED_FIXTURES, Settings
 from uniapp import HEADERS, SEED_AUTHCODE, query
@@ -253,7 +254,7 @@ def test_help_and_banner_cite_no_internal_documents() -> None:
 
 
 USER_TEXT_MODULES = [
-    "mockserver/cli.py",
+    *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "mockserver" / "cli").glob("*.py")),
     *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "mockserver" / "web").glob("*.py")),
     "mockserver/control.py",
     "mockserver/contract/messages.py",

@@ -11,7 +11,7 @@ from aiohttp.typedefs import Handler
 
 from conftest import AiohttpClient, MakeClient
 from mockserver import Settings, create_app
-from mockserver.cli import banner
+from mockserver.cli.announce import banner
 from mockserver.scenarios.model import EMPTY
 from uniapp import HEADERS, query
 

@@ -10,41 +10,44 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import ipaddress
 import json
 import logging
-import math
 import os
-import re
-import socket
-import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, NoReturn, Sequence, TextIO
-from urllib.parse import urlsplit
 
-from .catalogue import catalogue
-from .contract import site
-from .contract.profiles import DEFAULT_PROFILE, PROFILES
-from .scenarios.loader import ScenarioLoadError, layer_name, load_scenarios
-from .scenarios.model import ScenarioSet
-from .settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
-from .suggest import did_you_mean
-from .version import __version__
-from .web.accesslog import LOG_FORMAT, ToStream
-from .web.serve import run
+from ..catalogue import catalogue
+from ..contract import site
+from ..contract.profiles import DEFAULT_PROFILE, PROFILES
+from ..scenarios.loader import ScenarioLoadError, load_scenarios
+from ..scenarios.model import ScenarioSet
+from ..settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
+from ..suggest import did_you_mean
+from ..version import __version__
+from ..web.accesslog import LOG_FORMAT, ToStream
+from ..web.serve import run
+from .announce import banner, lan_addresses, ready_document
+from .values import (
+    boolean,
+    config_item,
+    integer,
+    locale,
+    nonempty,
+    origin,
+    port,
+    positive_integer,
+    profile,
+    seconds,
+)
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 ENV_PREFIX = "SHOPXO_MOCK_"
-SIOCGIFADDR = 0x8915  # Linux ioctl: an interface's IPv4 address
 USAGE_ERROR = 2
 RUNTIME_ERROR = 1
-MAX_PORT = 65535
-BOOLEAN_WORDS = {**dict.fromkeys(("1", "true", "yes", "on"), True), **dict.fromkeys(("0", "false", "no", "off"), False)}
-SETTING_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
 class UsageError(Exception):
@@ -232,102 +235,6 @@ def parser(environ: Mapping[str, str]) -> Parser:
 # ArgumentTypeError with what is wrong; argparse (or `default` above) adds where.
 
 
-def integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-
-
-def port(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = -1
-    if not 0 <= number <= MAX_PORT:  # 0: the system picks a free port
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-{MAX_PORT})")
-    return number
-
-
-def positive_integer(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
-    return number
-
-
-def seconds(text: str) -> float:
-    try:
-        number = float(text)
-    except ValueError:
-        number = 0.0
-    if not (number > 0 and math.isfinite(number)):  # no codes that expire at once, never, or at nan
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return number
-
-
-def boolean(text: str) -> bool:
-    value = BOOLEAN_WORDS.get(text.strip().lower())
-    if value is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a boolean (1/0, true/false, yes/no, on/off)")
-    return value
-
-
-def nonempty(text: str) -> str:
-    if not text.strip():
-        raise argparse.ArgumentTypeError("must not be empty")
-    return text
-
-
-def profile(text: str) -> str:
-    if text not in PROFILES:
-        hint = did_you_mean(text, PROFILES) or f" ({', '.join(sorted(PROFILES))})"
-        raise argparse.ArgumentTypeError(f"{text!r} is not a profile{hint}")
-    return text
-
-
-def locale(text: str) -> str:
-    if text == DEFAULT_LOCALE:
-        return text
-    from faker.config import AVAILABLE_LOCALES  # not on the way of a start with the default locale
-
-    if text not in AVAILABLE_LOCALES:
-        # zh-cn, zh_cn: the same locale in another spelling, before any merely similar one
-        spelled = {name.lower(): name for name in AVAILABLE_LOCALES}.get(text.lower().replace("-", "_"))
-        hint = f" (did you mean {spelled}?)" if spelled else did_you_mean(text, AVAILABLE_LOCALES)
-        raise argparse.ArgumentTypeError(f"{text!r} is not a Faker locale{hint or ' (e.g. zh_CN, en_US)'}")
-    return text
-
-
-def origin(text: str) -> str:
-    """What a browser sends as Origin (scheme://host[:port]); the mock compares it as text, so a
-    trailing slash or a path would never match."""
-    if text == "null":  # the Origin of a file:// page or a sandboxed frame
-        return text
-    parts = urlsplit(text)
-    if not (parts.scheme and parts.netloc) or parts.path or parts.query or parts.fragment or "://" not in text:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an origin (scheme://host[:port], e.g. http://localhost:5173)"
-        )
-    return text
-
-
-def config_item(text: str) -> tuple[str, Any]:
-    """`KEY=VALUE` -> (key, value), the value read as JSON when it is JSON, else as text."""
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    if not SETTING_NAME.fullmatch(key):  # e.g. "key = 1": a key with a space would set nothing the client reads
-        raise argparse.ArgumentTypeError(f"{key!r} is not a setting name (letters, digits and _)")
-    try:
-        return key, json.loads(value)
-    except ValueError:
-        return key, value
-
-
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -444,66 +351,3 @@ def serve(
         return RUNTIME_ERROR
     print("shopxo-mock: stopped", file=human)
     return 0
-
-
-def ready_document(settings: Settings, scenarios: ScenarioSet, pid: int) -> dict[str, Any]:
-    """What --ready-json prints once listening: where to reach the mock from this machine."""
-    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(settings.host, settings.host)
-    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.port}/"
-    return {
-        "url": url,
-        "port": settings.port,
-        "api": f"{url}api.php?s=user/appminiuserauth",
-        "admin": f"{url}__mock/",
-        "pid": pid,
-        "version": __version__,
-        "profile": settings.profile,
-        "scenarios": len(scenarios.scenarios),
-    }
-
-
-def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = ()) -> str:
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    if settings.layers:
-        layers = ", ".join(layer_name(directory) for directory in settings.layers)
-        loaded = f"{len(scenarios.scenarios)} from {len(scenarios.files)} file(s) in {layers}"
-    else:
-        loaded = "none (--no-builtin and no --fixtures): every login answers a made-up user"
-    lines = [
-        f"shopxo-mock {__version__} on http://{host}:{settings.port}/api.php?s=user/appminiuserauth",
-        f"  profile    {settings.profile}",
-        f"  scenarios  {loaded}",
-        f"  admin      http://127.0.0.1:{settings.port}/__mock/health",
-    ]
-    if settings.host in ("0.0.0.0", "::", ""):
-        for address in lan:
-            lines.append(f"  on the LAN http://{address}:{settings.port}/  (the app's request_url on a real device)")
-        guard = "token required from other hosts" if settings.admin_token else "loopback only (--admin-token to open it)"
-        lines.append(f"  admin API  {guard}")
-    lines.append("Press Ctrl-C to stop.")
-    return "\n".join(lines)
-
-
-def lan_addresses() -> list[str]:
-    """This machine's non-loopback IPv4 addresses, as a phone on the same network reaches it:
-    each interface's address (Linux), else what the host name resolves to. Sends nothing."""
-    addresses: set[str] = set()
-    try:
-        import fcntl
-
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            for _, name in socket.if_nameindex():
-                request = struct.pack("256s", name.encode()[:15])
-                try:
-                    answer = fcntl.ioctl(probe.fileno(), SIOCGIFADDR, request)
-                except OSError:
-                    continue  # an interface without an IPv4 address
-                addresses.add(socket.inet_ntoa(answer[20:24]))
-    except (ImportError, OSError):
-        pass
-    if not addresses:
-        try:
-            addresses = {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
-        except OSError:
-            return []
-    return sorted(a for a in addresses if not ipaddress.ip_address(a).is_loopback)

@@ -1,0 +1,119 @@
+"""What each flag's value may be: argparse `type=` checks, one per kind of value.
+
+Each raises `argparse.ArgumentTypeError` with the one line a person reads (the command line says
+which flag, or which environment variable, it was). The pytest plugin reads its ini options with
+the same checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..contract.profiles import PROFILES
+from ..settings import DEFAULT_LOCALE
+from ..suggest import did_you_mean
+
+MAX_PORT = 65535
+BOOLEAN_WORDS = {**dict.fromkeys(("1", "true", "yes", "on"), True), **dict.fromkeys(("0", "false", "no", "off"), False)}
+SETTING_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+def integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
+
+def port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= MAX_PORT:  # 0: the system picks a free port
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-{MAX_PORT})")
+    return number
+
+
+def positive_integer(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
+    return number
+
+
+def seconds(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = 0.0
+    if not (number > 0 and math.isfinite(number)):  # no codes that expire at once, never, or at nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return number
+
+
+def boolean(text: str) -> bool:
+    value = BOOLEAN_WORDS.get(text.strip().lower())
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a boolean (1/0, true/false, yes/no, on/off)")
+    return value
+
+
+def nonempty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def profile(text: str) -> str:
+    if text not in PROFILES:
+        hint = did_you_mean(text, PROFILES) or f" ({', '.join(sorted(PROFILES))})"
+        raise argparse.ArgumentTypeError(f"{text!r} is not a profile{hint}")
+    return text
+
+
+def locale(text: str) -> str:
+    if text == DEFAULT_LOCALE:
+        return text
+    from faker.config import AVAILABLE_LOCALES  # not on the way of a start with the default locale
+
+    if text not in AVAILABLE_LOCALES:
+        # zh-cn, zh_cn: the same locale in another spelling, before any merely similar one
+        spelled = {name.lower(): name for name in AVAILABLE_LOCALES}.get(text.lower().replace("-", "_"))
+        hint = f" (did you mean {spelled}?)" if spelled else did_you_mean(text, AVAILABLE_LOCALES)
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Faker locale{hint or ' (e.g. zh_CN, en_US)'}")
+    return text
+
+
+def origin(text: str) -> str:
+    """What a browser sends as Origin (scheme://host[:port]); the mock compares it as text, so a
+    trailing slash or a path would never match."""
+    if text == "null":  # the Origin of a file:// page or a sandboxed frame
+        return text
+    parts = urlsplit(text)
+    if not (parts.scheme and parts.netloc) or parts.path or parts.query or parts.fragment or "://" not in text:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an origin (scheme://host[:port], e.g. http://localhost:5173)"
+        )
+    return text
+
+
+def config_item(text: str) -> tuple[str, Any]:
+    """`KEY=VALUE` -> (key, value), the value read as JSON when it is JSON, else as text."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    if not SETTING_NAME.fullmatch(key):  # e.g. "key = 1": a key with a space would set nothing the client reads
+        raise argparse.ArgumentTypeError(f"{key!r} is not a setting name (letters, digits and _)")
+    try:
+        return key, json.loads(value)
+    except ValueError:
+        return key, value
