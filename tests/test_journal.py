@@ -274,3 +274,9 @@ def test_the_access_log_line_carries_the_note() -> None:
     pick = Pick(None, Rule.HEADER, note="X-Mock-Scenario: no scenario named 'a'")
     line = log_line(Entry(1, 100.0, "POST", "/api.php", call, pick, -1, 400, 1.0))
     assert "[X-Mock-Scenario: no scenario named 'a']" in line
+
+
+def test_a_control_character_a_client_sent_stays_on_its_line() -> None:
+    call = build_call(resolve("user/appminiuserauth"), {"application_client_type": "weixin\nPOST x", "uuid": "a\rb"}, {"authcode": "c\n"}, None, "")
+    line = log_line(Entry(1, 100.0, "POST", "/api.php", call, Pick(None, Rule.DEFAULT), 0, 200, 1.0))
+    assert "\n" not in line and "\r" not in line and "weixin\\nPOST x" in line and "uuid=a\\rb" in line

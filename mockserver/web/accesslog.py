@@ -41,16 +41,22 @@ def shorten(secret: str, keep: int = 4) -> str:
     return secret if len(secret) <= 3 * keep else f"{secret[:keep]}…{secret[-keep:]}"
 
 
+def printable(text: str) -> str:
+    """What a client sent, as it reads in one line: a newline or other control character in a
+    parameter must not start a line of its own that looks like another request."""
+    return text if text.isprintable() else ascii(text)[1:-1]
+
+
 def log_line(entry: Served, prefix: str = "") -> str:
     """Method, action, client type, authcode and uuid (shortened), who answered, code, status and
     latency: the message, after `prefix` (the time and logger name, which `logging` adds itself)."""
     call = entry.call  # action and client type read from the Call: two property calls less per line
-    line = f"{prefix}{entry.method} {call.route.name} {call.public['application_client_type']}"
+    line = f"{prefix}{entry.method} {call.route.name} {printable(call.public['application_client_type'])}"
     authcode, device = entry.authcode, entry.device
     if authcode:
-        line += f" authcode={shorten(authcode)}"
+        line += f" authcode={printable(shorten(authcode))}"
     if device:
-        line += f" uuid={shorten(device)}"
+        line += f" uuid={printable(shorten(device))}"
     scenario, rule = entry.scenario, entry.rule
     line += f" scenario={scenario} ({rule})" if scenario else f" [{rule}]"
     if entry.code is not None:
