@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mockserver.actions import ACTIONS
-from mockserver.contract import routes
+from mockserver.contract import api_catalogue, routes
 from mockserver.contract.profiles import PROFILES
 from mockserver.routing import resolve
 
@@ -31,3 +33,68 @@ def test_tokenuserinfo_is_modelled_only_where_the_release_has_it() -> None:
 def test_a_declared_route_answers_the_declared_outcome_kinds() -> None:
     assert routes.outcomes_for(("Cart", "index")) == routes.DECLARED_OUTCOMES
     assert routes.outcomes_for(routes.LOGIN) == routes.USER_OUTCOMES
+
+
+# -- the catalogue: each profile's release, read from ShopXO's source (contract.api_catalogue) --
+
+# (controllers, routes, routes needing a login): a changed count is a changed reading of the source.
+SIZES = {"current": (36, 144, 47), "documented": (27, 93, 37)}
+
+# Modelled in a profile whose release lacks the route: v2.2.2 has no `user/userbasereg` (its
+# User.php has no UserBaseReg), yet the mock answers it under `documented` too.
+NOT_IN_THE_RELEASE = {(("User", "userbasereg"), "documented")}
+
+
+def test_each_profile_has_its_release() -> None:
+    assert set(routes.CATALOGUES) == set(PROFILES)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_release_keeps_its_size(profile: str) -> None:
+    release = routes.CATALOGUES[profile]
+    assert (len(release.controllers), len(release.routes), sum(release.routes.values())) == SIZES[profile]
+
+
+def test_the_controllers_are_those_of_the_releases() -> None:
+    assert routes.CONTROLLERS == {name for release in routes.CATALOGUES.values() for name in release.controllers}
+
+
+@pytest.mark.parametrize("table", [api_catalogue.V6_9, api_catalogue.V2_2_2], ids=["v6.9", "v2.2.2"])
+def test_every_catalogue_route_resolves_to_itself_and_its_login_lists_name_actions(table: tuple[api_catalogue.Controller, ...]) -> None:
+    assert len({controller.name for controller in table}) == len(table)
+    for controller in table:
+        assert resolve(f"{controller.name.lower()}/x").controller == controller.name
+        assert set(controller.exempt) | set(controller.login) <= set(controller.actions)
+        assert not controller.exempt or controller.guarded
+        for action in controller.actions:
+            assert resolve(f"{controller.name}/{action}".lower()).key == (controller.name, action.lower())
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_modelled_route_is_one_of_its_release(profile: str) -> None:
+    release = routes.CATALOGUES[profile]
+    modelled = {key for key in routes.MODELLED if routes.modelled_in(key, profile)}
+    assert {(key, profile) for key in modelled - set(release.routes)} == {
+        gap for gap in NOT_IN_THE_RELEASE if gap[1] == profile
+    }
+    missing = {key for key in routes.MODELLED if not routes.modelled_in(key, profile)}
+    assert not missing & set(release.routes)
+
+
+@pytest.mark.parametrize(
+    ("profile", "route", "needs_login"),
+    [
+        pytest.param("current", ("Cart", "index"), True, id="cart/index"),
+        pytest.param("current", ("Useraddress", "index"), True, id="useraddress/index"),
+        pytest.param("current", ("Personal", "save"), True, id="personal/save"),
+        pytest.param("current", ("Personal", "useravatarupload"), False, id="personal/useravatarupload"),
+        pytest.param("current", ("Index", "index"), False, id="index/index"),
+        pytest.param("current", ("User", "center"), False, id="user/center"),
+        pytest.param("documented", ("User", "center"), True, id="documented-user/center"),
+        pytest.param("current", ("User", "appemailbind"), False, id="user/appemailbind"),
+        pytest.param("current", ("Search", "index"), False, id="search/index-fresh-install"),
+        pytest.param("current", ("Goods", "favor"), True, id="goods/favor"),
+    ],
+)
+def test_which_routes_need_a_login(profile: str, route: routes.ActionKey, needs_login: bool) -> None:
+    assert routes.CATALOGUES[profile].routes[route] is needs_login

@@ -1,17 +1,23 @@
 """The route table: every fact about ShopXO's API routes, in one place every other one reads.
 
 A route is `(Controller, action)` as ThinkPHP names them (`routing.resolve`). The table says
-which controllers the real API has (an unknown action on one of them answers 非法访问, an unknown
-controller 控制器不存在: §1.1), which routes the mock models itself, which scenario outcomes each
-can answer, and which release lacks one. `actions.ACTIONS` gives the function for each modelled
-route; a test checks the two agree. Any other route a scenario file names is a declared
-endpoint: it answers spelled-out envelopes, errors and faults.
+which routes each profile's release has and which of them need a login (`CATALOGUES`, read from
+ShopXO's source in `contract.api_catalogue`; an unknown action on a real controller answers
+非法访问, an unknown controller 控制器不存在: §1.1), which routes the mock models itself, which
+scenario outcomes each can answer, and which release lacks one. `actions.ACTIONS` gives the
+function for each modelled route; a test checks the two agree. Any other route a scenario file
+names is a declared endpoint: it answers spelled-out envelopes, errors and faults. A real route
+the mock neither models nor finds declared answers -400 when it needs a login the request lacks,
+else says the mock has no model of it (`actions.catalogue`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Mapping
+from types import MappingProxyType
+from typing import Final, Mapping, Sequence
+
+from . import api_catalogue
 
 ActionKey = tuple[str, str]  # (Controller, action), e.g. ("User", "appminiuserauth")
 
@@ -40,15 +46,43 @@ MODELLED: Final[Mapping[ActionKey, RouteFacts]] = {
     ("Base", "common"): RouteFacts(CONFIG_OUTCOMES),
 }
 
-# ShopXO's api app controllers (S/app/api/controller/).
-CONTROLLERS: Final = frozenset(
-    {
-        "Base", "Buy", "Cart", "Common", "Goods", "Index", "Message", "Order", "Paylog",
-        "Plugins", "Region", "Search", "User", "Useraddress", "Usergoodsbrowse",
-        "Usergoodsfavor", "Userintegral", "Usernotice", "Ordersale", "Orderaftersale",
-        "Answer", "Article", "Customview", "Design", "Diy", "Personal", "Safety", "Ueditor",
-    }
-)  # fmt: skip
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """One release's API routes (`contract.api_catalogue`), ready to look up."""
+
+    routes: Mapping[ActionKey, bool]  # every route it has -> does it need a login
+    guarded: Mapping[str, frozenset[str]]  # controllers checking the login before any action -> actions exempt
+    controllers: frozenset[str]
+
+    def checks_login_first(self, action: ActionKey) -> bool:
+        """Does the controller's constructor check the login before this action, a missing one included?"""
+        exempt = self.guarded.get(action[0])
+        return exempt is not None and action[1] not in exempt
+
+
+def catalogue(controllers: Sequence[api_catalogue.Controller]) -> Catalogue:
+    """The lookups of one release's controllers: route -> needs a login, the guarded controllers."""
+    routes: dict[ActionKey, bool] = {}
+    guarded: dict[str, frozenset[str]] = {}
+    for controller in controllers:
+        exempt = frozenset(action.lower() for action in controller.exempt)
+        if controller.guarded:
+            guarded[controller.name] = exempt
+        for action in controller.actions:
+            key = (controller.name, action.lower())
+            routes[key] = (controller.guarded and key[1] not in exempt) or action in controller.login
+    names = frozenset(controller.name for controller in controllers)
+    return Catalogue(MappingProxyType(routes), MappingProxyType(guarded), names)
+
+
+# Each profile's release: `documented` is ShopXO v2.2.2, `current` v6.9.0 (decision 1).
+CATALOGUES: Final[Mapping[str, Catalogue]] = MappingProxyType(
+    {"documented": catalogue(api_catalogue.V2_2_2), "current": catalogue(api_catalogue.V6_9)}
+)
+
+# Every controller some release has (S/app/api/controller/, S@v2.2.2/app/api/controller/).
+CONTROLLERS: Final = frozenset[str]().union(*(release.controllers for release in CATALOGUES.values()))
 
 
 def outcomes_for(action: ActionKey) -> frozenset[str]:
