@@ -908,6 +908,11 @@ async def test_seed_user_token_is_pinned(make_client: MakeClient, profile: str) 
 # -- 13. Unknown routes (§1.1, decision 8) ---------------------------------------------------
 
 
+# How each release words the two: v2.2 puts the name first (§7.1).
+UNKNOWN_CONTROLLER: Final = {"current": "控制器不存在({})", "documented": "{} 控制器不存在"}
+UNKNOWN_ACTION: Final = {"current": "非法访问({})", "documented": "{} 非法访问"}
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize(
     ("controller", "shown"),
@@ -922,7 +927,7 @@ async def test_unknown_controller(make_client: MakeClient, profile: str, control
     client = await make_client(profile=profile)
     url = query(f"{controller}/appminiuserauth")
     response = await client.post(url, data=authcode_body(), headers=HEADERS)
-    assert await response.read() == envelope(f"控制器不存在({shown})", -1000)
+    assert await response.read() == envelope(UNKNOWN_CONTROLLER[profile].format(shown), -1000)
 
 
 async def test_unknown_controller_in_english_under_current(make_client: MakeClient) -> None:
@@ -936,7 +941,7 @@ async def test_unknown_controller_in_english_under_current(make_client: MakeClie
 async def test_unknown_action_on_user(make_client: MakeClient, profile: str, action: str) -> None:
     client = await make_client(profile=profile)
     response = await client.post(query(f"user/{action}"), data=authcode_body(), headers=HEADERS)
-    assert await response.read() == envelope(f"非法访问({action})", -1000)
+    assert await response.read() == envelope(UNKNOWN_ACTION[profile].format(action), -1000)
 
 
 @pytest.mark.parametrize("profile", PROFILES)

@@ -125,14 +125,16 @@ async def test_a_decrypt_error_is_selectable_by_scenario(make_client: MakeClient
 
 
 @pytest.mark.parametrize(
-    ("path", "msg"),
+    ("profile", "path", "msg"),
     [
-        pytest.param("/api.php?s=goods/nothing", "非法访问(nothing)", id="unknown-action-real-controller"),
-        pytest.param("/api.php?s=foo/bar", "控制器不存在(foo)", id="unknown-controller"),
+        pytest.param("current", "/api.php?s=goods/nothing", "非法访问(nothing)", id="unknown-action-real-controller"),
+        pytest.param("current", "/api.php?s=foo/bar", "控制器不存在(foo)", id="unknown-controller"),
+        pytest.param("documented", "/api.php?s=goods/nothing", "nothing 非法访问", id="documented-unknown-action"),
+        pytest.param("documented", "/api.php?s=foo/bar", "foo 控制器不存在", id="documented-unknown-controller"),
     ],
 )
-async def test_unknown_routes(make_client: MakeClient, path: str, msg: str) -> None:
-    client = await make_client(fixtures=FLOW)
+async def test_unknown_routes(make_client: MakeClient, profile: str, path: str, msg: str) -> None:
+    client = await make_client(fixtures=FLOW, profile=profile)
     assert await (await client.post(path)).json() == {"msg": msg, "code": -1000, "data": ""}
 
 

@@ -45,7 +45,7 @@ async def test_old_tokens_keep_working(make_client: MakeClient) -> None:
 
 async def test_documented_has_no_tokenuserinfo(make_client: MakeClient) -> None:
     client = await make_client(fixtures=FLOW)
-    assert await call(client, "user/tokenuserinfo", {}, token="x") == {"msg": "非法访问(tokenuserinfo)", "code": -1000, "data": ""}
+    assert await call(client, "user/tokenuserinfo", {}, token="x") == {"msg": "tokenuserinfo 非法访问", "code": -1000, "data": ""}
 
 
 @pytest.mark.parametrize(

@@ -2,21 +2,19 @@
 
 The route facts (which routes exist, which outcomes each answers, which release lacks one) are
 `contract.routes`; this table only names the function for each modelled route. Routes declared
-in scenario files are answered by `declared.declared`; `lookup` says which function answers.
+in scenario files are answered by `declared.declared`, the release's other routes by
+`catalogue`; `lookup` says which function answers.
 """
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable, Final, Mapping
+from typing import Final, Mapping
 
 from ..context import Context
 from ..contract import routes
 from ..contract.routes import ActionKey
-from ..params import Call
-from . import base, declared, user
-from .steps import Answer
-
-Action = Callable[[Call, Context], Awaitable[Answer]]
+from . import base, catalogue, declared, user
+from .steps import Action
 
 ACTIONS: Final[Mapping[ActionKey, Action]] = {
     ("User", "appminiuserauth"): user.appminiuserauth,
@@ -35,9 +33,5 @@ def lookup(key: ActionKey, ctx: Context) -> Action | None:
     if key in ctx.scenarios.actions and key not in ACTIONS:
         return declared.declared
     if not routes.modelled_in(key, ctx.profile.name):
-        return None
+        return catalogue.action_for(key, ctx)  # None: no such route (-1000)
     return ACTIONS.get(key)
-
-
-def controller_exists(controller: str, ctx: Context) -> bool:
-    return controller in routes.CONTROLLERS or any(c == controller for c, _ in ctx.scenarios.actions)

@@ -2,7 +2,8 @@
 
 They answer with the same selection and outcome kinds as the login: a spelled-out envelope
 (templated), a named or custom error, a fault; `requires_login` answers -400 (the escaped
-envelope of §2.3) to a token no login minted, which sends the client back to its login.
+envelope of §2.3) to a token no login minted, which sends the client back to its login. When no
+scenario of the endpoint applies, it answers as if none were declared (`catalogue`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from typing import Any
 from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS
-from ..envelope import Encoding, Envelope
+from ..envelope import Envelope
 from ..fake_users import FakeUsers
 from ..login import Login, error
 from ..params import Call, scalar_text
 from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
 from ..scenarios.selection import select
+from .catalogue import not_logged_in, undeclared
 from .steps import Answer, due_reply
 
 
@@ -30,11 +32,11 @@ def declared_answer(call: Call, ctx: Context) -> Answer | None:
     scenario = pick.scenario
     if scenario is None:
         return None
-    token = call.text("token")
-    if scenario.requires_login and ctx.state.accounts.for_token(token) is None:
-        expired = Envelope(m.LOGIN_EXPIRED.in_lang(lang), m.LOGIN_EXPIRED_CODE, encoding=Encoding.EXIT)
-        return Answer(expired, pick=pick)
-    device = call.text("uuid") or token
+    if scenario.requires_login:
+        expired = not_logged_in(call, ctx)
+        if expired is not None:
+            return Answer(expired, pick=pick)
+    device = call.text("uuid") or call.text("token")
     reply: Reply = due_reply(scenario, device, "", ctx)
     outcome = reply.outcome
     body: Any = outcome
@@ -50,10 +52,7 @@ def declared_answer(call: Call, ctx: Context) -> Answer | None:
 
 async def declared(call: Call, ctx: Context) -> Answer:
     answer = declared_answer(call, ctx)
-    if answer is None:
-        # Declared, but no scenario of it matched this request: as if the action did not exist.
-        return Answer(Envelope(f"{m.ILLEGAL_ACCESS.in_lang(ctx.lang(call))}({call.route.typed_action})", m.UNKNOWN_ROUTE))
-    return answer
+    return await undeclared(call, ctx) if answer is None else answer
 
 
 def _render(value: Any, fake_users: FakeUsers, device: str, echo: dict[str, str]) -> Any:

@@ -7,10 +7,11 @@ whether the platform would still accept this code (decision 7: single-use, expir
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Awaitable, Callable, Final
 
 from ..context import Context
 from ..envelope import Envelope
+from ..params import Call
 from ..records import per_request
 from ..scenarios.model import Delay, Fault, NamedError, Per, RawReply, Reply, Scenario, Then
 from ..scenarios.selection import Pick
@@ -27,6 +28,9 @@ class Answer:
     delay: Delay | None = None
     pick: Pick | None = None  # which scenario answered, and by which rule (None: no scenario lookup)
     status: int = 200  # of an envelope: the API's own answers are 200, the mock's refusals not always
+
+
+Action = Callable[[Call, Context], Awaitable[Answer]]  # what answers a route
 
 
 def due_reply(scenario: Scenario, device: str, authcode: str, ctx: Context) -> Reply:

@@ -109,7 +109,7 @@ GENDER_TEXTS: Final = {
 # -- global paths (§1.1, §2.3) ---------------------------------------------------------------
 CONTROLLER_NOT_EXIST: Final = Text("控制器不存在", "Controller does not exist")
 ILLEGAL_ACCESS: Final = Text("非法访问", "illegal access")
-LOGIN_EXPIRED: Final = Text("登录失效，请重新登录", "Login has expired, please log in again")
+LOGIN_EXPIRED: Final = Text("登录失效，请重新登录", "Login Failed, please login again")  # lang zh:233 / en:233, [recorded]
 SITE_CLOSED_V2: Final = Text("网站维护中...", "Website maintenance...")
 SITE_CLOSED: Final = Text("升级中...", "Upgrading...")
 
@@ -124,3 +124,9 @@ NOT_AN_API_PATH: Final = (
 )
 INTERNAL_ERROR: Final = "shopxo-mock internal error: {error}"
 UNKNOWN_SCENARIO: Final = "shopxo-mock: no scenario named '{name}'{hint}"
+# A real route the mock has no model of, and that no scenario file declares: the journal's note,
+# and (after "shopxo-mock: ") the answer's msg, with code FAIL.
+NO_MODEL_NOTE: Final = (
+    "no model of {route}: declare it in a scenario file (action: {route}, reply: {{envelope: {{msg, code, data}}}})"
+)
+NO_MODEL: Final = "shopxo-mock: " + NO_MODEL_NOTE

@@ -41,6 +41,8 @@ class Profile:
     user_name_view_order: tuple[str, ...]
     default_avatar_path: str  # appended to the attachment host (the mock's own address)
     site_closed_text: m.Text
+    # How 控制器不存在 and 非法访问 name the controller or action (§1.1, §7.1).
+    unknown_route_text: str  # "{message}({name})", or v2.2's name first: "{name} {message}"
 
     def lang(self, requested: object) -> str:
         if self.honours_lang and requested in m.LANGS:
@@ -99,6 +101,7 @@ DOCUMENTED: Final = Profile(
     user_name_view_order=("username", "nickname", "mobile_security", "email_security"),
     default_avatar_path="/static/index/default/images/default-user-avatar.jpg",
     site_closed_text=m.SITE_CLOSED_V2,
+    unknown_route_text="{name} {message}",  # S@v2.2.2/app/api/controller/Common.php:212, Error.php:37
 )
 
 CURRENT: Final = Profile(
@@ -126,6 +129,7 @@ CURRENT: Final = Profile(
     user_name_view_order=("nickname", "username", "mobile_security", "email_security"),
     default_avatar_path="/static/common/images/default-user-avatar-md.png",
     site_closed_text=m.SITE_CLOSED,
+    unknown_route_text="{message}({name})",  # S/app/api/controller/Common.php:250, Error.php:37
 )
 
 PROFILES: Final = {p.name: p for p in (DOCUMENTED, CURRENT)}

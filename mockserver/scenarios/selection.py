@@ -32,6 +32,7 @@ class Rule(Enum):
     PATTERN = "match"
     GLOBAL = "active scenario"
     DEFAULT = "default user"
+    UNMODELLED = "no model"  # a real route neither modelled nor declared: no scenario to pick (actions.catalogue)
 
 
 @per_request

@@ -14,10 +14,10 @@ from typing import Any, Awaitable, Final, TypeVar
 
 from aiohttp import web
 
-from .. import params, routing
-from ..actions import controller_exists, lookup
+from .. import params
+from ..actions import lookup
+from ..actions.catalogue import unknown_route
 from ..actions.steps import Answer
-from ..context import Context
 from ..contract import messages as m
 from ..envelope import Encoding, Envelope
 from ..memo import Memo
@@ -162,13 +162,3 @@ def unknown_scenario(exc: UnknownScenario) -> Answer:
     note = f"{HEADER}: no scenario named '{exc.name}'{hint}"
     envelope = Envelope(m.UNKNOWN_SCENARIO.format(name=exc.name, hint=hint), m.FAIL)
     return Answer(envelope, pick=Pick(None, Rule.HEADER, note=note), status=400)
-
-
-def unknown_route(call: Call, ctx: Context) -> Envelope:
-    """-1000 for a controller or action the mock has no answer for (§1.1)."""
-    route: routing.Route = call.route
-    lang = ctx.lang(call)
-    if not controller_exists(route.controller, ctx):
-        text = f"{m.CONTROLLER_NOT_EXIST.in_lang(lang)}({route.typed_controller.lower()})"
-        return Envelope(text, m.UNKNOWN_ROUTE)
-    return Envelope(f"{m.ILLEGAL_ACCESS.in_lang(lang)}({route.typed_action})", m.UNKNOWN_ROUTE)
