@@ -13,7 +13,7 @@ from ..context import Context
 from ..contract import routes
 from ..contract.routes import ActionKey
 from ..params import Call
-from . import base, declared, user
+from . import base, center, declared, user
 from .steps import Answer
 
 Action = Callable[[Call, Context], Awaitable[Answer]]
@@ -26,6 +26,7 @@ ACTIONS: Final[Mapping[ActionKey, Action]] = {
     ("User", "appmobilebindverifysend"): user.appmobilebindverifysend,
     ("User", "appmobilebind"): user.appmobilebind,
     ("User", "userbasereg"): user.userbasereg,
+    ("User", "center"): center.center,
     ("Base", "common"): base.common,
 }
 
