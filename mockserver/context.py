@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .contract import site
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
 from .params import Call
@@ -35,9 +34,10 @@ class Context:
     profile: Profile
     scenarios: ScenarioSet
     fake_users: FakeUsers
+    # The admin settings `base/common` answers (§4.4): the profile's fresh install under the
+    # command line's (`site.server_config`); the mock's own logic reads the same ones.
+    config: Mapping[str, Any]
     state: State = field(default_factory=State)
-    # The admin settings `base/common` answers (§4.4); the mock's own logic reads the same ones.
-    config: Mapping[str, Any] = field(default_factory=lambda: site.DEFAULT_CONFIG)
     codes: CodePolicy = CodePolicy()
     sms: SmsPolicy = SmsPolicy()
     payloads: Payloads = field(default_factory=Payloads)  # rendered once, token spliced per answer

@@ -53,7 +53,8 @@ def avatar_url(avatar: str, view: View) -> str:
     return view.base_url + "/" + avatar.lstrip("/")
 
 
-def _user_name_view(row: UserRow, view: View) -> str:
+def user_name_view(row: UserRow, view: View) -> str:
+    """The first non-empty of the profile's candidates (`UserService::UserHandle`)."""
     candidates = {
         "username": row["username"],
         "nickname": row["nickname"],
@@ -80,7 +81,7 @@ _COMPUTED: Final[Mapping[str, Callable[[UserRow, View], Any]]] = {
     "address_info": lambda row, view: "".join(
         str(row[k]) for k in ("province", "city", "county", "address")
     ),
-    "user_name_view": _user_name_view,
+    "user_name_view": user_name_view,
     "is_mandatory_bind_mobile": lambda row, view: view.mandatory_bind_mobile,
     "is_user_exist": lambda row, view: 1,
 }

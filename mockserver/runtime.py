@@ -12,7 +12,6 @@ import dataclasses
 import itertools
 import logging
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Callable, Iterator
 
 from .context import CodePolicy, Context, SmsPolicy
@@ -44,7 +43,7 @@ def create_context(settings: Settings, scenarios: ScenarioSet) -> Context:
         scenarios=scenarios,
         fake_users=FakeUsers(settings.locale, settings.seed),
         state=state,
-        config=MappingProxyType({**site.DEFAULT_CONFIG, **settings.config}),
+        config=site.server_config(settings.profile, settings.config),
         codes=CodePolicy(settings.single_use_codes, settings.code_ttl),
         sms=SmsPolicy(settings.sms_code),
     )

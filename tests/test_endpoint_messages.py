@@ -138,11 +138,20 @@ async def test_unknown_routes(make_client: MakeClient, profile: str, path: str, 
     assert await (await client.post(path)).json() == {"msg": msg, "code": -1000, "data": ""}
 
 
+STEERING = {"common_user_is_mandatory_bind_mobile", "common_register_is_enable_audit", "home_user_login_type", "home_user_reg_type"}
+V6_STEERING = {"common_app_is_weixin_force_user_base", "common_user_verify_bind_mobile_list", "common_user_onekey_bind_mobile_list"}
+
+
 async def test_base_common_answers_the_steering_keys(make_client: MakeClient) -> None:
+    client = await make_client(fixtures=FLOW, profile="current")
+    config = (await call(client, "base/common", {"is_key": 1}))["data"]["config"]
+    assert STEERING | V6_STEERING <= set(config)
+
+
+async def test_v2_has_neither_bind_list_nor_the_wechat_profile_switch(make_client: MakeClient) -> None:
     client = await make_client(fixtures=FLOW)
     config = (await call(client, "base/common", {"is_key": 1}))["data"]["config"]
-    assert {"common_user_is_mandatory_bind_mobile", "common_app_is_weixin_force_user_base", "common_register_is_enable_audit",
-            "common_user_verify_bind_mobile_list", "common_user_onekey_bind_mobile_list", "home_user_login_type", "home_user_reg_type"} <= set(config)  # fmt: skip
+    assert STEERING <= set(config) and not V6_STEERING & set(config)  # §4.4
 
 
 @pytest.mark.parametrize(

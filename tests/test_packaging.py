@@ -128,6 +128,8 @@ def build_wheel(tmp_path: Path) -> Path:
     (wheel,) = wheels.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         assert {f"mockserver/fixtures/{name}" for name in shipped} <= set(archive.namelist())
+        data = {f"mockserver/contract/data/{path.name}" for path in (ROOT / "mockserver" / "contract" / "data").glob("*.json")}
+        assert data and data <= set(archive.namelist())
     return wheel
 
 

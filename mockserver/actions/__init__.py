@@ -13,7 +13,7 @@ from typing import Final, Mapping
 from ..context import Context
 from ..contract import routes
 from ..contract.routes import ActionKey
-from . import base, catalogue, declared, user
+from . import base, catalogue, center, declared, user
 from .steps import Action
 
 ACTIONS: Final[Mapping[ActionKey, Action]] = {
@@ -24,6 +24,7 @@ ACTIONS: Final[Mapping[ActionKey, Action]] = {
     ("User", "appmobilebindverifysend"): user.appmobilebindverifysend,
     ("User", "appmobilebind"): user.appmobilebind,
     ("User", "userbasereg"): user.userbasereg,
+    ("User", "center"): center.center,
     ("Base", "common"): base.common,
 }
 

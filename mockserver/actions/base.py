@@ -15,17 +15,20 @@ from .steps import Answer
 
 
 async def common(call: Call, ctx: Context) -> Answer:
-    """The server's admin settings, or a scenario's over them."""
-    lang = ctx.lang(call)
+    """The server's admin settings, or a scenario's over them, in a fresh install's answer."""
     config = ctx.site_config()
     chosen = declared_answer(call, ctx)
     if chosen is not None:
         if not isinstance(chosen.body, SiteConfig):
             return chosen
         config = {**config, **chosen.body.values}
-        return Answer(_envelope(config, lang), chosen.delay, chosen.pick)
-    return Answer(_envelope(config, lang))
+        return Answer(_envelope(config, call, ctx), chosen.delay, chosen.pick)
+    return Answer(_envelope(config, call, ctx))
 
 
-def _envelope(config: Mapping[str, Any], lang: str) -> Envelope:
-    return Envelope(m.OPERATE_SUCCESS.in_lang(lang), m.SUCCESS, site.common_data(config))
+def _envelope(config: Mapping[str, Any], call: Call, ctx: Context) -> Envelope:
+    data = site.common_data(
+        ctx.profile.name, config, client_type=call.client_type, base_url=call.base_url, lang=ctx.lang(call)
+    )
+    # **[recorded]** `success` in every language: `SystemBaseService::Common`'s literal.
+    return Envelope(m.SUCCESS_TEXT, m.SUCCESS, data)

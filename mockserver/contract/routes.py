@@ -43,6 +43,7 @@ MODELLED: Final[Mapping[ActionKey, RouteFacts]] = {
     ("User", "appmobilebindverifysend"): RouteFacts(DECLARED_OUTCOMES),
     ("User", "appmobilebind"): RouteFacts(USER_OUTCOMES),
     ("User", "userbasereg"): RouteFacts(USER_OUTCOMES),
+    ("User", "center"): RouteFacts(DECLARED_OUTCOMES),  # v2.2 requires a login, v6.9 not (§4.4)
     ("Base", "common"): RouteFacts(CONFIG_OUTCOMES),
 }
 

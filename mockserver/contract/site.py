@@ -1,17 +1,29 @@
-"""`base/common` (§4.4): the site configuration the client reads at launch, as data; and the
-server's time zone, in which it writes times and reads dates.
+"""`base/common` (§4.4): a fresh install's site configuration and the rest of its answer, per
+profile, as data; and the server's time zone, in which it writes times and reads dates.
 
-The login-steering keys are the ones `SystemBaseService.php:91-110` sends and the client branches
-on (§5); the rest of the answer is a plausible minimal shop so the client starts. A scenario or
-the command line sets the steering keys; the mock's own logic reads the same values, so the
-configuration the client sees is the one the server acts on.
+The fresh installs live in `data/<profile>.json`, as the two recorded installs answered them
+(`SystemBaseService::Common`; v6.9: `S/app/service/SystemBaseService.php:45-257`), loaded once at
+import. Two kinds of holes stand in them for what is not the install's own: `{host}` at the start
+of a string is the site's root URL (on the mock, its own address, so every picture and agreement
+link points at the mock), and `{text:KEY}` a text of ShopXO's language file, answered in the
+request's language (`TEXTS`).
+
+`config` is the admin settings: the server's are a fresh install's under the command line's
+(`--config KEY=VALUE`), a `base/common` scenario's over those; the mock's own logic reads the
+same values, so the configuration the client sees is the one the server acts on.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import timedelta, timezone
+from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final, Mapping
+
+from .messages import Text
+from .profiles import PROFILES
 
 # The server's zone, Asia/Shanghai, has been a fixed UTC+8 since 1992; a fixed offset spares the
 # tzdata dependency and cannot drift.
@@ -21,30 +33,106 @@ MANDATORY_BIND_MOBILE: Final = "common_user_is_mandatory_bind_mobile"
 WEIXIN_FORCE_USER_BASE: Final = "common_app_is_weixin_force_user_base"
 REGISTER_AUDIT: Final = "common_register_is_enable_audit"
 
-DEFAULT_CONFIG: Final[Mapping[str, Any]] = MappingProxyType(
+HOST: Final = "{host}"  # a string starting so is a URL on the site's own host
+_TEXT_OPEN: Final = "{text:"
+
+# The language-file texts the fresh installs' answers carry (v6.9's `site_info_data`, built by
+# `ResourcesService::SiteInfoData` from `MyLang` keys; lang zh / en).
+TEXTS: Final[Mapping[str, Text]] = MappingProxyType(
     {
-        MANDATORY_BIND_MOBILE: 0,
-        "common_user_verify_bind_mobile_list": [],
-        "common_user_onekey_bind_mobile_list": [],
-        WEIXIN_FORCE_USER_BASE: 0,
-        "home_user_login_type": ["username", "sms", "email"],
-        "home_user_reg_type": ["sms", "email"],
-        REGISTER_AUDIT: 0,
-        "home_site_name": "ShopXO",
-        "common_app_is_online_service": 0,
-        "common_is_login_required": 0,
+        "form_base_data_title": Text("基础信息", "Base Info"),
+        "address_title": Text("地址", "Address"),
+        "intro_title": Text("简介", "Introduction"),
+        "online_customer_title": Text("在线客服", "Online Customer"),
+        "tel_title": Text("电话", "Telephone"),
+        "email_title": Text("邮箱", "mailbox"),
+        "platform_client_title": Text("平台客户端", "Platform client"),
     }
 )
 
 
-def common_data(config: Mapping[str, Any]) -> dict[str, Any]:
-    """`data` of the `base/common` answer (`SystemBaseService.php:242-257`)."""
-    return {
-        "status": 1,
-        "config": dict(config),
-        "site_info_data": {"name": config.get("home_site_name", "ShopXO"), "logo": ""},
-        "app_tabbar": [],
-        "currency_symbol": "￥",
-        "quick_nav": [],
-        "plugins_base": {},
-    }
+@dataclass(frozen=True, slots=True)
+class FreshInstall:
+    """What a just-installed ShopXO of one release answers, holes and all."""
+
+    common: Mapping[str, Any]  # base/common's `data`, its `config` the install's own
+    config: Mapping[str, Any]  # the admin settings (the same object as common["config"])
+    config_by_client: Mapping[str, Mapping[str, Any]]  # keys only one client type gets, at the end
+    center_navigation: tuple[Mapping[str, Any], ...]  # user/center's `navigation` (AppCenterNav)
+
+
+def _load(profile: str) -> FreshInstall:
+    text = resources.files(__package__).joinpath("data", f"{profile}.json").read_text(encoding="utf-8")
+    document = json.loads(text)
+    common = document["base_common"]
+    return FreshInstall(
+        common=MappingProxyType(common),
+        config=MappingProxyType(common["config"]),
+        config_by_client=MappingProxyType(document["config_by_client"]),
+        center_navigation=tuple(document["center_navigation"]),
+    )
+
+
+FRESH: Final[Mapping[str, FreshInstall]] = MappingProxyType(
+    {name: _load(name) for name in PROFILES}
+)
+
+
+def _pictures(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value[len(HOST) :]} if value.startswith(HOST + "/static/") else set()
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return set().union(*map(_pictures, value))
+    return set()
+
+
+# Every picture the fresh installs' answers link to on the site's own host (logos, menu icons,
+# banners): the mock serves a placeholder at each, so a front-end offline shows no broken image.
+PICTURE_PATHS: Final = frozenset(
+    path
+    for fresh in FRESH.values()
+    for path in _pictures([fresh.common, fresh.center_navigation])
+    if path.endswith((".png", ".jpg", ".jpeg", ".gif"))
+)
+
+
+def server_config(profile: str, settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The admin settings the server starts with: the fresh install's under the command line's."""
+    return MappingProxyType({**FRESH[profile].config, **settings})
+
+
+def common_data(profile: str, config: Mapping[str, Any], *, client_type: str, base_url: str, lang: str) -> dict[str, Any]:
+    """`data` of the `base/common` answer for this client, with these admin settings in force."""
+    fresh = FRESH[profile]
+    extra = fresh.config_by_client.get(client_type, {})
+    data = dict(fresh.common)  # the keys in the install's order, `config` in its place
+    data["config"] = {**config, **{key: value for key, value in extra.items() if key not in config}}
+    filled: dict[str, Any] = fill(data, base_url, lang)
+    return filled
+
+
+def center_navigation(profile: str, base_url: str) -> list[Any]:
+    """`navigation` of `user/center`: the fresh install's user-centre menu."""
+    navigation: list[Any] = fill(list(FRESH[profile].center_navigation), base_url, "")
+    return navigation
+
+
+def fill(value: Any, base_url: str, lang: str) -> Any:
+    """A copy of `value` with its holes filled: `{host}` by `base_url`, `{text:KEY}` in `lang`."""
+    kind = type(value)
+    if kind is str:
+        if value.startswith(HOST):
+            return base_url + value[len(HOST) :]
+        if value.startswith(_TEXT_OPEN) and value.endswith("}") and value[len(_TEXT_OPEN) : -1] in TEXTS:
+            return TEXTS[value[len(_TEXT_OPEN) : -1]].in_lang(lang)
+        return value
+    if kind is dict or (kind not in _SCALARS and isinstance(value, Mapping)):
+        return {key: fill(item, base_url, lang) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [fill(item, base_url, lang) for item in value]
+    return value
+
+
+_SCALARS: Final = frozenset({int, float, bool, type(None)})

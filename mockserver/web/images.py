@@ -1,5 +1,6 @@
 """The aiohttp edge for the pictures of `avatars`: default avatars at ShopXO's paths, generated
-ones under /static/mock/avatar/. Nothing here reads a file, so no path can leave the mock."""
+ones under /static/mock/avatar/, and a placeholder at each picture a fresh install's answers link
+to (`site.PICTURE_PATHS`). Nothing here reads a file, so no path can leave the mock."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Final
 from aiohttp import web
 
 from .. import avatars
+from ..contract import site
 from ..contract.profiles import PROFILES
 from ..envelope import Envelope
 from .faults import respond
@@ -30,4 +32,6 @@ async def static(request: web.Request) -> web.StreamResponse:
     generated = _GENERATED.fullmatch(path)
     if generated:
         return web.Response(body=avatars.identicon(generated.group(1)), headers=HEADERS)
+    if path in site.PICTURE_PATHS:  # a menu icon, logo or banner: a pattern of its own per path
+        return web.Response(body=avatars.identicon(path), headers=HEADERS)
     return respond(Envelope(f"shopxo-mock: no image at {path}", -1), status=404)
