@@ -38,7 +38,7 @@ def catalogue(scenarios: ScenarioSet) -> str:
 
 
 def summary(scenario: Scenario) -> str:
-    """What selects a scenario and what it answers, in one line."""
+    """What selects a scenario, what it answers and the settings it puts in force, in one line."""
     match = scenario.match
     action = "/".join(scenario.action).lower()
     if match is None:
@@ -47,7 +47,8 @@ def summary(scenario: Scenario) -> str:
         conditions = [("authcode", match.authcode), ("client_type", match.client_type), *match.params]
         selected = ", ".join(f"{name} {describe(c)}" for name, c in conditions if c is not None) or "any request"
     replies = " then ".join(reply_kind(r) for r in scenario.replies)
-    return f"{action}: {selected} -> {replies}"
+    settings = f"; config {', '.join(scenario.config)}" if scenario.config else ""
+    return f"{action}: {selected} -> {replies}{settings}"
 
 
 def reply_kind(reply: Reply) -> str:

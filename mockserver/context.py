@@ -9,7 +9,7 @@ from .contract.profiles import Profile
 from .fake_users import FakeUsers
 from .params import Call
 from .payloads import Payloads
-from .scenarios.model import ScenarioSet, SiteConfig
+from .scenarios.model import Scenario, ScenarioSet
 from .state import State
 
 
@@ -46,10 +46,40 @@ class Context:
         """The language this call is answered in, as the profile reads its `lang` parameter."""
         return self.profile.lang(call.text("lang"))
 
-    def site_config(self) -> Mapping[str, Any]:
-        """The admin settings in force: the server's, under an active `base/common` scenario's
-        (so a UI test that switches the configuration the client sees switches the server too)."""
-        active = self.scenarios.by_name.get(self.state.bindings.active or "")
-        if active is not None and isinstance(active.outcome, SiteConfig):
-            return {**self.config, **active.outcome.values}
-        return self.config
+    def site_config(self, call: Call) -> Mapping[str, Any]:
+        """The admin settings in force for this call's device: the server's; over them the
+        active scenario's (`--scenario`, or `POST /__mock/use` for everybody); over those the
+        settings of the scenario answering this device: the one its X-Mock-Scenario header names,
+        the one bound to its uuid or its token, else the last one with settings that answered it
+        (`state.devices`). So the configuration a scenario shows the client is the one the
+        server acts on, for that device."""
+        config = self.config
+        state = self.state
+        bindings = state.bindings
+        if bindings.active:
+            config = _over(config, self.scenarios.by_name.get(bindings.active))
+        if call.mock_scenario or bindings.per_client or state.devices:  # usually none of them
+            config = _over(config, self._device_scenario(call))
+        return config
+
+    def _device_scenario(self, call: Call) -> Scenario | None:
+        """The first scenario with settings of those answering this call's device, in the order
+        selection tries them (`scenarios.selection`): header, device binding, token binding, then
+        the last answer."""
+        state = self.state
+        uuid = call.text("uuid")
+        for name in (
+            call.mock_scenario,
+            state.bindings.for_device(uuid),
+            state.bindings.for_token(call.text("token")),
+            state.devices.scenario(uuid),
+        ):
+            scenario = self.scenarios.by_name.get(name) if name else None
+            if scenario is not None and scenario.settings:
+                return scenario
+        return None
+
+
+def _over(config: Mapping[str, Any], scenario: Scenario | None) -> Mapping[str, Any]:
+    settings = scenario.settings if scenario is not None else None
+    return {**config, **settings} if settings else config

@@ -87,7 +87,7 @@ def existing_user(outcome: ExistingUser, login: Login, ctx: Context, purpose: Pu
         row = _row(outcome, login, ids, ctx)
     else:
         row = ctx.payloads.row(outcome, login.platform.name, login.device, lambda: _row(outcome, login, ids, ctx))
-    bind = _bind_flag(ctx) if outcome.mandatory_bind_mobile is None else outcome.mandatory_bind_mobile
+    bind = _bind_flag(login, ctx) if outcome.mandatory_bind_mobile is None else outcome.mandatory_bind_mobile
     return logged_in(row, login, ctx, purpose, token=outcome.token, bind=bind)
 
 
@@ -123,7 +123,7 @@ def logged_in(
         base_url=login.call.base_url,
         platform=login.platform.name,
         system_type=login.call.system_type,
-        mandatory_bind_mobile=_bind_flag(ctx) if bind is None else bind,
+        mandatory_bind_mobile=_bind_flag(login, ctx) if bind is None else bind,
     )
     data = ctx.payloads.user_data(stored, view, purpose.omit, token)
     return Envelope(login.text(purpose.text), m.SUCCESS, data)
@@ -153,11 +153,11 @@ def register(
     outcome: NewUser | None = None,
 ) -> Envelope:
     """`AuthUserProgram`: review refuses, a required mobile answers the draft, else a new user."""
-    if (outcome and outcome.review) or ctx.site_config().get(site.REGISTER_AUDIT):
+    if (outcome and outcome.review) or ctx.site_config(login.call).get(site.REGISTER_AUDIT):
         return login.refuse(m.USER_NOT_AUDIT, m.USER_STATUS_FORBIDS)
     referrer = login.call.params.get("referrer")
     mobile = str(profile_fields.get("mobile", ""))
-    if not mobile and ((outcome and outcome.mandatory_bind_mobile) or _bind_flag(ctx)):
+    if not mobile and ((outcome and outcome.mandatory_bind_mobile) or _bind_flag(login, ctx)):
         nickname = profile_fields.get("nickname", "")
         draft = mandatory_bind_draft(login.platform, ids, nickname, 0 if is_empty(referrer) else referrer)
         for key in ("avatar", "gender", "province", "city"):
@@ -205,8 +205,9 @@ def status_refusal(status: int, login: Login, ctx: Context) -> Envelope | None:
     return login.refuse(m.USER_STATUS_TEXTS.get(status, m.USER_STATUS_INVALID), m.USER_STATUS_FORBIDS)
 
 
-def _bind_flag(ctx: Context) -> int:
-    return 1 if ctx.site_config().get(site.MANDATORY_BIND_MOBILE) else 0
+def _bind_flag(login: Login, ctx: Context) -> int:
+    """`is_mandatory_bind_mobile`: the admin setting in force for the caller's device."""
+    return 1 if ctx.site_config(login.call).get(site.MANDATORY_BIND_MOBILE) else 0
 
 
 def _filled(outcome: ExistingUser, login: Login, ids: Mapping[str, str], ctx: Context) -> dict[str, Any]:

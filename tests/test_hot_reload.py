@@ -43,7 +43,7 @@ async def test_a_bad_edit_is_reported_and_the_old_set_keeps_serving(make_client:
     client = await make_client(fixtures=tmp_path)
     (tmp_path / "s.yaml").write_text(ANSWER % "after" + "  - name: broken\n    replly: {}\n")
     problems = [str(p) for p in await reload_now(client.app)]
-    assert len(problems) == 1 and problems[0].endswith("s.yaml:7:5: unknown key 'replly' in scenarios[1] (did you mean reply?); expected one of: name, description, tags, action, requires_login, match, reply, replies, then, per, once, expires_in, override")
+    assert len(problems) == 1 and problems[0].endswith("s.yaml:7:5: unknown key 'replly' in scenarios[1] (did you mean reply?); expected one of: name, description, tags, action, requires_login, match, reply, replies, config, then, per, once, expires_in, override")
     assert await msg(client, "a") == "before"
 
 

@@ -15,15 +15,15 @@ from .steps import Answer
 
 
 async def common(call: Call, ctx: Context) -> Answer:
-    """The server's admin settings, or a scenario's over them, in a fresh install's answer."""
-    config = ctx.site_config()
+    """The admin settings in force for the device, or a scenario's over them, in a fresh
+    install's answer."""
     chosen = declared_answer(call, ctx)
-    if chosen is not None:
-        if not isinstance(chosen.body, SiteConfig):
-            return chosen
-        config = {**config, **chosen.body.values}
-        return Answer(_envelope(config, call, ctx), chosen.delay, chosen.pick)
-    return Answer(_envelope(config, call, ctx))
+    if chosen is None:
+        return Answer(_envelope(ctx.site_config(call), call, ctx))
+    if not isinstance(chosen.body, SiteConfig):
+        return chosen
+    config = {**ctx.site_config(call), **chosen.body.values}
+    return Answer(_envelope(config, call, ctx), chosen.delay, chosen.pick)
 
 
 def _envelope(config: Mapping[str, Any], call: Call, ctx: Context) -> Envelope:

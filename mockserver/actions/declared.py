@@ -21,7 +21,7 @@ from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
 from ..scenarios.selection import select
 from .catalogue import not_logged_in, undeclared
-from .steps import Answer, due_reply
+from .steps import Answer, due_reply, settle_settings
 
 
 def declared_answer(call: Call, ctx: Context) -> Answer | None:
@@ -30,6 +30,7 @@ def declared_answer(call: Call, ctx: Context) -> Answer | None:
     lang = ctx.lang(call)
     pick = select(ctx.scenarios, call.route.key, call, "", ctx.state.bindings)
     scenario = pick.scenario
+    settle_settings(scenario, call, ctx)
     if scenario is None:
         return None
     if scenario.requires_login:

@@ -1,8 +1,9 @@
 """What every action is made of: the Answer it hands the edge, and the reply a picked scenario
 serves now.
 
-The reply is the stateful half of selection: which reply of a sequence is due for this key, and
-whether the platform would still accept this code (decision 7: single-use, expiring codes).
+The reply is the stateful half of selection: which reply of a sequence is due for this key,
+whether the platform would still accept this code (decision 7: single-use, expiring codes), and
+whose admin settings are in force for the device from now on.
 """
 
 from __future__ import annotations
@@ -42,6 +43,22 @@ def due_reply(scenario: Scenario, device: str, authcode: str, ctx: Context) -> R
     if scenario.then is Then.CYCLE:
         return scenario.replies[turn % len(scenario.replies)]
     return scenario.replies[min(turn, len(scenario.replies) - 1)]
+
+
+def settle_settings(scenario: Scenario | None, call: Call, ctx: Context) -> None:
+    """While a scenario answers a device, its admin settings are in force for it
+    (`Context.site_config`), this answer included: one with settings that answers a device is
+    recorded for it, and any other answer on the same endpoint (another scenario, the built-in
+    one) takes its place. The device is the `uuid` parameter; the calls without one count as one
+    device."""
+    devices = ctx.state.devices
+    if scenario is not None and scenario.settings:
+        devices.record(call.text("uuid"), scenario.name)
+    elif devices:  # usually no device has settings: nothing to forget
+        device = call.text("uuid")
+        recorded = ctx.scenarios.by_name.get(devices.scenario(device))
+        if recorded is not None and recorded.action == call.route.key:
+            devices.forget(device)
 
 
 def code_refusal(scenario: Scenario | None, platform: str, authcode: str, ctx: Context) -> Reply | None:

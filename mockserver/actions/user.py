@@ -21,7 +21,7 @@ from ..login import AUTH, BOUND, TOKEN, USERINFO, Login, Purpose, account_of, an
 from ..params import Call, is_empty, scalar_text
 from ..scenarios.model import ExistingUser, Fault, NamedError, NewUser, RawReply, Reply
 from ..scenarios.selection import Pick, select
-from .steps import Answer, code_refusal, due_reply
+from .steps import Answer, code_refusal, due_reply, settle_settings
 
 # Decision 6: an authcode no scenario names logs in a made-up user, stable per device.
 DEFAULT_REPLY: Final = Reply(ExistingUser(fields={}, generated=True))
@@ -62,6 +62,7 @@ def openid_login(call: Call, ctx: Context, suffix: str) -> Login | Envelope:
 def scenario_reply(call: Call, ctx: Context, login: Login, authcode: str = "") -> tuple[Pick, Reply | None]:
     """The scenario (if any) that answers this call, and its reply due now."""
     pick = select(ctx.scenarios, call.route.key, call, authcode, ctx.state.bindings)
+    settle_settings(pick.scenario, call, ctx)
     if pick.scenario is None:
         return pick, None
     return pick, due_reply(pick.scenario, login.device, authcode, ctx)
@@ -288,7 +289,7 @@ async def userbasereg(call: Call, ctx: Context) -> Answer:
         return Answer(login.refuse(m.AVATAR_REQUIRED))
     if not nickname or len(nickname) > NICKNAME_MAX:
         return Answer(login.refuse(m.NICKNAME_LENGTH))
-    if is_empty(mobile) and ctx.site_config().get(site.MANDATORY_BIND_MOBILE):
+    if is_empty(mobile) and ctx.site_config(call).get(site.MANDATORY_BIND_MOBILE):
         return Answer(login.refuse(m.MOBILE_EMPTY))
     ids = platform_ids(platform, call, openid)
     pick, reply = scenario_reply(call, ctx, login)

@@ -23,6 +23,7 @@ from ..contract.site import SHANGHAI
 from ..suggest import did_you_mean
 from . import positions, templates
 from .model import (
+    NO_CONFIG,
     CannedEnvelope,
     Condition,
     CustomError,
@@ -101,6 +102,7 @@ class Builder:
             action=action,
             requires_login=entry.get("requires_login", False),
             override=entry.get("override", False),
+            config=MappingProxyType(dict(entry["config"])) if "config" in entry else NO_CONFIG,
         )
 
     def match(self, match: Mapping[str, Any], at: list[Any], action: ActionKey) -> Match:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Final, Mapping
 
 from ..contract.routes import LOGIN, ActionKey
 
@@ -174,6 +174,9 @@ class Reply:
 # -- scenarios -----------------------------------------------------------------------------
 
 
+NO_CONFIG: Final[Mapping[str, Any]] = MappingProxyType({})  # a scenario without `config`
+
+
 class Then(Enum):
     REPEAT_LAST = "repeat_last"
     CYCLE = "cycle"
@@ -201,6 +204,16 @@ class Scenario:
     action: ActionKey = LOGIN  # the endpoint this scenario answers
     requires_login: bool = False  # an unknown token answers -400 login expired (§2.3)
     override: bool = False  # replaces an earlier layer's scenario of the same name (`layers`)
+    config: Mapping[str, Any] = field(default_factory=lambda: NO_CONFIG)  # as written (`config:`)
+    # The admin settings in force for a device while this scenario answers it
+    # (`Context.site_config`): `config`, over what a base/common scenario answers. Made at load.
+    settings: Mapping[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        outcome = self.replies[0].outcome if self.replies else None  # none: a file with errors
+        answered = outcome.values if isinstance(outcome, SiteConfig) else NO_CONFIG
+        settings = MappingProxyType({**answered, **self.config}) if answered and self.config else (self.config or answered)
+        object.__setattr__(self, "settings", settings)
 
     @property
     def outcome(self) -> Outcome | Fault | RawReply:

@@ -1,9 +1,9 @@
 """What the mock remembers between requests: in memory, bounded, resettable by scope.
 
 One object per idea, each keeping its own indexes consistent: accounts (users and the tokens
-minted for them), bindings, platform-code uses, SMS verification codes, sequence positions and
-the clock. State is keyed by scenario *name*, so it survives a reload wherever the scenario
-still exists (`prune` drops the rest).
+minted for them), bindings, the settings scenarios put in force per device, platform-code uses,
+SMS verification codes, sequence positions and the clock. State is keyed by scenario *name*, so
+it survives a reload wherever the scenario still exists (`prune` drops the rest).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from .accounts import Account, Accounts
 from .bindings import Bindings
 from .clock import Clock
 from .codes import CodeUse, CodeUses, VerifyCodes
+from .devices import DeviceSettings
 from .sequences import Sequences
 
-__all__ = ["Account", "Accounts", "Bindings", "Clock", "CodeUse", "Scope", "State"]
+__all__ = ["Account", "Accounts", "Bindings", "Clock", "CodeUse", "DeviceSettings", "Scope", "State"]
 
 
 class Scope(Enum):
@@ -41,6 +42,7 @@ class State:
         self.clock = clock or Clock()
         self.accounts = Accounts()
         self.bindings = Bindings()
+        self.devices = DeviceSettings()  # forgotten with the users: both are what clients did
         self.codes = CodeUses(self.clock)
         self.verify_codes = VerifyCodes(self.clock)
         self.sequences = Sequences()
@@ -52,6 +54,7 @@ class State:
             match scope:
                 case Scope.USERS:
                     self.accounts.clear()
+                    self.devices.clear()
                 case Scope.TOKENS:
                     self.accounts.tokens.clear()
                 case Scope.CODES:
@@ -71,3 +74,4 @@ class State:
         keep = set(names)
         self.sequences.prune(keep)
         self.bindings.prune(keep)
+        self.devices.prune(keep)
