@@ -16,9 +16,10 @@ from typing import Callable, Iterator
 
 from .context import CodePolicy, Context, SmsPolicy
 from .contract import site
-from .contract.profiles import PROFILES
+from .contract.profiles import PROFILES, LaterClient
 from .fake_users import FakeUsers
 from .journal import Journal
+from .params import Call
 from .payloads import Payloads
 from .scenarios.loader import ScenarioError, ScenarioLoadError, load_scenarios
 from .scenarios.model import ScenarioSet
@@ -57,11 +58,14 @@ class Runtime:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set at shutdown
     observers: list[Observer] = field(default_factory=list)  # the journal first
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))  # of served requests
+    # A client the profile does not fit, looked for until one is seen (then None: said once).
+    later_client: LaterClient | None = None
 
     @classmethod
     def start(cls, settings: Settings, scenarios: ScenarioSet) -> Runtime:
         journal = Journal(settings.journal_size)
-        return cls(settings, create_context(settings, scenarios), journal, observers=[journal.record])
+        context = create_context(settings, scenarios)
+        return cls(settings, context, journal, observers=[journal.record], later_client=context.profile.later_client)
 
     @property
     def state(self) -> State:
@@ -72,6 +76,21 @@ class Runtime:
 
     def observe(self, observer: Observer) -> None:
         self.observers.append(observer)
+
+    def client_notice(self, call: Call) -> str:
+        """Once per server life, when a request comes from a client newer than the profile's
+        release (`contract.profiles.LaterClient`): what will go wrong, logged as a warning and
+        returned for the journal entry's `notice`; "" for every other request."""
+        later = self.later_client
+        if later is None:
+            return ""
+        sent = [name for name in later.params if name in call.params]
+        if not sent:
+            return ""
+        self.later_client = None
+        notice = later.warning.format(params=" and ".join(sent))
+        log.warning("%s", notice)
+        return notice
 
     def served(self, record: Served) -> None:
         for observer in self.observers:

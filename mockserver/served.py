@@ -28,6 +28,7 @@ class Served:
     code: int | None  # the envelope's code, None for faults and raw replies
     status: int  # NO_ANSWER for a dropped connection
     latency_ms: float
+    notice: str = ""  # what the server says once, e.g. that this client needs another profile
 
     @property
     def time_iso(self) -> str:
@@ -78,7 +79,7 @@ class Served:
 
 JSON_FIELDS: Final = (
     "id", "time", "time_iso", "method", "url", "action", "params", "client_type", "device", "authcode",
-    "scenario", "rule", "near_misses", "note", "code", "status", "latency_ms",
+    "scenario", "rule", "near_misses", "note", "notice", "code", "status", "latency_ms",
 )  # fmt: skip
 
 

@@ -22,6 +22,15 @@ class Refusal:
     text: m.Text
 
 
+@dataclass(frozen=True, slots=True)
+class LaterClient:
+    """Clients newer than a profile's release, told apart by parameters only they send, and what
+    goes wrong when they talk to it (the warning, with `{params}`: the ones a request carried)."""
+
+    params: tuple[str, ...]
+    warning: str
+
+
 @dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity: two singletons
 class Profile:
     name: str
@@ -43,6 +52,7 @@ class Profile:
     site_closed_text: m.Text
     # How 控制器不存在 and 非法访问 name the controller or action (§1.1, §7.1).
     unknown_route_text: str  # "{message}({name})", or v2.2's name first: "{name} {message}"
+    later_client: LaterClient | None  # a client this release does not fit, when one is seen
 
     def lang(self, requested: object) -> str:
         if self.honours_lang and requested in m.LANGS:
@@ -102,6 +112,9 @@ DOCUMENTED: Final = Profile(
     default_avatar_path="/static/index/default/images/default-user-avatar.jpg",
     site_closed_text=m.SITE_CLOSED_V2,
     unknown_route_text="{name} {message}",  # S@v2.2.2/app/api/controller/Common.php:212, Error.php:37
+    # The v6.3+ client adds application_client_brand and theme to every request (U/App.vue:371-410;
+    # §7.3: the v2.2-era client sent neither) and counts on v6.9's guest user/center (§4.4).
+    later_client=LaterClient(("application_client_brand", "theme"), m.LATER_CLIENT_ON_V2),
 )
 
 CURRENT: Final = Profile(
@@ -130,6 +143,7 @@ CURRENT: Final = Profile(
     default_avatar_path="/static/common/images/default-user-avatar-md.png",
     site_closed_text=m.SITE_CLOSED,
     unknown_route_text="{message}({name})",  # S/app/api/controller/Common.php:250, Error.php:37
+    later_client=None,
 )
 
 PROFILES: Final = {p.name: p for p in (DOCUMENTED, CURRENT)}

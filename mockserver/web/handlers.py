@@ -88,6 +88,7 @@ class Api:
         except UnknownScenario as exc:
             answer = unknown_scenario(exc)
         response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
+        notice = runtime.client_notice(call) if runtime.later_client is not None else ""
         body = answer.body
         # Positional, in field order (records.per_request says why).
         runtime.served(
@@ -101,6 +102,7 @@ class Api:
                 body.code if isinstance(body, Envelope) else None,  # code
                 NO_ANSWER if body in DROPPED else response.status,  # status
                 (time.perf_counter() - started) * 1000,  # latency_ms
+                notice,  # notice
             )
         )
         return response
