@@ -8,6 +8,7 @@ import asyncio
 from typing import Any, Final
 
 import pytest
+from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
@@ -66,6 +67,16 @@ def test_the_content_type_says_how_the_body_is_read(content_type: str, kind: Bod
     assert body_kind(content_type) is kind
 
 
+async def test_text_parts_are_parameters_and_a_file_reaches_the_action(make_client: MakeClient) -> None:
+    client = await make_client(profile="current")
+    form = FormData()
+    form.add_field("nickname", "小明")
+    form.add_field("file", PNG, filename="a.png", content_type="image/png")
+    answer = await (await client.post(query(UPLOAD), data=form)).json()
+    assert (answer["msg"], answer["code"]) == ("上传成功", 0)
+    assert (await journal_params(client))["nickname"] == "小明"
+
+
 async def test_public_parameters_come_from_a_multipart_form_as_from_any_form(make_client: MakeClient) -> None:
     client = await make_client(profile="current")
     body = raw_form(text_part("application_client_type", "weixin"), text_part("application", "app"))
@@ -104,6 +115,16 @@ async def test_file_parts_as_php_puts_them_in_files(make_client: MakeClient, bod
     response = await client.post(query(UPLOAD), data=body, headers=MULTIPART)
     assert response.status == 200
     assert await last_call_files(client) == files
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [pytest.param("multipart/form-data", id="no-boundary"), pytest.param("multipart/form-data; boundary=", id="empty-boundary")],
+)
+async def test_a_multipart_body_without_a_boundary_has_no_parameters(make_client: MakeClient, content_type: str) -> None:
+    client = await make_client(profile="current")
+    response = await client.post(query(UPLOAD), data=raw_form(text_part("a", "1")), headers={"Content-Type": content_type})
+    assert (response.status, (await response.json())["msg"]) == (200, "请上传文件")
 
 
 async def test_a_text_field_the_body_ends_inside_is_dropped(make_client: MakeClient) -> None:

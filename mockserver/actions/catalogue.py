@@ -25,6 +25,11 @@ def not_logged_in(call: Call, ctx: Context) -> Envelope | None:
     (none, empty, made up, or from before a reset), None when it names a user."""
     if ctx.state.accounts.for_token(call.text("token")) is not None:
         return None
+    return login_expired(call, ctx)
+
+
+def login_expired(call: Call, ctx: Context) -> Envelope:
+    """The escaped -400 envelope `Common::IsLogin()` ends the request with (§2.3)."""
     return Envelope(m.LOGIN_EXPIRED.in_lang(ctx.lang(call)), m.LOGIN_EXPIRED_CODE, encoding=Encoding.EXIT)
 
 

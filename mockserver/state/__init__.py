@@ -1,8 +1,9 @@
 """What the mock remembers between requests: in memory, bounded, resettable by scope.
 
 One object per idea, each keeping its own indexes consistent: accounts (users and the tokens
-minted for them), bindings, platform-code uses, SMS verification codes, sequence positions and
-the clock. State is keyed by scenario *name*, so it survives a reload wherever the scenario
+minted for them), bindings, platform-code uses, SMS verification codes, sequence positions, the
+clock, and what avatar uploads left (the pictures, how often each uploader uploaded; forgotten
+with the users). State is keyed by scenario *name*, so it survives a reload wherever the scenario
 still exists (`prune` drops the rest).
 """
 
@@ -16,6 +17,7 @@ from .bindings import Bindings
 from .clock import Clock
 from .codes import CodeUse, CodeUses, VerifyCodes
 from .sequences import Sequences
+from .uploads import Pictures, UploadCounts
 
 __all__ = ["Account", "Accounts", "Bindings", "Clock", "CodeUse", "Scope", "State"]
 
@@ -44,6 +46,8 @@ class State:
         self.codes = CodeUses(self.clock)
         self.verify_codes = VerifyCodes(self.clock)
         self.sequences = Sequences()
+        self.pictures = Pictures()
+        self.uploads = UploadCounts(self.clock)
 
     def reset(self, scopes: Iterable[Scope] = CLIENT_STATE) -> tuple[Scope, ...]:
         """Clear each scope given; returns them, in the order given."""
@@ -52,6 +56,8 @@ class State:
             match scope:
                 case Scope.USERS:
                     self.accounts.clear()
+                    self.pictures.clear()
+                    self.uploads.clear()
                 case Scope.TOKENS:
                     self.accounts.tokens.clear()
                 case Scope.CODES:

@@ -1,16 +1,21 @@
-"""The aiohttp edge for the pictures of `avatars`: default avatars at ShopXO's paths, generated
-ones under /static/mock/avatar/. Nothing here reads a file, so no path can leave the mock."""
+"""The aiohttp edge for the pictures the mock serves: default avatars at ShopXO's paths, generated
+ones under /static/mock/avatar/, the home page's demo pictures at the install's paths (a
+placeholder each), and avatars uploaded to it (`personal/useravatarupload`, kept in memory).
+Nothing here reads a file, so no path can leave the mock."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Final
 
 from aiohttp import web
 
 from .. import avatars
+from ..contract import home, uploads
 from ..contract.profiles import PROFILES
 from ..envelope import Envelope
+from . import keys
 from .faults import respond
 
 DEFAULT_PATHS: Final = frozenset(
@@ -18,7 +23,8 @@ DEFAULT_PATHS: Final = frozenset(
     | {f"/static/common/images/default-user-avatar-{size}.png" for size in ("lg", "md", "sm")}
 )
 _GENERATED: Final = re.compile(re.escape(avatars.GENERATED_PREFIX) + r"([0-9a-f]{1,64})\.png")
-HEADERS: Final = {"Content-Type": "image/png", "Cache-Control": "public, max-age=86400"}
+CACHE: Final = "public, max-age=86400"
+HEADERS: Final = {"Content-Type": "image/png", "Cache-Control": CACHE}
 
 
 async def static(request: web.Request) -> web.StreamResponse:
@@ -30,4 +36,11 @@ async def static(request: web.Request) -> web.StreamResponse:
     generated = _GENERATED.fullmatch(path)
     if generated:
         return web.Response(body=avatars.identicon(generated.group(1)), headers=HEADERS)
+    if path in home.PICTURES:
+        return web.Response(body=avatars.identicon(hashlib.sha256(path.encode()).hexdigest()[:16]), headers=HEADERS)
+    if uploads.PATH.fullmatch(path):
+        picture = request.app[keys.RUNTIME].state.pictures.get(path)
+        if picture is not None:
+            headers = {"Content-Type": picture.content_type, "Cache-Control": CACHE}
+            return web.Response(body=picture.data, headers=headers)
     return respond(Envelope(f"shopxo-mock: no image at {path}", -1), status=404)
