@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Final, Iterable, Mapping
+from typing import Any, Final, Iterable, Iterator, Mapping, NamedTuple
 
 from .contract.platforms import DEFAULT_CLIENT_TYPE
 from .records import per_request
 from .routing import Route, entry_path_info, resolve
 
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
+MULTIPART_TYPE: Final = "multipart/form-data"
+FORM_TYPES: Final = ("application/x-www-form-urlencoded", MULTIPART_TYPE)
 
 # `S/public/core.php:127-149`: read from $_REQUEST, trimmed, with these defaults when empty.
 PUBLIC_DEFAULTS: Final = MappingProxyType(
@@ -35,6 +36,36 @@ PUBLIC_DEFAULTS: Final = MappingProxyType(
 
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
 RawHeaders = tuple[tuple[bytes, bytes], ...]
+
+
+class Upload(NamedTuple):
+    """One file part of a multipart body, as PHP puts it in `$_FILES[name]`."""
+
+    filename: str  # "" when the part said filename="" (PHP: no file chosen)
+    content_type: str  # the part's own Content-Type, as the client declared it; "" when it sent none
+    data: bytes
+    partial: bool = False  # the body ended inside it, before its boundary (PHP: UPLOAD_ERR_PARTIAL)
+
+
+Uploads = Mapping[str, Upload]  # field name -> its file (the last of a repeated name, as in PHP)
+
+
+class _NoUploads(Mapping[str, Upload]):
+    """The `files` of every request that is not multipart: empty, and hashable (a field default)."""
+
+    def __getitem__(self, name: str) -> Upload:
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    __hash__ = object.__hash__
+
+
+NO_UPLOADS: Final[Uploads] = _NoUploads()
 
 
 @per_request
@@ -53,6 +84,9 @@ class Call:
     # a thousand Calls, and the cycle collector would walk every one of them.)
     headers: RawHeaders = ()
     raw_body: bytes = b""  # a JSON body's bytes; b"" for a form (parsed as it streams) or none
+    # A multipart body's file parts. Kept only while the request is answered: what observers (the
+    # journal) get keeps each file's name and type, not its bytes (`without_file_bytes`).
+    files: Uploads = NO_UPLOADS
 
     @property
     def client_type(self) -> str:
@@ -70,6 +104,11 @@ class Call:
     def text(self, name: str) -> str:
         """A parameter as PHP would put it in a string: missing or null -> ""."""
         return scalar_text(self.params.get(name))
+
+    def without_file_bytes(self) -> Call:
+        """This call with its uploads' bytes dropped, for records that outlive the request."""
+        files = MappingProxyType({name: upload._replace(data=b"") for name, upload in self.files.items()})
+        return replace(self, files=files)
 
 
 def is_empty(value: Any) -> bool:
@@ -169,7 +208,8 @@ def decode_json_body(raw: bytes) -> dict[str, Any]:
 
 
 class BodyKind(Enum):
-    FORM = "form"  # PHP fills $_POST
+    FORM = "form"  # urlencoded: PHP fills $_POST
+    MULTIPART = "multipart"  # PHP fills $_POST and $_FILES
     JSON = "json"  # ThinkPHP json_decodes the body
     OTHER = "other"  # not read at all
 
@@ -179,7 +219,7 @@ def body_kind(content_type: str) -> BodyKind:
     """How the server reads a body sent with this Content-Type header (the same few, every time)."""
     mime = content_type.split(";", 1)[0].strip().lower()
     if mime in FORM_TYPES:
-        return BodyKind.FORM
+        return BodyKind.MULTIPART if mime == MULTIPART_TYPE else BodyKind.FORM
     return BodyKind.JSON if "json" in mime else BodyKind.OTHER
 
 
@@ -218,6 +258,7 @@ def complete_call(
     method: str = "POST",
     headers: RawHeaders = (),
     raw_body: bytes = b"",
+    files: Uploads = NO_UPLOADS,
 ) -> Call:
     """Merge route < query < body; read the public parameters from query < form only."""
     public = url.public if not form else public_params({**url.query, **form})
@@ -232,6 +273,7 @@ def complete_call(
         method,  # method
         headers,  # headers
         raw_body,  # raw_body
+        files,  # files
     )
 
 

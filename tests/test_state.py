@@ -133,3 +133,48 @@ def test_a_forgotten_account_comes_back_without_its_old_overlay_or_registration(
     accounts.serve(B, {"id": 2})  # A is forgotten
     accounts.serve(A, {"id": 1, "nickname": "again"})
     assert (accounts.created_row(A), accounts.row(A)) == (None, {"id": 1, "nickname": "again"})
+
+
+# -- what avatar uploads leave (state.uploads) -----------------------------------------------
+
+
+def test_pictures_keep_the_newest_within_their_count_and_bytes() -> None:
+    from mockserver.state.uploads import Picture, Pictures
+
+    pictures = Pictures(limit=3, max_bytes=10)
+    for path, size in (("/a", 4), ("/b", 4), ("/c", 1), ("/d", 1)):  # /a goes by count
+        pictures.keep(path, Picture("image/png", b"x" * size))
+    assert (pictures.get("/a"), len(pictures), pictures.size) == (None, 3, 6)
+    pictures.keep("/e", Picture("image/png", b"x" * 9))  # /b goes by count, then /c by bytes
+    assert ([p for p in ("/b", "/c", "/d", "/e") if pictures.get(p)], pictures.size) == (["/d", "/e"], 10)
+    pictures.keep("/d", Picture("image/png", b"y"))  # the same path again: replaced, not counted twice
+    assert (pictures.get("/d"), pictures.size) == (Picture("image/png", b"y"), 10)
+
+
+def test_upload_counts_refuse_a_full_run_until_it_is_an_hour_old() -> None:
+    from mockserver.state.uploads import UploadCounts
+
+    clock = Clock(lambda: 1000.0)
+    counts = UploadCounts(clock)
+    for _ in range(5):
+        assert not counts.refused("u", 5, 3600)
+        counts.count("u", 3600)
+    assert counts.refused("u", 5, 3600) and not counts.refused("other", 5, 3600)
+    clock.advance(3599)
+    assert counts.refused("u", 5, 3600)
+    clock.advance(1)  # the run began an hour ago: allowed, and counted on (ShopXO keeps the old start)
+    assert not counts.refused("u", 5, 3600)
+    counts.count("u", 3600)
+    clock.advance(3600)  # an hour without uploads: the entry expired, a new run begins
+    counts.count("u", 3600)
+    assert (counts.refused("u", 1, 3600), counts.refused("u", 2, 3600)) == (True, False)
+
+
+def test_a_reset_of_the_users_forgets_the_pictures_and_the_counts() -> None:
+    from mockserver.state.uploads import Picture
+
+    state = State()
+    state.pictures.keep("/p", Picture("image/png", b"x"))
+    state.uploads.count("u", 3600)
+    state.reset([Scope.USERS])
+    assert (state.pictures.get("/p"), state.uploads.refused("u", 1, 3600)) == (None, False)

@@ -13,7 +13,7 @@ from typing import Final, Mapping
 from ..context import Context
 from ..contract import routes
 from ..contract.routes import ActionKey
-from . import base, catalogue, center, declared, user
+from . import base, catalogue, center, declared, personal, shop, user
 from .steps import Action
 
 ACTIONS: Final[Mapping[ActionKey, Action]] = {
@@ -26,6 +26,18 @@ ACTIONS: Final[Mapping[ActionKey, Action]] = {
     ("User", "userbasereg"): user.userbasereg,
     ("User", "center"): center.center,
     ("Base", "common"): base.common,
+    ("User", "onekeyusermobiledecrypt"): user.onekeyusermobiledecrypt,
+    ("User", "appemailbindverifysend"): user.appemailbindverifysend,
+    ("User", "appemailbind"): user.appemailbind,
+    ("Personal", "save"): personal.save,
+    ("Personal", "useravatarupload"): personal.useravatarupload,
+    ("Index", "index"): shop.index,
+    ("Cart", "index"): shop.cart,
+    ("Useraddress", "index"): shop.useraddress,
+    ("Order", "index"): shop.order,
+    ("Usergoodsfavor", "index"): shop.usergoodsfavor,
+    ("Usergoodsbrowse", "index"): shop.usergoodsbrowse,
+    ("Message", "index"): shop.message,
 }
 
 
@@ -34,5 +46,7 @@ def lookup(key: ActionKey, ctx: Context) -> Action | None:
     if key in ctx.scenarios.actions and key not in ACTIONS:
         return declared.declared
     if not routes.modelled_in(key, ctx.profile.name):
+        if key in ctx.scenarios.actions:
+            return declared.declared  # modelled for another profile, declared in a scenario file
         return catalogue.action_for(key, ctx)  # None: no such route (-1000)
     return ACTIONS.get(key)

@@ -17,10 +17,11 @@ from ..contract import messages as m
 from ..contract import site
 from ..contract.platforms import PLATFORMS, Platform, ucfirst
 from ..envelope import Envelope
-from ..login import AUTH, BOUND, TOKEN, USERINFO, Login, Purpose, account_of, answer, logged_in, register
+from ..login import AUTH, BOUND, TOKEN, USERINFO, Login, Purpose, account_of, answer, logged_in, new_row, register
 from ..params import Call, is_empty, scalar_text
 from ..scenarios.model import ExistingUser, Fault, NamedError, NewUser, RawReply, Reply
 from ..scenarios.selection import Pick, select
+from .declared import declared_answer
 from .steps import Answer, code_refusal, due_reply, settle_settings
 
 # Decision 6: an authcode no scenario names logs in a made-up user, stable per device.
@@ -29,6 +30,9 @@ DEFAULT_REPLY: Final = Reply(ExistingUser(fields={}, generated=True))
 MALFORMED_CODE: Final = NamedError("code_invalid")
 # `CheckMobile` (S/app/common.php): mainland numbers.
 MOBILE: Final = re.compile(r"^1[3-9]\d{9}$")
+# `CheckEmail`: `common_regex_email` (`S/app/service/ConstService.php:774`), PCRE's ASCII \w.
+EMAIL: Final = re.compile(r"^\w+([-+.]\w+)*@\w+([-.]\w+)*\.\w+([-.]\w+)*$", re.ASCII)
+INTVAL: Final = re.compile(r"[ \t\n\r\v\f]*([+-]?\d+)", re.ASCII)  # PHP's intval() of a string: its leading digits
 NICKNAME_MAX: Final = 60
 DECRYPTING_PLATFORMS: Final = frozenset({"baidu", "qq"})  # profile arrives encrypted (§4.1)
 ONEKEY_PLATFORMS: Final = frozenset({"weixin", "baidu", "toutiao"})
@@ -236,26 +240,47 @@ async def appmobilebind(call: Call, ctx: Context) -> Answer:
     return bind_mobile(call, ctx, login, platform_ids(platform, call, openid), mobile)
 
 
-async def onekeyusermobilebind(call: Call, ctx: Context) -> Answer:
-    """One-key binding: the platform hands over the phone number itself (§4.3)."""
+def onekey_mobile(call: Call, ctx: Context) -> tuple[Login, str] | Envelope:
+    """`AppMiniOnekeyUserMobileDecrypt`: the phone number the platform hands over for the openid
+    (weixin for its `code`, baidu and toutiao decrypting `encrypted_data` with `iv`), or the refusal."""
     lang = ctx.lang(call)
     openid = call.text("openid")
     if is_empty(openid):
-        return Answer(Envelope(m.OPENID_EMPTY.in_lang(lang), m.FAIL))
+        return Envelope(m.OPENID_EMPTY.in_lang(lang), m.FAIL)
     platform = PLATFORMS.get(call.client_type.lower())
     if platform is None or platform.name not in ONEKEY_PLATFORMS:
         text = m.ONEKEY_UNSUPPORTED_FORMAT.format(client_type=call.client_type, text=m.ONEKEY_UNSUPPORTED.in_lang(lang))
-        return Answer(Envelope(text, m.FAIL))
+        return Envelope(text, m.FAIL)
     login = login_of(call, ctx, platform, fallback_device=openid)
     if platform.name == "weixin" and is_empty(call.params.get("code")):
-        return Answer(login.refuse(m.TEMP_CODE_EMPTY))
+        return login.refuse(m.TEMP_CODE_EMPTY)
     if platform.name != "weixin":
         refusal = encrypted_profile_refusal(login, call.params)
         if refusal:
-            return Answer(refusal)
+            return refusal
     # The phone number the platform would report for this account: stable per openid.
-    mobile = str(ctx.fake_users.person(f"mobile:{platform.name}:{openid}")["mobile"])
-    return bind_mobile(call, ctx, login, platform_ids(platform, call, openid), mobile)
+    return login, str(ctx.fake_users.person(f"mobile:{platform.name}:{openid}")["mobile"])
+
+
+async def onekeyusermobilebind(call: Call, ctx: Context) -> Answer:
+    """One-key binding: the platform hands over the phone number itself (§4.3)."""
+    decrypted = onekey_mobile(call, ctx)
+    if isinstance(decrypted, Envelope):
+        return Answer(decrypted)
+    login, mobile = decrypted
+    return bind_mobile(call, ctx, login, platform_ids(login.platform, call, call.text("openid")), mobile)
+
+
+async def onekeyusermobiledecrypt(call: Call, ctx: Context) -> Answer:
+    """The profile popup's one-key mobile: only the number (msg `success`); the user is unchanged
+    until `personal/save` or `user/userbasereg` sends it back (§4.3)."""
+    decrypted = onekey_mobile(call, ctx)
+    if isinstance(decrypted, Envelope):
+        return Answer(decrypted)
+    chosen = declared_answer(call, ctx)
+    if chosen is not None:
+        return chosen
+    return Answer(Envelope(m.SUCCESS_TEXT, m.SUCCESS, decrypted[1]))
 
 
 def bind_mobile(call: Call, ctx: Context, login: Login, ids: Mapping[str, str], mobile: str) -> Answer:
@@ -276,6 +301,81 @@ def bind_mobile(call: Call, ctx: Context, login: Login, ids: Mapping[str, str], 
     if known.get("mobile") == mobile:
         return Answer(login.refuse(m.MOBILE_SAME, m.MOBILE_SAME_CODE), pick=pick)
     return Answer(logged_in(accounts.change(account, mobile=mobile), login, ctx, BOUND, bind=0), pick=pick)
+
+
+# -- e-mail binding (§4.3) -------------------------------------------------------------------
+
+
+async def appemailbindverifysend(call: Call, ctx: Context) -> Answer:
+    """"Send" the e-mail verification code: every code is the server's fixed one (`--sms-code`)."""
+    lang = ctx.lang(call)
+    email = call.text("email")
+    if is_empty(email):
+        return Answer(Envelope(m.EMAIL_REQUIRED.in_lang(lang), m.FAIL))
+    if not EMAIL.match(email):
+        return Answer(Envelope(m.EMAIL_FORMAT.in_lang(lang), m.FAIL))
+    chosen = declared_answer(call, ctx)
+    if chosen is not None:
+        return chosen
+    ctx.state.verify_codes.send(email, ctx.sms.code)
+    return Answer(Envelope(m.SEND_SUCCESS.in_lang(lang), m.SUCCESS))
+
+
+async def appemailbind(call: Call, ctx: Context) -> Answer:
+    """Bind the verified e-mail to the platform user (`UserService::AppEmailBind`), checked as
+    `appmobilebind` checks a mobile; an account the mock does not know is registered with it."""
+    lang = ctx.lang(call)
+
+    def refuse(text: m.Text, code: int = m.FAIL) -> Answer:
+        return Answer(Envelope(text.in_lang(lang), code))
+
+    email, verify = call.text("email"), call.text("verify")
+    if is_empty(email):
+        return refuse(m.EMAIL_REQUIRED)
+    if is_empty(verify):
+        return refuse(m.VERIFY_REQUIRED)
+    if not EMAIL.match(email):
+        return refuse(m.EMAIL_FORMAT, m.EMAIL_FORMAT_CODE)
+    sent = ctx.state.verify_codes.valid(email, ctx.sms.ttl)
+    if sent is None:
+        return refuse(m.VERIFY_EXPIRED, m.VERIFY_EXPIRED_CODE)
+    if verify != sent:
+        return refuse(m.VERIFY_WRONG, m.VERIFY_WRONG_CODE)
+    platform = PLATFORMS.get(call.client_type.lower())
+    openid = call.text(platform.openid_column) if platform else ""
+    if platform is None or is_empty(openid):
+        return refuse(m.BIND_OPENID_EMPTY, m.BIND_OPENID_EMPTY_CODE)
+    chosen = declared_answer(call, ctx)
+    if chosen is not None:
+        return chosen
+    login = login_of(call, ctx, platform, fallback_device=openid)
+    ids = platform_ids(platform, call, openid)
+    accounts = ctx.state.accounts
+    account = account_of(login, ids)
+    holder = accounts.email_holder(email)
+    if holder is not None and holder != account:
+        return refuse(m.EMAIL_TAKEN, m.EMAIL_TAKEN_CODE)
+    known = accounts.row(account)
+    if known is None:
+        row = new_row(login, ctx, ids, {**bind_profile(call.params), "email": email})
+        return Answer(logged_in(row, login, ctx, BOUND, created=True))
+    if known.get("email") == email:
+        return refuse(m.EMAIL_SAME, m.EMAIL_SAME_CODE)
+    return Answer(logged_in(accounts.change(account, email=email), login, ctx, BOUND))
+
+
+def bind_profile(params: Mapping[str, Any]) -> dict[str, Any]:
+    """What a binding that creates the user takes from the request (`AppAccountsBindhHandle`)."""
+    fields: dict[str, Any] = {
+        key: scalar_text(params[key])
+        for key in ("nickname", "avatar", "province", "city", "county")
+        if not is_empty(params.get(key))
+    }
+    gender = params.get("gender")
+    if gender is not None:
+        leading = INTVAL.match(scalar_text(gender))
+        fields["gender"] = int(leading.group(1)) if leading else 0
+    return fields
 
 
 async def userbasereg(call: Call, ctx: Context) -> Answer:

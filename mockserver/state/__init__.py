@@ -2,8 +2,9 @@
 
 One object per idea, each keeping its own indexes consistent: accounts (users and the tokens
 minted for them), bindings, the settings scenarios put in force per device, platform-code uses,
-SMS verification codes, sequence positions and the clock. State is keyed by scenario *name*, so
-it survives a reload wherever the scenario still exists (`prune` drops the rest).
+SMS verification codes, sequence positions, the clock, and what avatar uploads left (the pictures,
+how often each uploader uploaded; forgotten with the users). State is keyed by scenario *name*,
+so it survives a reload wherever the scenario still exists (`prune` drops the rest).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .clock import Clock
 from .codes import CodeUse, CodeUses, VerifyCodes
 from .devices import DeviceSettings
 from .sequences import Sequences
+from .uploads import Pictures, UploadCounts
 
 __all__ = ["Account", "Accounts", "Bindings", "Clock", "CodeUse", "DeviceSettings", "Scope", "State"]
 
@@ -46,6 +48,8 @@ class State:
         self.codes = CodeUses(self.clock)
         self.verify_codes = VerifyCodes(self.clock)
         self.sequences = Sequences()
+        self.pictures = Pictures()
+        self.uploads = UploadCounts(self.clock)
 
     def reset(self, scopes: Iterable[Scope] = CLIENT_STATE) -> tuple[Scope, ...]:
         """Clear each scope given; returns them, in the order given."""
@@ -55,6 +59,8 @@ class State:
                 case Scope.USERS:
                     self.accounts.clear()
                     self.devices.clear()
+                    self.pictures.clear()
+                    self.uploads.clear()
                 case Scope.TOKENS:
                     self.accounts.tokens.clear()
                 case Scope.CODES:

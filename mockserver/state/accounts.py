@@ -61,6 +61,10 @@ class Accounts:
     def holder_of(self, mobile: str) -> Account | None:
         return self._holders.get(mobile)
 
+    def email_holder(self, email: str) -> Account | None:
+        """The account whose user has this e-mail (looked through: binding an e-mail is rare)."""
+        return next((account for account, row in self._rows.items() if row.get("email") == email), None)
+
     def for_token(self, token: str) -> tuple[Account, Mapping[str, Any]] | None:
         account = self.tokens.account(token)
         row = self._rows.get(account) if account else None

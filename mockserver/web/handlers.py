@@ -21,7 +21,7 @@ from ..actions.steps import Answer
 from ..contract import messages as m
 from ..envelope import Encoding, Envelope
 from ..memo import Memo
-from ..params import Call, UrlInputs
+from ..params import NO_UPLOADS, Call, Uploads, UrlInputs
 from ..runtime import Runtime
 from ..scenarios.model import Fault
 from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
@@ -29,6 +29,7 @@ from ..served import NO_ANSWER, Served
 from ..suggest import did_you_mean
 from .cors import Cors
 from .faults import deliver, respond
+from .multipart import read_form
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -97,7 +98,7 @@ class Api:
                 ctx.state.clock.now(),  # time
                 request.method,  # method
                 request.raw_path,  # url
-                call,  # call
+                call if call.files is NO_UPLOADS else call.without_file_bytes(),  # call: no file kept
                 answer.pick,  # pick
                 body.code if isinstance(body, Envelope) else None,  # code
                 NO_ANSWER if body in DROPPED else response.status,  # status
@@ -112,6 +113,7 @@ class Api:
         body: dict[str, Any] = {}
         form: dict[str, Any] | None = None
         raw = b""
+        files: Uploads = NO_UPLOADS
         if request.method in params.BODY_METHODS and request.can_read_body:
             kind = params.body_kind(request.headers.get("Content-Type", ""))
             if kind is params.BodyKind.JSON:
@@ -120,6 +122,10 @@ class Api:
             elif kind is params.BodyKind.FORM:
                 posted = await self._within_time(request.post())
                 form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
+                body = dict(form)
+            elif kind is params.BodyKind.MULTIPART:
+                fields, files = await self._within_time(read_form(request, self.max_body))
+                form = params.php_pairs(fields)
                 body = dict(form)
         return params.complete_call(
             url,
@@ -130,6 +136,7 @@ class Api:
             method=request.method,
             headers=request.raw_headers,
             raw_body=raw,
+            files=files,
         )
 
     async def _raw_body(self, request: web.Request) -> bytes:

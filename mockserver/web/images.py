@@ -1,6 +1,7 @@
-"""The aiohttp edge for the pictures of `avatars`: default avatars at ShopXO's paths, generated
-ones under /static/mock/avatar/, and a placeholder at each picture a fresh install's answers link
-to (`site.PICTURE_PATHS`). Nothing here reads a file, so no path can leave the mock."""
+"""The aiohttp edge for the pictures the mock serves: default avatars at ShopXO's paths, generated
+ones under /static/mock/avatar/, a placeholder at each picture a fresh install's answers link to
+(`site.PICTURE_PATHS`, `home.PICTURES`), and avatars uploaded to it (`personal/useravatarupload`,
+kept in memory). Nothing here reads a file, so no path can leave the mock."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Final
 from aiohttp import web
 
 from .. import avatars
-from ..contract import site
+from ..contract import home, site, uploads
 from ..contract.profiles import PROFILES
 from ..envelope import Envelope
+from . import keys
 from .faults import respond
 
 DEFAULT_PATHS: Final = frozenset(
@@ -20,7 +22,8 @@ DEFAULT_PATHS: Final = frozenset(
     | {f"/static/common/images/default-user-avatar-{size}.png" for size in ("lg", "md", "sm")}
 )
 _GENERATED: Final = re.compile(re.escape(avatars.GENERATED_PREFIX) + r"([0-9a-f]{1,64})\.png")
-HEADERS: Final = {"Content-Type": "image/png", "Cache-Control": "public, max-age=86400"}
+CACHE: Final = "public, max-age=86400"
+HEADERS: Final = {"Content-Type": "image/png", "Cache-Control": CACHE}
 
 
 async def static(request: web.Request) -> web.StreamResponse:
@@ -32,6 +35,11 @@ async def static(request: web.Request) -> web.StreamResponse:
     generated = _GENERATED.fullmatch(path)
     if generated:
         return web.Response(body=avatars.identicon(generated.group(1)), headers=HEADERS)
-    if path in site.PICTURE_PATHS:  # a menu icon, logo or banner: a pattern of its own per path
+    if path in site.PICTURE_PATHS or path in home.PICTURES:  # an icon, logo or banner: a pattern per path
         return web.Response(body=avatars.identicon(path), headers=HEADERS)
+    if uploads.PATH.fullmatch(path):
+        picture = request.app[keys.RUNTIME].state.pictures.get(path)
+        if picture is not None:
+            headers = {"Content-Type": picture.content_type, "Cache-Control": CACHE}
+            return web.Response(body=picture.data, headers=headers)
     return respond(Envelope(f"shopxo-mock: no image at {path}", -1), status=404)
