@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import MakeClient
+from mockserver.avatars import default_avatar
 from uniapp import SEED_AUTHCODE
 from uniapp_client import INTERNET_ERROR, LOGIN, Phone
 
@@ -121,11 +122,14 @@ async def test_the_forced_profile_popup_registers_through_userbasereg(make_clien
     assert phone.popup is not None and phone.user is None
     assert (phone.screen, phone.popup.fields) == ("profile popup", ("nickname", "avatar", "mobile"))
 
-    await phone.complete_profile(nickname="小明", avatar="https://example.com/a.png", mobile=MOBILE)
-    assert phone.actions[3:] == ["user/userbasereg", "user/center"]
-    registered = phone.sent[3].answer
+    avatar = await phone.upload_avatar(default_avatar())
+    mobile = await phone.onekey_mobile(phone.popup.user["weixin_openid"])
+    await phone.complete_profile(nickname="小明", avatar=avatar, mobile=mobile)
+    assert phone.actions[3:] == ["personal/useravatarupload", "user/onekeyusermobiledecrypt", "user/userbasereg", "user/center"]
+    registered = phone.sent[5].answer
     user = phone.user
-    assert user is not None and (registered["msg"], user["nickname"], user["mobile"]) == ("授权成功", "小明", MOBILE)
+    assert user is not None and (registered["msg"], user["nickname"], user["mobile"], user["avatar"]) == ("授权成功", "小明", mobile, avatar)
+    assert (await phone.client.get(avatar.removeprefix(str(phone.client.make_url("/")).rstrip("/")))).status == 200
     assert phone.toasts == ["授权成功"] and user["token"] and user["id"]
     assert phone.center is not None and phone.center["nickname"] == "小明"
     assert phone.unread == []

@@ -7,8 +7,8 @@ client keeps it (its uuid, the user, a new user's stub, base/common's data), its
 -400 `uni.clearStorage()` (the uuid goes too) and a login again. The phone records every request
 with its answer, and every field the client reads that an answer lacks or types otherwise.
 
-Two requests of the client are not made here: the avatar upload (`personal/useravatarupload`)
-and the phone number's decryption (`user/onekeyusermobiledecrypt`); a test gives their results.
+The profile popup's two helpers are requests too: `upload_avatar` (`personal/useravatarupload`,
+multipart, as `uni.uploadFile` sends it) and `onekey_mobile` (`user/onekeyusermobiledecrypt`).
 """
 
 from __future__ import annotations
@@ -193,6 +193,23 @@ class Phone:
         sent = Sent(action, uuid, token, body, answer)
         self.sent.append(sent)
         return sent
+
+    async def upload_avatar(self, picture: bytes, content_type: str = "image/png") -> str:
+        """`uni.uploadFile` of the chosen picture in the form field `file`: the URL it answers."""
+        form = aiohttp.FormData()
+        form.add_field("file", picture, filename="avatar.png", content_type=content_type)
+        url = query("personal/useravatarupload", self.client_type, uuid=self.uuid, token="", lang=self.lang)
+        response = await self.client.post(url, data=form)
+        answer = await response.json()
+        self.sent.append(Sent("personal/useravatarupload", self.uuid, "", {"file": "avatar.png"}, answer))
+        assert answer["code"] == 0, answer
+        return str(answer["data"])
+
+    async def onekey_mobile(self, openid: str, code: str = "phone-code") -> str:
+        """The phone-number button: the platform's code for the number, decrypted by the server."""
+        sent = await self.request("user/onekeyusermobiledecrypt", {"openid": openid, "code": code})
+        assert sent.answer["code"] == 0, sent.answer
+        return str(sent.answer["data"])
 
     def toast(self, msg: Any) -> None:
         """`showToast`: an empty or missing msg shows nothing (U/App.vue:1188-1204)."""
