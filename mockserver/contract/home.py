@@ -28,7 +28,7 @@ from typing import Any, Final, Mapping
 
 from . import messages as m
 
-DATA_MODE: Final = 0  # automatic floors (`home_index_floor_data_type`)
+DATA_MODE: Final = "0"  # a setting, so a string; automatic floors (`home_index_floor_data_type`)
 CURRENCY_SYMBOL: Final = "￥"  # `shopxo.currency_symbol`, as base/common sends it
 EVENT_TYPE_MAP: Final = 3  # 打开地图: `event_value` is "name|address|lng|lat", split into event_value_data
 CATEGORY_PICTURES: Final = ("icon", "icon_active", "realistic_images", "big_images")  # GoodsCategoryDataHandle
