@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from html import unescape
 from typing import Any, Final, Mapping
 
@@ -200,34 +201,56 @@ async def tokenuserinfo(call: Call, ctx: Context) -> Answer:
 # -- mobile binding (§4.3) -------------------------------------------------------------------
 
 
-async def appmobilebindverifysend(call: Call, ctx: Context) -> Answer:
-    """"Send" the SMS verification code: every code is the server's fixed one (`--sms-code`)."""
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """Where a verification code goes (an SMS, an e-mail) and how ShopXO checks the address (§4.3)."""
+
+    field: str  # the parameter holding the address
+    pattern: re.Pattern[str]
+    required: m.Text
+    malformed: m.Text
+    malformed_code: int  # when binding (sending answers -1)
+
+
+SMS: Final = Channel("mobile", MOBILE, m.MOBILE_REQUIRED, m.MOBILE_FORMAT, m.MOBILE_FORMAT_CODE)
+MAIL: Final = Channel("email", EMAIL, m.EMAIL_REQUIRED, m.EMAIL_FORMAT, m.EMAIL_FORMAT_CODE)
+
+
+def address_refusal(call: Call, ctx: Context, channel: Channel) -> Envelope | None:
+    """The send step's checks: an address is given and well formed."""
     lang = ctx.lang(call)
-    mobile = call.text("mobile")
-    if is_empty(mobile):
-        return Answer(Envelope(m.MOBILE_REQUIRED.in_lang(lang), m.FAIL))
-    if not MOBILE.match(mobile):
-        return Answer(Envelope(m.MOBILE_FORMAT.in_lang(lang), m.FAIL))
-    ctx.state.verify_codes.send(mobile, ctx.sms.code)
-    return Answer(Envelope(m.SEND_SUCCESS.in_lang(lang), m.SUCCESS))
+    address = call.text(channel.field)
+    if is_empty(address):
+        return Envelope(channel.required.in_lang(lang), m.FAIL)
+    if not channel.pattern.match(address):
+        return Envelope(channel.malformed.in_lang(lang), m.FAIL)
+    return None
 
 
-async def appmobilebind(call: Call, ctx: Context) -> Answer:
-    """Bind the SMS-verified mobile to the platform user (`UserService::AppMobileBind`); the
-    user is named by `<client type>_openid`, so a client type without platforms fails at -20."""
+def send_code(call: Call, ctx: Context, channel: Channel) -> Answer:
+    """"Send" the code: every code is the server's fixed one (`--sms-code`)."""
+    ctx.state.verify_codes.send(call.text(channel.field), ctx.sms.code)
+    return Answer(Envelope(m.SEND_SUCCESS.in_lang(ctx.lang(call)), m.SUCCESS))
+
+
+def verified(call: Call, ctx: Context, channel: Channel) -> tuple[Platform, str, str] | Answer:
+    """The bind step's checks, in ShopXO's order (`UserService::AppMobileBind` / `AppEmailBind`):
+    the address and code given, the address well formed, the code sent to it and not expired,
+    then the platform user it binds, named by `<client type>_openid` (so a client type without
+    platforms fails at -20). The platform, openid and address, or the refusal."""
     lang = ctx.lang(call)
 
     def refuse(text: m.Text, code: int = m.FAIL) -> Answer:
         return Answer(Envelope(text.in_lang(lang), code))
 
-    mobile, verify = call.text("mobile"), call.text("verify")
-    if is_empty(mobile):
-        return refuse(m.MOBILE_REQUIRED)
+    address, verify = call.text(channel.field), call.text("verify")
+    if is_empty(address):
+        return refuse(channel.required)
     if is_empty(verify):
         return refuse(m.VERIFY_REQUIRED)
-    if not MOBILE.match(mobile):
-        return refuse(m.MOBILE_FORMAT, m.MOBILE_FORMAT_CODE)
-    sent = ctx.state.verify_codes.valid(mobile, ctx.sms.ttl)
+    if not channel.pattern.match(address):
+        return refuse(channel.malformed, channel.malformed_code)
+    sent = ctx.state.verify_codes.valid(address, ctx.sms.ttl)
     if sent is None:
         return refuse(m.VERIFY_EXPIRED, m.VERIFY_EXPIRED_CODE)
     if verify != sent:
@@ -236,6 +259,20 @@ async def appmobilebind(call: Call, ctx: Context) -> Answer:
     openid = call.text(platform.openid_column) if platform else ""
     if platform is None or is_empty(openid):
         return refuse(m.BIND_OPENID_EMPTY, m.BIND_OPENID_EMPTY_CODE)
+    return platform, openid, address
+
+
+async def appmobilebindverifysend(call: Call, ctx: Context) -> Answer:
+    refusal = address_refusal(call, ctx, SMS)
+    return Answer(refusal) if refusal else send_code(call, ctx, SMS)
+
+
+async def appmobilebind(call: Call, ctx: Context) -> Answer:
+    """Bind the SMS-verified mobile to the platform user (`UserService::AppMobileBind`)."""
+    checked = verified(call, ctx, SMS)
+    if isinstance(checked, Answer):
+        return checked
+    platform, openid, mobile = checked
     login = login_of(call, ctx, platform, fallback_device=openid)
     return bind_mobile(call, ctx, login, platform_ids(platform, call, openid), mobile)
 
@@ -307,44 +344,19 @@ def bind_mobile(call: Call, ctx: Context, login: Login, ids: Mapping[str, str], 
 
 
 async def appemailbindverifysend(call: Call, ctx: Context) -> Answer:
-    """"Send" the e-mail verification code: every code is the server's fixed one (`--sms-code`)."""
-    lang = ctx.lang(call)
-    email = call.text("email")
-    if is_empty(email):
-        return Answer(Envelope(m.EMAIL_REQUIRED.in_lang(lang), m.FAIL))
-    if not EMAIL.match(email):
-        return Answer(Envelope(m.EMAIL_FORMAT.in_lang(lang), m.FAIL))
-    chosen = declared_answer(call, ctx)
-    if chosen is not None:
-        return chosen
-    ctx.state.verify_codes.send(email, ctx.sms.code)
-    return Answer(Envelope(m.SEND_SUCCESS.in_lang(lang), m.SUCCESS))
+    refusal = address_refusal(call, ctx, MAIL)
+    if refusal:
+        return Answer(refusal)
+    return declared_answer(call, ctx) or send_code(call, ctx, MAIL)
 
 
 async def appemailbind(call: Call, ctx: Context) -> Answer:
     """Bind the verified e-mail to the platform user (`UserService::AppEmailBind`), checked as
-    `appmobilebind` checks a mobile; an account the mock does not know is registered with it."""
-    lang = ctx.lang(call)
-
-    def refuse(text: m.Text, code: int = m.FAIL) -> Answer:
-        return Answer(Envelope(text.in_lang(lang), code))
-
-    email, verify = call.text("email"), call.text("verify")
-    if is_empty(email):
-        return refuse(m.EMAIL_REQUIRED)
-    if is_empty(verify):
-        return refuse(m.VERIFY_REQUIRED)
-    if not EMAIL.match(email):
-        return refuse(m.EMAIL_FORMAT, m.EMAIL_FORMAT_CODE)
-    sent = ctx.state.verify_codes.valid(email, ctx.sms.ttl)
-    if sent is None:
-        return refuse(m.VERIFY_EXPIRED, m.VERIFY_EXPIRED_CODE)
-    if verify != sent:
-        return refuse(m.VERIFY_WRONG, m.VERIFY_WRONG_CODE)
-    platform = PLATFORMS.get(call.client_type.lower())
-    openid = call.text(platform.openid_column) if platform else ""
-    if platform is None or is_empty(openid):
-        return refuse(m.BIND_OPENID_EMPTY, m.BIND_OPENID_EMPTY_CODE)
+    a mobile is; an account the mock does not know is registered with it."""
+    checked = verified(call, ctx, MAIL)
+    if isinstance(checked, Answer):
+        return checked
+    platform, openid, email = checked
     chosen = declared_answer(call, ctx)
     if chosen is not None:
         return chosen
@@ -354,13 +366,13 @@ async def appemailbind(call: Call, ctx: Context) -> Answer:
     account = account_of(login, ids)
     holder = accounts.email_holder(email)
     if holder is not None and holder != account:
-        return refuse(m.EMAIL_TAKEN, m.EMAIL_TAKEN_CODE)
+        return Answer(login.refuse(m.EMAIL_TAKEN, m.EMAIL_TAKEN_CODE))
     known = accounts.row(account)
     if known is None:
         row = new_row(login, ctx, ids, {**bind_profile(call.params), "email": email})
         return Answer(logged_in(row, login, ctx, BOUND, created=True))
     if known.get("email") == email:
-        return refuse(m.EMAIL_SAME, m.EMAIL_SAME_CODE)
+        return Answer(login.refuse(m.EMAIL_SAME, m.EMAIL_SAME_CODE))
     return Answer(logged_in(accounts.change(account, email=email), login, ctx, BOUND))
 
 
