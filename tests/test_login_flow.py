@@ -87,7 +87,7 @@ async def test_new_wechat_user_with_forced_profile_goes_through_userbasereg(make
     registered = await call(client, "user/appminiuserauth", {"authcode": "new-user"})
     user = registered["data"]
     assert (registered["msg"], user["nickname"], user["is_user_exist"]) == ("授权成功", "微信用户", 1)
-    completed = await call(client, "user/userbasereg", {"openid": user["weixin_openid"], "nickname": "小明", "avatar": "https://x/a.png"})
+    completed = await call(client, "user/userbasereg", {"openid": user["weixin_openid"], "nickname": "小明", "avatar": "https://x/a.png", "mobile": "13800138000"})
     assert (completed["msg"], completed["data"]["id"], completed["data"]["nickname"]) == ("授权成功", user["id"], "小明")
 
 
@@ -147,3 +147,11 @@ async def test_an_active_base_common_scenario_steers_the_logins_too(make_client:
     config = (await call(client, "base/common", {"is_key": 1}))["data"]["config"]
     user = (await call(client, "user/appminiuserauth", {"authcode": "any-code"}))["data"]
     assert (config["common_user_is_mandatory_bind_mobile"], user["is_mandatory_bind_mobile"]) == (1, 1)
+
+
+@pytest.mark.parametrize("config", [pytest.param({}, id="binding-off"), pytest.param({"common_user_is_mandatory_bind_mobile": 1}, id="binding-on")])
+async def test_userbasereg_wants_a_mobile_whatever_the_settings(make_client: MakeClient, config: dict[str, int]) -> None:
+    """As a real v6.9 answers (`AppMiniUserBaseReg`): the popup's form always sends the mobile."""
+    client = await make_client(fixtures=FLOW, profile="current", config=config)
+    answer = await call(client, "user/userbasereg", {"openid": "o-1", "nickname": "小明", "avatar": "https://x/a.png"})
+    assert (answer["code"], answer["msg"]) == (-1, "手机号码为空")

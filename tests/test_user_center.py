@@ -89,7 +89,7 @@ async def test_the_answer_describes_the_tokens_own_user(make_client: MakeClient,
 async def test_what_the_user_changed_since_the_login_shows(make_client: MakeClient) -> None:
     client = await make_client(profile="current", fixtures=USERS)
     user = await log_in(client, "new-user")
-    await call(client, "user/userbasereg", {"openid": user["weixin_openid"], "nickname": "小明", "avatar": "https://x/a.png"})
+    await call(client, "user/userbasereg", {"openid": user["weixin_openid"], "nickname": "小明", "avatar": "https://x/a.png", "mobile": "13800138000"})
     data = (await call(client, "user/center", {}, token=user["token"]))["data"]
     assert (data["nickname"], data["user_name_view"], data["avatar"]) == ("小明", "小明", "https://x/a.png")
 

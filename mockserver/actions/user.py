@@ -15,7 +15,6 @@ from typing import Any, Final, Mapping
 
 from ..context import Context
 from ..contract import messages as m
-from ..contract import site
 from ..contract.platforms import PLATFORMS, Platform, ucfirst
 from ..envelope import Envelope
 from ..login import AUTH, BOUND, TOKEN, USERINFO, Login, Purpose, account_of, answer, logged_in, new_row, register
@@ -401,7 +400,7 @@ async def userbasereg(call: Call, ctx: Context) -> Answer:
         return Answer(login.refuse(m.AVATAR_REQUIRED))
     if not nickname or len(nickname) > NICKNAME_MAX:
         return Answer(login.refuse(m.NICKNAME_LENGTH))
-    if is_empty(mobile) and ctx.site_config(call).get(site.MANDATORY_BIND_MOBILE):
+    if is_empty(mobile):  # whatever the settings say: the popup's form always sends one (as recorded)
         return Answer(login.refuse(m.MOBILE_EMPTY))
     ids = platform_ids(platform, call, openid)
     pick, reply = scenario_reply(call, ctx, login)
