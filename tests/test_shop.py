@@ -2,7 +2,8 @@
 `actions.shop`, `contract.shop`, `contract.home`): the recorded `cart/index` byte for byte, the
 empty lists in ShopXO's shapes, the recorded -400 without a login, and the home tab's demo content
 with every picture served by the mock. `tests/golden/index_index.current.json` is the whole home
-answer (the mock's address written `{host}`); regenerate it by hand when `contract/data` changes."""
+answer a real v6.9.0 install gave (tests/golden/recorded-v6.9/index_index_ok.http, its host written
+`{host}`): the mock's is byte-identical but for the host."""
 
 from __future__ import annotations
 

@@ -12,15 +12,18 @@ order type 4: `g.id desc`), its left-hand categories and keywords, and those goo
 This module adds what those services compute per request, in their key order: the client type's
 navigation and slides (`platform`), picture paths under the attachment host (the mock's own
 address, which serves them: `web.images`), the article links, and the fields `GoodsDataHandle`
-adds to a goods row. Not reproduced: the goods rows carry the columns the client's goods list
-shows (`GOODS_COLUMNS`), not all forty-six, and none of the `photo`, `specifications`,
-`spec_base` data `GoodsDataHandle` adds on top; no plugin is installed, so there are no
-`plugins_*_data` keys and `plugins_sort_list` is empty.
+adds to a goods row. The goods rows (every column) and what `GoodsDataHandle` looks up for
+each (`goods_added`: photos, region and brand names, specifications) were taken from a real
+v6.9.0 install's answer (tests/golden/recorded-v6.9/index_index_ok.http), `{host}` standing for
+its attachment host. No plugin is installed, so there are no `plugins_*_data` keys and
+`plugins_sort_list` is empty. The floors' left-hand categories are in the order that answer lists
+them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from html import unescape
 from importlib import resources
@@ -36,8 +39,12 @@ CATEGORY_PICTURES: Final = ("icon", "icon_active", "realistic_images", "big_imag
 _ROWS: Final[Mapping[str, Any]] = json.loads(
     resources.files(__package__).joinpath("data", "home_v6.9.json").read_text(encoding="utf-8")
 )
-# The columns of each goods row kept, in the table's order (a subset: see the module docstring).
+# The columns of each goods row, in the table's order.
 GOODS_COLUMNS: Final = tuple(_ROWS["goods"][0])
+SITE_TYPE_SHOW_ONLY: Final = 4  # a goods row only shown, not sold: `is_error` with its reason
+
+
+_HOSTED_PICTURE = re.compile(r"\{host\}(/static/[^\"'\s]+)")
 
 
 def _pictures() -> frozenset[str]:
@@ -46,6 +53,8 @@ def _pictures() -> frozenset[str]:
         for category in (floor["category"], *floor["items"]):
             paths.update(category[field] for field in CATEGORY_PICTURES)
     paths.update(goods["images"] for goods in _ROWS["goods"])
+    # and every picture the goods rows and their photos link to under the install's host
+    paths.update(_HOSTED_PICTURE.findall(json.dumps([_ROWS["goods"], _ROWS["goods_added"]], ensure_ascii=False)))
     return frozenset(path for path in paths if path.startswith("/static/"))
 
 
@@ -158,14 +167,26 @@ def _category(row: Mapping[str, Any], host: str) -> dict[str, Any]:
     return {key: attachment(value, host) if key in CATEGORY_PICTURES else value for key, value in row.items()}
 
 
+def _hosted(value: Any, host: str) -> Any:
+    """A stored value with the attachment host put where the install's answer had its own."""
+    if isinstance(value, str):
+        return value.replace("{host}", host)
+    if isinstance(value, list):
+        return [_hosted(item, host) for item in value]
+    if isinstance(value, dict):
+        return {key: _hosted(item, host) for key, item in value.items()}
+    return value
+
+
 def _goods(row: Mapping[str, Any], index: int, host: str, client_type: str, lang: str) -> dict[str, Any]:
     """A goods row and what `GoodsService::GoodsDataHandle` adds to it for the home floors
     (`is_spec`, `is_cart`; the settings are strings, as the config table holds them)."""
     config = _ROWS["config"]
     unit = f" / {row['inventory_unit']}" if row["inventory_unit"] else ""
     goods_id = row["id"]
+    show_only = row["site_type"] == SITE_TYPE_SHOW_ONLY
     return {
-        **{key: attachment(value, host) if key == "images" else value for key, value in row.items()},
+        **{key: attachment(value, host) if key == "images" else _hosted(value, host) for key, value in row.items()},
         "data_index": index,
         "show_field_original_price_text": m.GOODS_ORIGINAL_PRICE_TITLE.in_lang(lang),
         "show_original_price_symbol": CURRENCY_SYMBOL,
@@ -188,5 +209,8 @@ def _goods(row: Mapping[str, Any], index: int, host: str, client_type: str, lang
             if client_type == "pc"
             else f"/pages/goods-detail/goods-detail?id={goods_id}"
         ),
+        **_hosted(_ROWS["goods_added"][str(goods_id)], host),
         "user_cart_count": 0,
+        "is_error": 1 if show_only else 0,
+        "error_msg": m.GOODS_ONLY_SHOW.in_lang(lang) if show_only else "",
     }

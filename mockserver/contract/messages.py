@@ -129,6 +129,7 @@ FILE_UPLOAD_ERRORS: Final = {
 RIGHT_ICON_FAVOR: Final = Text("我的收藏", "My Favor")  # app_home_right_list_data, zh:952 / en:951
 RIGHT_ICON_MESSAGE: Final = Text("我的消息", "My Message")
 GOODS_SALES_PRICE_TITLE: Final = Text("售价", "Sales Price")  # zh:672 / en:671
+GOODS_ONLY_SHOW: Final = Text("仅展示", "Show only")  # goods_only_show_title, zh:670 / en:669
 GOODS_ORIGINAL_PRICE_TITLE: Final = Text("原价", "Original Price")  # zh:673 / en:672
 
 # Not translated on the real server (hard-coded in User.php:228).
