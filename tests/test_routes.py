@@ -79,13 +79,6 @@ def test_a_modelled_route_is_one_of_its_release(profile: str) -> None:
     }
     missing = {key for key, facts in routes.MODELLED.items() if profile in facts.missing_in}
     assert not missing & set(release.routes)
-    unmodelled = {key for key, facts in routes.MODELLED.items() if profile in facts.unmodelled_in}
-    assert unmodelled <= set(release.routes) - modelled
-
-
-def test_a_route_left_unmodelled_in_a_release_names_a_real_profile() -> None:
-    named = {profile for facts in routes.MODELLED.values() for profile in facts.unmodelled_in}
-    assert named <= set(PROFILES)
 
 
 @pytest.mark.parametrize(

@@ -32,9 +32,6 @@ DECLARED_OUTCOMES: Final = frozenset({"envelope", "error", "fault"})
 class RouteFacts:
     outcomes: frozenset[str]  # the outcome kinds its scenarios may use
     missing_in: frozenset[str] = frozenset()  # profiles (releases) that do not have it
-    # Profiles whose release has it but answers it differently, not modelled: there it stays a
-    # catalogue route (-400 without a login, else "no model": `actions.catalogue`).
-    unmodelled_in: frozenset[str] = frozenset()
 
 
 V2_PROFILES: Final = frozenset({"documented"})  # the profiles of ShopXO v2.2.2
@@ -58,13 +55,13 @@ MODELLED: Final[Mapping[ActionKey, RouteFacts]] = {
     ("Personal", "save"): RouteFacts(DECLARED_OUTCOMES, missing_in=V2_PROFILES),
     ("Personal", "useravatarupload"): RouteFacts(DECLARED_OUTCOMES, missing_in=V2_PROFILES),
     # The shop of a fresh v6.9 install (§4.6); v2.2.2 answers these in shapes of its own.
-    ("Index", "index"): RouteFacts(DECLARED_OUTCOMES, unmodelled_in=V2_PROFILES),
-    ("Cart", "index"): RouteFacts(DECLARED_OUTCOMES, unmodelled_in=V2_PROFILES),
-    ("Useraddress", "index"): RouteFacts(DECLARED_OUTCOMES, unmodelled_in=V2_PROFILES),
-    ("Order", "index"): RouteFacts(DECLARED_OUTCOMES, unmodelled_in=V2_PROFILES),
-    ("Usergoodsfavor", "index"): RouteFacts(DECLARED_OUTCOMES, unmodelled_in=V2_PROFILES),
-    ("Usergoodsbrowse", "index"): RouteFacts(DECLARED_OUTCOMES, unmodelled_in=V2_PROFILES),
-    ("Message", "index"): RouteFacts(DECLARED_OUTCOMES, unmodelled_in=V2_PROFILES),
+    ("Index", "index"): RouteFacts(DECLARED_OUTCOMES),
+    ("Cart", "index"): RouteFacts(DECLARED_OUTCOMES),
+    ("Useraddress", "index"): RouteFacts(DECLARED_OUTCOMES),
+    ("Order", "index"): RouteFacts(DECLARED_OUTCOMES),
+    ("Usergoodsfavor", "index"): RouteFacts(DECLARED_OUTCOMES),
+    ("Usergoodsbrowse", "index"): RouteFacts(DECLARED_OUTCOMES),
+    ("Message", "index"): RouteFacts(DECLARED_OUTCOMES),
 }
 
 
@@ -115,4 +112,4 @@ def outcomes_for(action: ActionKey) -> frozenset[str]:
 def modelled_in(action: ActionKey, profile: str) -> bool:
     """Does the mock answer this route itself under this profile?"""
     facts = MODELLED.get(action)
-    return facts is not None and profile not in facts.missing_in and profile not in facts.unmodelled_in
+    return facts is not None and profile not in facts.missing_in

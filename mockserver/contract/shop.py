@@ -1,4 +1,8 @@
-"""The lists a new user of a fresh ShopXO v6.9 install sees, in ShopXO's shapes (§4.6).
+"""The lists a new user of a fresh ShopXO install sees, in ShopXO's shapes (§4.6).
+
+For v6.9 (`current`) they are built below. For v2.2.2 (`documented`) they are what a fresh v2.2.2
+install answered a new WeChat user (`data/shop_v2.2.2.json`, from tests/golden/recorded-v2.2.2),
+its attachment host written `{host}`: `RECORDED` is the table of them by profile.
 
 Each is `SystemBaseService::DataReturn($result)`: msg `success`, code 0 (`contract.messages`). A
 count is an int (`COUNT(*)`), `page_total` is `ceil(0 / page_size)`, a float json_encode writes
@@ -7,10 +11,37 @@ as 0. `cart/index` is as recorded (`cart_index_ok.http`).
 
 from __future__ import annotations
 
+import json
+import re
+from functools import lru_cache
+from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
 from .home import cart_total
+
+_V2: Final[Mapping[str, Any]] = json.loads(
+    resources.files(__package__).joinpath("data", "shop_v2.2.2.json").read_text(encoding="utf-8")
+)["answers"]
+# Profile -> route name (e.g. "cart/index") -> the recorded `data`, `{host}` for the attachment host.
+RECORDED: Final[Mapping[str, Mapping[str, Any]]] = MappingProxyType({"documented": _V2})
+# Every picture those answers link to under the host: the mock serves a placeholder at each.
+RECORDED_PICTURES: Final = frozenset(re.findall(r"\{host\}(/static/[^\"'\s]+)", json.dumps(_V2, ensure_ascii=False)))
+
+
+@lru_cache(maxsize=64)
+def _recorded_text(profile: str, route: str, host: str) -> str | None:
+    answer = RECORDED.get(profile, {}).get(route)
+    if answer is None:
+        return None
+    # The host goes in as JSON text: a `"` or `\` in it stays a string.
+    return json.dumps(answer, ensure_ascii=False).replace("{host}", json.dumps(host)[1:-1])
+
+
+def recorded_data(profile: str, route: str, host: str) -> Any | None:
+    """What the profile's release answered for this route, on this host; None: not recorded."""
+    text = _recorded_text(profile, route, host)
+    return None if text is None else json.loads(text)
 
 # `common_default_payment` of the install (`config/shopxo.sql`, config row 255): the payment each
 # client type opens with. No payment method is installed, so a named one is not found (null).

@@ -11,7 +11,7 @@ from typing import Final
 from aiohttp import web
 
 from .. import avatars
-from ..contract import home, site, uploads
+from ..contract import home, shop, site, uploads
 from ..contract.profiles import PROFILES
 from ..envelope import Envelope
 from . import keys
@@ -35,7 +35,7 @@ async def static(request: web.Request) -> web.StreamResponse:
     generated = _GENERATED.fullmatch(path)
     if generated:
         return web.Response(body=avatars.identicon(generated.group(1)), headers=HEADERS)
-    if path in site.PICTURE_PATHS or path in home.PICTURES:  # an icon, logo or banner: a pattern per path
+    if path in site.PICTURE_PATHS or path in home.PICTURES or path in shop.RECORDED_PICTURES:  # an icon, logo or banner: a pattern per path
         return web.Response(body=avatars.identicon(path), headers=HEADERS)
     if uploads.PATH.fullmatch(path):
         picture = request.app[keys.RUNTIME].state.pictures.get(path)
