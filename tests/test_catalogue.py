@@ -271,3 +271,10 @@ async def test_a_declared_route_falls_back_to_the_catalogue(make_client: MakeCli
     assert (await call(client, "userintegral/index", token=BOGUS))["code"] == -400  # no scenario applies: the catalogue's check
     no_model = {"msg": NO_MODEL.format("userintegral/index"), "code": -1, "data": ""}
     assert await call(client, "userintegral/index", token=token) == no_model
+
+
+async def test_under_documented_userbasereg_is_a_route_v2_2_2_lacks(make_client: MakeClient) -> None:
+    """v2.2.2's User.php has no UserBaseReg: the name first, as v2.2.2 words a missing action."""
+    client = await make_client(profile="documented")
+    answer = await call(client, "user/userbasereg")
+    assert (answer["code"], answer["msg"]) == (-1000, "userbasereg 非法访问")

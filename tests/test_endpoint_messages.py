@@ -60,7 +60,7 @@ CASES = [
     ("user/onekeyusermobiledecrypt", "qq", {"openid": "o"}, -1, "qq平台还未开发手机一键登录", "qqThe platform has not yet developed one-touch login"),
 ]  # fmt: skip
 # Routes v2.2.2 (the `documented` profile) does not have (contract §7.1).
-V6_9_ONLY = {"user/tokenuserinfo", "user/appemailbindverifysend", "user/appemailbind", "user/onekeyusermobiledecrypt"}
+V6_9_ONLY = {"user/tokenuserinfo", "user/appemailbindverifysend", "user/appemailbind", "user/onekeyusermobiledecrypt", "user/userbasereg"}
 
 
 @pytest.mark.parametrize("lang", LANGS)

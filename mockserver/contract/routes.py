@@ -45,7 +45,7 @@ MODELLED: Final[Mapping[ActionKey, RouteFacts]] = {
     ("User", "onekeyusermobilebind"): RouteFacts(USER_OUTCOMES),
     ("User", "appmobilebindverifysend"): RouteFacts(DECLARED_OUTCOMES),
     ("User", "appmobilebind"): RouteFacts(USER_OUTCOMES),
-    ("User", "userbasereg"): RouteFacts(USER_OUTCOMES),
+    ("User", "userbasereg"): RouteFacts(USER_OUTCOMES, missing_in=V2_PROFILES),  # added after v2.2.2
     ("User", "center"): RouteFacts(DECLARED_OUTCOMES),  # v2.2 requires a login, v6.9 not (§4.4)
     ("Base", "common"): RouteFacts(CONFIG_OUTCOMES),
     # Around the login, v6.9 only (§4.3, §4.5): v2.2.2 has none of these routes.
