@@ -80,6 +80,7 @@ READS: Final[Mapping[str, Mapping[str, type]]] = {
         "navigation[].images_url": str,
         "navigation[].event_value": str,
         "navigation[].event_type": int,
+        "navigation[].desc": str,
         "cart_total.buy_number": int,
     },
 }
@@ -228,10 +229,7 @@ class Phone:
 
     def read(self, action: str, data: Any) -> None:
         """Note every field the client reads of `data` that is missing or of another type."""
-        for path, kind in READS[action].items():
-            for found in _walk(data, path.replace("[]", ".[]").split(".")):
-                if type(found) is not kind:
-                    self.unread.append(f"{action} {path}: {found!r} is not {kind.__name__}")
+        self.unread += misread(action, data)
 
     # -- the app ----------------------------------------------------------------------------
     async def launch(self) -> None:
@@ -408,6 +406,16 @@ class Phone:
         self.storage[USER] = sent.answer["data"]
         self.toast(sent.answer["msg"])  # success_back_handle, then back to the page before
         await self.open_user_tab()
+
+
+def misread(action: str, data: Any) -> list[str]:
+    """Every field the client reads of this action's `data` that is missing or of another type."""
+    return [
+        f"{action} {path}: {found!r} is not {kind.__name__}"
+        for path, kind in READS[action].items()
+        for found in _walk(data, path.replace("[]", ".[]").split("."))
+        if type(found) is not kind
+    ]
 
 
 def _walk(value: Any, keys: list[str]) -> Iterator[Any]:

@@ -11,7 +11,7 @@ import argparse
 import json
 import math
 import re
-from typing import Any
+from typing import Any, Callable, TypeVar
 from urllib.parse import urlsplit
 
 from ..contract.profiles import PROFILES
@@ -23,41 +23,36 @@ BOOLEAN_WORDS = {**dict.fromkeys(("1", "true", "yes", "on"), True), **dict.fromk
 SETTING_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
-def integer(text: str) -> int:
+N = TypeVar("N", int, float)
+
+
+def _number(text: str, convert: Callable[[str], N], fits: Callable[[N], bool], what: str) -> N:
+    """`text` as a number that `fits`, else the one-line error saying what was wanted."""
     try:
-        return int(text)
+        number = convert(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if not fits(number):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+    return number
+
+
+def integer(text: str) -> int:
+    return _number(text, int, lambda number: True, "an integer")
 
 
 def port(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = -1
-    if not 0 <= number <= MAX_PORT:  # 0: the system picks a free port
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-{MAX_PORT})")
-    return number
+    # 0: the system picks a free port
+    return _number(text, int, lambda number: 0 <= number <= MAX_PORT, f"a port (0-{MAX_PORT})")
 
 
 def positive_integer(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
-    return number
+    return _number(text, int, lambda number: number > 0, "a positive integer")
 
 
 def seconds(text: str) -> float:
-    try:
-        number = float(text)
-    except ValueError:
-        number = 0.0
-    if not (number > 0 and math.isfinite(number)):  # no codes that expire at once, never, or at nan
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
-    return number
+    # no codes that expire at once, never, or at nan
+    return _number(text, float, lambda number: number > 0 and math.isfinite(number), "a positive number of seconds")
 
 
 def boolean(text: str) -> bool:
