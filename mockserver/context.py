@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from types import MappingProxyType
+from typing import Any, Final, Mapping
 
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
 from .params import Call
 from .payloads import Payloads
-from .scenarios.model import Scenario, ScenarioSet
+from .scenarios.model import ExistingUser, NewUser, Reply, Scenario, ScenarioSet
 from .state import State
 
 
@@ -29,6 +30,18 @@ class SmsPolicy:
     ttl: float = 600.0  # ShopXO's default common_verify_expire_time
 
 
+# What a platform user no scenario names gets at first sight (`--unknown-users`; decision 6).
+UNKNOWN_USERS: Final[Mapping[str, Reply]] = MappingProxyType(
+    {
+        # As the release does: WeChat registers them (current), else the unknown-user stub.
+        "real": Reply(NewUser()),
+        # An old existing user, made up (the mock's default before it kept accounts).
+        "existing": Reply(ExistingUser(fields={}, generated=True)),
+    }
+)
+DEFAULT_UNKNOWN_USERS: Final = "real"
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     profile: Profile
@@ -41,6 +54,7 @@ class Context:
     codes: CodePolicy = CodePolicy()
     sms: SmsPolicy = SmsPolicy()
     payloads: Payloads = field(default_factory=Payloads)  # rendered once, token spliced per answer
+    first_sight: Reply = UNKNOWN_USERS[DEFAULT_UNKNOWN_USERS]  # the reply when no scenario applies
 
     def lang(self, call: Call) -> str:
         """The language this call is answered in, as the profile reads its `lang` parameter."""
@@ -67,7 +81,7 @@ class Context:
         selection tries them (`scenarios.selection`): header, device binding, token binding, then
         the last answer."""
         state = self.state
-        uuid = call.text("uuid")
+        uuid = call.device
         for name in (
             call.mock_scenario,
             state.bindings.for_device(uuid),

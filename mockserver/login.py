@@ -1,9 +1,12 @@
-"""Who a user is and what a login-type endpoint answers for them (§3.3-§3.5, §4). Pure.
+"""Who a user is and what a login-type endpoint answers for them (§3.3-§3.5, §4).
 
 The endpoints (`actions.user`) decide *which* outcome applies; this module knows what each one
 looks like for a platform and a profile: an existing user (after the status check), an unknown
-user (stub, registration or its draft), or an error. Every user answered is recorded in the
-state's accounts, so the next call (tokenuserinfo, binding, the next login) sees the same person.
+user (stub, registration or its draft), or an error. It keeps the account model of the README
+("The account model"): the platform user behind a login is the device's own, or a scenario's
+own on that device (`Login.person`); a user the accounts know logs in as stored, whatever the
+outcome says of a stranger; every user answered is recorded, so the next call (tokenuserinfo, a
+binding, the next login) sees the same person.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from .render import View, mandatory_bind_draft, unknown_user_stub
 from .scenarios import templates
 from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template
 from .state import Account
+from .state.accounts import LINKING_UNIONIDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,7 @@ AUTH: Final = Purpose(m.AUTH_LOGIN_SUCCESS)  # appminiuserauth, existing user (�
 REGISTERED: Final = Purpose(m.AUTH_SUCCESS)  # appminiuserauth, WeChat auto-registration (§3.4b)
 USERINFO: Final = Purpose(m.AUTH_SUCCESS, frozenset({"is_user_exist"}))  # appminiuserinfo (§4.1)
 BOUND: Final = Purpose(m.BIND_SUCCESS, frozenset({"is_user_exist"}))  # binding endpoints (§4.3)
+WAITING_REVIEW: Final = 3  # the status `AuthUserProgram` gives a user registered under review
 TOKEN: Final = Purpose(m.SUCCESS_TEXT, frozenset({"is_mandatory_bind_mobile", "is_user_exist"}), False, False)
 
 
@@ -53,7 +58,19 @@ class Login:
     call: Call
     platform: Platform
     lang: str
-    device: str  # the client's uuid, else the authcode: what generated users are seeded from
+    device: str  # the client's device (`Call.device`), else the authcode: sequences are its
+    # Whose platform user this is, when not the device's own: the device and the scenario that
+    # answers (`scenario_user`), so each scenario's user on a device is an account of its own.
+    person: str = ""
+
+    @property
+    def key(self) -> str:
+        """What the platform ids and a made-up person are derived from."""
+        return self.person or self.device
+
+    def scenario_user(self, scenario: str) -> Login:
+        """The same call, about the platform user a scenario stands for on this device."""
+        return Login(self.call, self.platform, self.lang, self.device, f"{self.device}\x1f{scenario}")
 
     def text(self, text: m.Text | str) -> str:
         return text if isinstance(text, str) else text.in_lang(self.lang)
@@ -77,22 +94,25 @@ def account_of(login: Login, ids: Mapping[str, Any]) -> Account:
     return column, str(ids.get(column, ""))
 
 
+def unionid_of(platform: Platform, ids: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The (column, unionid) ShopXO also looks this platform's user up by, if any (§3.2)."""
+    column = platform.unionid_column
+    return (column, str(ids.get(column, ""))) if column and column in LINKING_UNIONIDS else None
+
+
 def existing_user(outcome: ExistingUser, login: Login, ctx: Context, purpose: Purpose = AUTH) -> Envelope:
-    ids = ctx.fake_users.platform_ids(login.platform, login.device)
-    created = ctx.state.accounts.created_row(account_of(login, ids)) if outcome.generated else None
-    if created is not None and not outcome.fields:
-        # The built-in default for a device whose user the mock registered earlier: that user.
-        row: Mapping[str, Any] = created
-    elif outcome.templated:
-        row = _row(outcome, login, ids, ctx)
+    """A user the scenario says exists: its columns over the account's, the mock's changes over those."""
+    ids = ctx.fake_users.platform_ids(login.platform, login.key)
+    if outcome.templated:
+        row: Mapping[str, Any] = _row(outcome, login, ids, ctx)
     else:
-        row = ctx.payloads.row(outcome, login.platform.name, login.device, lambda: _row(outcome, login, ids, ctx))
+        row = ctx.payloads.row(outcome, login.platform.name, login.key, lambda: _row(outcome, login, ids, ctx))
     bind = _bind_flag(login, ctx) if outcome.mandatory_bind_mobile is None else outcome.mandatory_bind_mobile
     return logged_in(row, login, ctx, purpose, token=outcome.token, bind=bind)
 
 
 def _row(outcome: ExistingUser, login: Login, ids: Mapping[str, str], ctx: Context) -> Mapping[str, Any]:
-    base = ctx.fake_users.person(login.device) if outcome.generated else EMPTY_USER
+    base = ctx.fake_users.person(login.key) if outcome.generated else EMPTY_USER
     fields = _filled(outcome, login, ids, ctx) if outcome.templated else outcome.fields
     return MappingProxyType({**base, **ids, **fields})
 
@@ -105,7 +125,6 @@ def logged_in(
     *,
     token: str | None = None,
     bind: int | None = None,
-    created: bool = False,
 ) -> Envelope:
     """The status check, then the user as `purpose` answers it; the account is recorded."""
     refusal = status_refusal(int(row["status"]), login, ctx) if purpose.checks_status else None
@@ -116,7 +135,7 @@ def logged_in(
     if not purpose.mints_token:
         token = str(row.get("token", ""))
     token = token or new_token()
-    stored = (accounts.create if created else accounts.serve)(account, row, token)
+    stored = accounts.serve(account, row, token)
     view = View(
         profile=ctx.profile,
         lang=login.lang,
@@ -130,13 +149,18 @@ def logged_in(
 
 
 def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:
-    """§3.4: the stub, or (v6 WeChat) registration on the spot."""
+    """§3.4: a platform user ShopXO has not seen: the stub, or (v6 WeChat) registration on the
+    spot. Once registered they are known: later logins find the stored user (§3.2)."""
     platform, profile = login.platform, ctx.profile
-    ids = dict(ctx.fake_users.platform_ids(platform, login.device))
+    ids = dict(ctx.fake_users.platform_ids(platform, login.key))
     if outcome.openid:
         ids[platform.openid_column] = outcome.openid
     if outcome.unionid is not None and platform.unionid_column:
         ids[platform.unionid_column] = outcome.unionid
+    accounts = ctx.state.accounts
+    known = accounts.find(account_of(login, ids), unionid_of(platform, ids))
+    if known is not None:
+        return logged_in(accounts.row(known) or {}, login, ctx, AUTH)
     if not (platform.name == "weixin" and profile.wechat_registers_unknown):
         stub = unknown_user_stub(platform, ids, platform.name in profile.stub_has_unionid)
         return Envelope(m.AUTH_LOGIN_SUCCESS.in_lang(login.lang), m.SUCCESS, stub)
@@ -152,9 +176,9 @@ def register(
     purpose: Purpose,
     outcome: NewUser | None = None,
 ) -> Envelope:
-    """`AuthUserProgram`: review refuses, a required mobile answers the draft, else a new user."""
-    if (outcome and outcome.review) or ctx.site_config(login.call).get(site.REGISTER_AUDIT):
-        return login.refuse(m.USER_NOT_AUDIT, m.USER_STATUS_FORBIDS)
+    """`AuthUserProgram`: a required mobile answers the draft (nobody is created); else a new
+    user, who under review is created waiting (status 3) and refused."""
+    review = (outcome is not None and outcome.review) or ctx.site_config(login.call).get(site.REGISTER_AUDIT)
     referrer = login.call.params.get("referrer")
     mobile = str(profile_fields.get("mobile", ""))
     if not mobile and ((outcome and outcome.mandatory_bind_mobile) or _bind_flag(login, ctx)):
@@ -164,12 +188,16 @@ def register(
             if key in profile_fields:
                 draft[key] = profile_fields[key]
         return Envelope(m.AUTH_SUCCESS.in_lang(login.lang), m.SUCCESS, draft)
-    row = new_row(login, ctx, ids, profile_fields)
-    return logged_in(row, login, ctx, purpose, bind=0 if mobile else None, created=True)
+    row = new_row(login, ctx, ids, {**profile_fields, "status": WAITING_REVIEW} if review else profile_fields)
+    if review:
+        ctx.state.accounts.serve(account_of(login, row), row)
+        return login.refuse(m.USER_NOT_AUDIT, m.USER_STATUS_FORBIDS)
+    return logged_in(row, login, ctx, purpose, bind=0 if mobile else None)
 
 
 def new_row(login: Login, ctx: Context, ids: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
-    """A freshly registered user: id and number_code stable per account, times from the clock."""
+    """A freshly registered user: id and number_code stable per account, `add_time` from the
+    clock, `upd_time` 0 until the profile is edited (recorded from v6.9; v2.2's insert sets none)."""
     account = account_of(login, ids)
     user_id = derive_seed(ctx.fake_users.seed, "registered", *account) % 900000 + 100000
     now = int(ctx.state.clock.now())
@@ -181,7 +209,7 @@ def new_row(login: Login, ctx: Context, ids: Mapping[str, Any], fields: Mapping[
         "number_code": number_code(user_id),
         "referrer": int(referrer) if referrer.isdigit() else 0,
         "add_time": now,
-        "upd_time": now,
+        "upd_time": 0,
         **fields,
     }
 
@@ -216,7 +244,7 @@ def _filled(outcome: ExistingUser, login: Login, ids: Mapping[str, str], ctx: Co
     fields: dict[str, Any] = {}
     for name, value in outcome.fields.items():
         if isinstance(value, Template):
-            value = templates.render(value, ctx.fake_users.provider(login.device, name), echo)
+            value = templates.render(value, ctx.fake_users.provider(login.key, name), echo)
         fields[name] = value
     return fields
 

@@ -87,6 +87,14 @@ class Call:
     # A multipart body's file parts. Kept only while the request is answered: what observers (the
     # journal) get keeps each file's name and type, not its bytes (`without_file_bytes`).
     files: Uploads = NO_UPLOADS
+    # The device a new uuid continues: the client wiped its storage, its uuid with it, when the
+    # mock told it to (README, "Which device is which"). "" when the uuid is the device.
+    known_as: str = ""
+
+    @property
+    def device(self) -> str:
+        """The device this call comes from: its `uuid`, or the device that uuid continues."""
+        return self.known_as or self.text("uuid")
 
     @property
     def client_type(self) -> str:

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from .context import CodePolicy, Context, SmsPolicy
+from .context import UNKNOWN_USERS, CodePolicy, Context, SmsPolicy
 from .contract import site
 from .contract.profiles import PROFILES, LaterClient
 from .fake_users import FakeUsers
@@ -47,6 +47,7 @@ def create_context(settings: Settings, scenarios: ScenarioSet) -> Context:
         config=site.server_config(settings.profile, settings.config),
         codes=CodePolicy(settings.single_use_codes, settings.code_ttl),
         sms=SmsPolicy(settings.sms_code),
+        first_sight=UNKNOWN_USERS[settings.unknown_users],
     )
 
 

@@ -50,8 +50,8 @@ class Served:
         return self.call.client_type
 
     @property
-    def device(self) -> str:  # the uuid parameter
-        return self.call.text("uuid")
+    def device(self) -> str:  # the uuid parameter, or the device it continues after a wipe
+        return self.call.device
 
     @property
     def authcode(self) -> str:

@@ -48,6 +48,7 @@ class Settings:
     single_use_codes: bool = False
     code_ttl: float | None = None
     sms_code: str = "123456"
+    unknown_users: str = "real"  # a key of context.UNKNOWN_USERS
     journal_size: int = 1000
     cors: bool = True  # answer browsers' preflights and tag responses for H5 front-ends
     cors_origins: tuple[str, ...] = ()  # empty: any origin

@@ -26,7 +26,10 @@ GOLDEN: Final = TESTS / "golden"
 USERS: Final = DATA / "appminiuserauth"  # test-only users with known columns
 
 SEED_TOKEN: Final = "58c717b1e8cfe430c8f021be4c5b7ed6"
-UNKNOWN: Final = "071aBcDeF0gHiJkLmN0pQrStUv1wXyZ2"  # no scenario names it: the default Faker user
+UNKNOWN: Final = "071aBcDeF0gHiJkLmN0pQrStUv1wXyZ2"  # no scenario names it: the device's own user
+# Unknown users log in as old existing made-up users (`--unknown-users existing`): the tests of
+# what a made-up existing user looks like.
+OLD_USERS: Final = {"unknown_users": "existing"}
 OTHER_UNKNOWN: Final = "061zYxWvU9tSrQpOn8mLkJiHgF7eDcBa"
 OTHER_UUID: Final = "9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f"
 
@@ -364,7 +367,7 @@ async def test_platform_fills_only_its_own_id_columns(make_client: MakeClient, p
 
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_wechat_ids_look_like_wechat_ids(make_client: MakeClient, profile: str) -> None:
-    client = await make_client(profile=profile)
+    client = await make_client(profile=profile, **OLD_USERS)
     user = (await login_json(client, UNKNOWN))["data"]
     pattern = re.compile(r"o[0-9A-Za-z_-]{27}")  # §6: 28 chars, starts with `o`
     assert all(pattern.fullmatch(user[c]) for c in ("weixin_openid", "weixin_unionid"))
@@ -378,7 +381,7 @@ async def test_kuaishou_is_unsupported_under_documented(make_client: MakeClient)
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("client_type", [pytest.param(t, id=t) for t in ("WEIXIN", "wEIXIN", "Qq", "ALIPAY")])
 async def test_client_type_in_any_casing_logs_in(make_client: MakeClient, profile: str, client_type: str) -> None:
-    client = await make_client(profile=profile)
+    client = await make_client(profile=profile, **OLD_USERS)
     document = await login_json(client, UNKNOWN, client_type=client_type)
     assert (document["code"], document["data"]["is_user_exist"]) == (0, 1)
 
@@ -406,27 +409,27 @@ async def test_client_type_without_an_implementation(
 
 @pytest.mark.parametrize("platform", [pytest.param(p, id=p) for p in V2_PLATFORMS])
 async def test_documented_fields_are_the_page_fields_in_order(make_client: MakeClient, platform: str) -> None:
-    client = await make_client(profile="documented")
+    client = await make_client(profile="documented", **OLD_USERS)
     user = (await login_json(client, UNKNOWN, client_type=platform))["data"]
     assert tuple(user) == DOCUMENTED_FIELDS
 
 
 @pytest.mark.parametrize("platform", [pytest.param(p, id=p) for p in V6_PLATFORMS])
 async def test_current_fields_follow_the_v6_table_in_order(make_client: MakeClient, platform: str) -> None:
-    client = await make_client(profile="current")
+    client = await make_client(profile="current", **OLD_USERS)
     user = (await login_json(client, UNKNOWN, client_type=platform))["data"]
     assert tuple(user) == CURRENT_FIELDS
 
 
 async def test_documented_numbers_are_strings_and_flags_ints(make_client: MakeClient) -> None:
-    client = await make_client(profile="documented")
+    client = await make_client(profile="documented", **OLD_USERS)
     user = (await login_json(client, UNKNOWN))["data"]
     types = {key: type(value) for key, value in user.items()}
     assert types == {key: int if key in COMPUTED_FLAGS else str for key in DOCUMENTED_FIELDS}
 
 
 async def test_current_numbers_are_ints(make_client: MakeClient) -> None:
-    client = await make_client(profile="current")
+    client = await make_client(profile="current", **OLD_USERS)
     user = (await login_json(client, UNKNOWN))["data"]
     types = {key: type(value) for key, value in user.items()}
     assert types == {key: int if key in CURRENT_INT_FIELDS else str for key in CURRENT_FIELDS}
@@ -544,7 +547,7 @@ async def test_empty_avatar_is_the_default_on_the_mock_host(
 
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_generated_user_avatar_is_a_picture_on_the_mock_host(make_client: MakeClient, profile: str) -> None:
-    client = await make_client(profile=profile)
+    client = await make_client(profile=profile, **OLD_USERS)
     avatar = (await login_json(client, UNKNOWN))["data"]["avatar"]
     assert avatar.startswith(own_url(client, "/static/mock/avatar/"))
     picture = await client.get(avatar.removeprefix(own_url(client, "")))
@@ -571,7 +574,7 @@ async def test_current_number_code(make_client: MakeClient, fixtures: Path | Non
 
 
 async def test_current_platform_and_system_type(make_client: MakeClient) -> None:
-    client = await make_client(profile="current")
+    client = await make_client(profile="current", **OLD_USERS)
     user = (await login_json(client, UNKNOWN, client_type="qq"))["data"]
     assert (user["system_type"], user["platform"]) == ("default", "qq")
 
@@ -585,7 +588,7 @@ async def test_user_needing_a_mobile_is_flagged(make_client: MakeClient, profile
 
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_mandatory_bind_setting_flags_every_user(make_client: MakeClient, profile: str) -> None:
-    client = await make_client(profile=profile, config={"common_user_is_mandatory_bind_mobile": 1})
+    client = await make_client(profile=profile, config={"common_user_is_mandatory_bind_mobile": 1}, **OLD_USERS)
     assert (await login_json(client, UNKNOWN))["data"]["is_mandatory_bind_mobile"] == 1
 
 
@@ -860,7 +863,7 @@ async def test_same_uuid_same_user_across_authcodes(make_client: MakeClient, pro
 
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_same_uuid_same_user_across_servers(make_client: MakeClient, profile: str) -> None:
-    one, two = await make_client(profile=profile), await make_client(profile=profile)
+    one, two = await make_client(profile=profile, **OLD_USERS), await make_client(profile=profile, **OLD_USERS)
     first = (await login_json(one, UNKNOWN))["data"]
     second = (await login_json(two, OTHER_UNKNOWN))["data"]
     assert portable(second, two) == portable(first, one)
@@ -868,7 +871,7 @@ async def test_same_uuid_same_user_across_servers(make_client: MakeClient, profi
 
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_different_uuid_different_user(make_client: MakeClient, profile: str) -> None:
-    client = await make_client(profile=profile)
+    client = await make_client(profile=profile, **OLD_USERS)
     first = (await login_json(client, UNKNOWN))["data"]
     second = (await login_json(client, UNKNOWN, uuid=OTHER_UUID))["data"]
     assert second["weixin_openid"] != first["weixin_openid"]
@@ -877,7 +880,7 @@ async def test_different_uuid_different_user(make_client: MakeClient, profile: s
 
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_without_uuid_the_authcode_seeds_the_user(make_client: MakeClient, profile: str) -> None:
-    one, two = await make_client(profile=profile), await make_client(profile=profile)
+    one, two = await make_client(profile=profile, **OLD_USERS), await make_client(profile=profile, **OLD_USERS)
     first = (await login_json(one, UNKNOWN, uuid=""))["data"]
     second = (await login_json(two, UNKNOWN, uuid=""))["data"]
     assert portable(second, two) == portable(first, one)
@@ -885,7 +888,7 @@ async def test_without_uuid_the_authcode_seeds_the_user(make_client: MakeClient,
 
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_without_uuid_another_authcode_is_another_user(make_client: MakeClient, profile: str) -> None:
-    client = await make_client(profile=profile)
+    client = await make_client(profile=profile, **OLD_USERS)
     first = (await login_json(client, UNKNOWN, uuid=""))["data"]
     second = (await login_json(client, OTHER_UNKNOWN, uuid=""))["data"]
     assert second["weixin_openid"] != first["weixin_openid"]
@@ -893,7 +896,7 @@ async def test_without_uuid_another_authcode_is_another_user(make_client: MakeCl
 
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_each_login_mints_a_fresh_token(make_client: MakeClient, profile: str) -> None:
-    client = await make_client(profile=profile)
+    client = await make_client(profile=profile, **OLD_USERS)
     tokens = [(await login_json(client, UNKNOWN))["data"]["token"] for _ in range(2)]
     assert all(TOKEN.fullmatch(token) for token in tokens) and tokens[0] != tokens[1], tokens
 

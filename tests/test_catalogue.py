@@ -151,7 +151,7 @@ async def call(client: Client, route: str, *, token: str = "", lang: str = "zh",
 
 
 async def log_in(client: Client) -> str:
-    token: str = (await call(client, "user/appminiuserauth", body='{"authcode": "catalogue"}'))["data"]["token"]
+    token: str = (await call(client, "user/appminiuserauth", body='{"authcode": "demo-user"}'))["data"]["token"]
     return token
 
 

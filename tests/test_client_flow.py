@@ -35,7 +35,7 @@ def assert_one_login_and_nothing_expired(phone: Phone) -> None:
     ("code", "nickname", "msg"),
     [
         pytest.param(SEED_AUTHCODE, "qqqqqq", "授权登录成功", id="seed-user"),
-        pytest.param("0a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P", None, "授权登录成功", id="random-code"),
+        pytest.param("0a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P", "微信用户", "授权成功", id="random-code"),  # first sight: registered
         pytest.param("new-user", "微信用户", "授权成功", id="new-user"),
     ],
 )  # fmt: skip

@@ -142,6 +142,11 @@ BAD_ENVIRONMENTS = [
     pytest.param({"SHOPXO_MOCK_PORT": "http"}, "SHOPXO_MOCK_PORT: 'http' is not a port (0-65535)", id="port-text"),
     pytest.param({"SHOPXO_MOCK_SEED": "abc"}, "SHOPXO_MOCK_SEED: 'abc' is not an integer", id="seed"),
     pytest.param(
+        {"SHOPXO_MOCK_UNKNOWN_USERS": "existng"},
+        "SHOPXO_MOCK_UNKNOWN_USERS: 'existng' is not a way to answer unknown users (did you mean existing?)",
+        id="unknown-users",
+    ),
+    pytest.param(
         {"SHOPXO_MOCK_CODE_TTL": "-5"},
         "SHOPXO_MOCK_CODE_TTL: '-5' is not a positive number of seconds",
         id="ttl",
@@ -206,6 +211,7 @@ TWINS = [
     ("SHOPXO_MOCK_PORT", "--port", "0", 0),
     ("SHOPXO_MOCK_FIXTURES", "--fixtures", "tests/data", Path("tests/data")),
     ("SHOPXO_MOCK_PROFILE", "--profile", "current", "current"),
+    ("SHOPXO_MOCK_UNKNOWN_USERS", "--unknown-users", "existing", "existing"),
     ("SHOPXO_MOCK_SEED", "--seed", "-7", -7),
     ("SHOPXO_MOCK_LOCALE", "--locale", "en_US", "en_US"),
     ("SHOPXO_MOCK_SCENARIO", "--scenario", "status-disabled", "status-disabled"),

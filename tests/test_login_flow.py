@@ -35,12 +35,19 @@ async def test_silent_login_then_the_token_names_the_user(make_client: MakeClien
     assert "is_user_exist" not in again["data"] and "is_mandatory_bind_mobile" not in again["data"]
 
 
-async def test_old_tokens_keep_working(make_client: MakeClient) -> None:
-    client = await make_client(fixtures=FLOW, profile="current")
-    first = (await call(client, "user/appminiuserauth", {"authcode": "c1"}))["data"]["token"]
-    second = (await call(client, "user/appminiuserauth", {"authcode": "c2"}))["data"]["token"]
-    assert first != second
-    assert (await call(client, "user/tokenuserinfo", {}, token=first))["code"] == 0
+async def test_a_login_rotates_the_token_and_only_the_newest_is_the_users(make_client: MakeClient) -> None:
+    """§3.6, §4.2 [recorded]: t1, then a login mints t2; the user table holds t2 only, the
+    login check's cache still knows t1."""
+    client = await make_client(profile="current")
+    first = (await call(client, "user/appminiuserauth", {"authcode": "c1"}))["data"]
+    second = (await call(client, "user/appminiuserauth", {"authcode": "c2"}))["data"]
+    assert first["token"] != second["token"] and first["id"] == second["id"]
+    assert await call(client, "user/tokenuserinfo", {}, token=first["token"]) == {"msg": "用户信息不存在", "code": -1, "data": ""}
+    center = await call(client, "user/center", {}, token=first["token"])
+    assert center["data"]["user_name_view"] == second["user_name_view"] != ""  # logged in, not a guest
+    assert (await call(client, "cart/index", {}, token=first["token"]))["code"] == 0
+    newest = await call(client, "user/tokenuserinfo", {}, token=second["token"])
+    assert (newest["code"], newest["data"]["id"]) == (0, second["id"])
 
 
 async def test_documented_has_no_tokenuserinfo(make_client: MakeClient) -> None:

@@ -65,7 +65,7 @@ USERS = Path(__file__).parent / "data" / "appminiuserauth"
 @pytest.mark.shopxo_mock(fixtures=USERS)
 def test_the_marker_fixtures_alone_replace_the_shipped_scenarios(shopxo_mock: MockServer) -> None:
     assert login(shopxo_mock, "female")["data"]["nickname"] == "李四"
-    assert login(shopxo_mock, "041KIFll2LRIW74DSzll2BlMpn4KIFlb")["data"]["token"] != "58c717b1e8cfe430c8f021be4c5b7ed6"
+    assert login(shopxo_mock, "041KIFll2LRIW74DSzll2BlMpn4KIFlb")["data"]["is_user_exist"] == 0  # the page's code: unknown here
 
 
 @pytest.mark.shopxo_mock(fixtures=[str(USERS)], builtin=True)

@@ -101,7 +101,7 @@ async def test_v69_guest_and_user_carts_keep_their_own_key_orders(make_client: M
 )
 async def test_another_user_has_the_recorded_shape(make_client: MakeClient, profile: str, folder: Path, authcode: str) -> None:
     """Any user: the recording's keys, order and JSON types; only the user's own values differ."""
-    client = await make_client(profile=profile, fixtures=USERS)
+    client = await make_client(profile=profile, fixtures=USERS, unknown_users="existing")
     token = await log_in(client, authcode)
     recording = read(folder, "user_center_ok")
     mine = json.loads(await (await replay(client, recording, token)).read())

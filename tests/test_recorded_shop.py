@@ -71,8 +71,11 @@ async def test_under_documented_the_answer_is_v2_2_2_s_bytes(make_client: MakeCl
     action = request.decode().split("s=", 1)[1].split("&", 1)[0]
     real = response.partition(b"\n\n")[2].decode().replace("http:\\/\\/127.0.0.1:9100\\/public", "{host}")
     client = await make_client(profile="documented")
-    login = await (await client.post(query(uuid="shop-dev"), json={"authcode": "x"}, headers=HEADERS)).json()
-    token = login["data"]["token"]
+    # A new user as v2.2 makes one: the stub, then the profile through user/appminiuserinfo.
+    stub = await (await client.post(query(uuid="shop-dev"), json={"authcode": "x"}, headers=HEADERS)).json()
+    profile = {"openid": stub["data"]["openid"], "auth_data": '{"nickName": "新用户"}'}
+    registered = await (await client.post(query("user/appminiuserinfo", uuid="shop-dev"), json=profile, headers=HEADERS)).json()
+    token = registered["data"]["token"]
     body = await (await client.post(query(action, uuid="shop-dev", token=token), json={}, headers=HEADERS)).text()
     host = str(client.make_url("")).rstrip("/").replace("/", "\\/")
     assert body.replace(host, "{host}") == real

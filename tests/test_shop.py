@@ -39,7 +39,7 @@ async def document(client: Client, route: str, **kwargs: Any) -> dict[str, Any]:
 
 
 async def log_in(client: Client, client_type: str = "weixin") -> str:
-    answer = await document(client, "user/appminiuserauth", client_type=client_type, body='{"authcode": "shop"}')
+    answer = await document(client, "user/appminiuserauth", client_type=client_type, body='{"authcode": "demo-user"}')
     token: str = answer["data"]["token"]
     return token
 

@@ -52,11 +52,23 @@ def test_a_forgotten_account_takes_its_mobile_and_tokens_with_it() -> None:
     assert accounts.for_token("tb") == (B, {"id": 2, "mobile": ""})
 
 
-def test_created_rows_are_the_mocks_registrations_only() -> None:
+def test_every_token_passes_the_login_check_but_only_the_newest_is_the_users() -> None:
     accounts = Accounts()
-    accounts.serve(A, {"id": 1})
-    accounts.create(B, {"id": 2})
-    assert (accounts.created_row(A), accounts.created_row(B)) == (None, {"id": 2})
+    row = {"id": 1}
+    accounts.serve(A, row, "t1")
+    accounts.serve(A, row, "t2")
+    assert (accounts.for_token("t1"), accounts.for_token("t2")) == ((A, row), (A, row))
+    assert accounts.newest_token(A) == "t2"
+
+
+def test_a_user_is_found_by_openid_then_by_a_linking_unionid() -> None:
+    accounts = Accounts()
+    accounts.serve(A, {"id": 1, "weixin_unionid": "u1", "qq_unionid": "q1"})
+    other = ("weixin_openid", "another-mini-program")
+    assert accounts.find(A) == A
+    assert accounts.find(other, ("weixin_unionid", "u1")) == A
+    assert accounts.find(other, ("weixin_unionid", "")) is None
+    assert accounts.find(("qq_openid", "x"), ("qq_unionid", "q1")) is None  # QQ's unionid does not link
 
 
 def test_bindings_bind_one_device_one_token_or_everyone() -> None:
@@ -126,13 +138,14 @@ def test_each_scope_resets_what_it_names(scope: Scope) -> None:
     assert [name for name, done in cleared.items() if done] == expected
 
 
-def test_a_forgotten_account_comes_back_without_its_old_overlay_or_registration() -> None:
+def test_a_forgotten_account_comes_back_without_its_old_overlay_token_or_unionid() -> None:
     accounts = Accounts(users=1)
-    accounts.create(A, {"id": 1, "nickname": "registered"})
+    accounts.serve(A, {"id": 1, "nickname": "registered", "weixin_unionid": "u1"}, "ta")
     accounts.change(A, nickname="changed")
     accounts.serve(B, {"id": 2})  # A is forgotten
+    assert (accounts.newest_token(A), accounts.find(("weixin_openid", "x"), ("weixin_unionid", "u1"))) == (None, None)
     accounts.serve(A, {"id": 1, "nickname": "again"})
-    assert (accounts.created_row(A), accounts.row(A)) == (None, {"id": 1, "nickname": "again"})
+    assert accounts.row(A) == {"id": 1, "nickname": "again"}
 
 
 # -- what avatar uploads leave (state.uploads) -----------------------------------------------

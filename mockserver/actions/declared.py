@@ -37,7 +37,7 @@ def declared_answer(call: Call, ctx: Context) -> Answer | None:
         expired = not_logged_in(call, ctx)
         if expired is not None:
             return Answer(expired, pick=pick)
-    device = call.text("uuid") or call.text("token")
+    device = call.device or call.text("token")
     reply: Reply = due_reply(scenario, device, "", ctx)
     outcome = reply.outcome
     body: Any = outcome

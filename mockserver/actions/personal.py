@@ -173,7 +173,7 @@ async def useravatarupload(call: Call, ctx: Context) -> Answer:
         return chosen
     lang = ctx.lang(call)
     user = token_user(call, ctx)
-    uploader = user.account if user is not None else ("uuid", call.text("uuid"))
+    uploader = user.account if user is not None else ("uuid", call.device)
     if ctx.state.uploads.refused(uploader, uploads.MOST_UPLOADS, uploads.UPLOAD_WINDOW):
         return Answer(Envelope(m.OPERATE_FREQUENT.in_lang(lang), m.FAIL))
     # ShopXO downloads a picture named by URL in `file`; the mock fetches nothing: unreadable.

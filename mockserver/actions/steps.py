@@ -49,13 +49,13 @@ def settle_settings(scenario: Scenario | None, call: Call, ctx: Context) -> None
     """While a scenario answers a device, its admin settings are in force for it
     (`Context.site_config`), this answer included: one with settings that answers a device is
     recorded for it, and any other answer on the same endpoint (another scenario, the built-in
-    one) takes its place. The device is the `uuid` parameter; the calls without one count as one
+    one) takes its place. The device is `Call.device` (its uuid, after a wipe the device it continues); the calls without one count as one
     device."""
     devices = ctx.state.devices
     if scenario is not None and scenario.settings:
-        devices.record(call.text("uuid"), scenario.name)
+        devices.record(call.device, scenario.name)
     elif devices:  # usually no device has settings: nothing to forget
-        device = call.text("uuid")
+        device = call.device
         recorded = ctx.scenarios.by_name.get(devices.scenario(device))
         if recorded is not None and recorded.action == call.route.key:
             devices.forget(device)

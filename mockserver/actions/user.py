@@ -17,15 +17,26 @@ from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS, Platform, ucfirst
 from ..envelope import Envelope
-from ..login import AUTH, BOUND, TOKEN, USERINFO, Login, Purpose, account_of, answer, logged_in, new_row, register
+from ..login import (
+    AUTH,
+    BOUND,
+    TOKEN,
+    USERINFO,
+    Login,
+    Purpose,
+    account_of,
+    answer,
+    logged_in,
+    new_row,
+    register,
+    unionid_of,
+)
 from ..params import Call, is_empty, scalar_text
 from ..scenarios.model import ExistingUser, Fault, NamedError, NewUser, RawReply, Reply
 from ..scenarios.selection import Pick, select
 from .declared import declared_answer
 from .steps import Answer, code_refusal, due_reply, settle_settings
 
-# Decision 6: an authcode no scenario names logs in a made-up user, stable per device.
-DEFAULT_REPLY: Final = Reply(ExistingUser(fields={}, generated=True))
 # A list or object where the platform expects its code: the platform refuses it.
 MALFORMED_CODE: Final = NamedError("code_invalid")
 # `CheckMobile` (S/app/common.php): mainland numbers.
@@ -50,7 +61,7 @@ def dispatch(call: Call, ctx: Context, suffix: str) -> Platform | Envelope:
 
 
 def login_of(call: Call, ctx: Context, platform: Platform, fallback_device: str) -> Login:
-    return Login(call, platform, ctx.lang(call), device=call.text("uuid") or fallback_device)
+    return Login(call, platform, ctx.lang(call), call.device or fallback_device)
 
 
 def openid_login(call: Call, ctx: Context, suffix: str) -> Login | Envelope:
@@ -73,9 +84,14 @@ def scenario_reply(call: Call, ctx: Context, login: Login, authcode: str = "") -
 
 
 def finish(reply: Reply, pick: Pick, login: Login, ctx: Context, purpose: Purpose) -> Answer:
+    """The reply as the answer. A scenario's existing user is someone of its own, logged in on
+    the device for that reply; a new user is the device's own platform user before ShopXO knew
+    them, who stays the device's user once registered (README, "The account model")."""
     outcome = reply.outcome
     if isinstance(outcome, (Fault, RawReply)):
         return Answer(outcome, reply.delay, pick)
+    if pick.scenario is not None and isinstance(outcome, ExistingUser):
+        login = login.scenario_user(pick.scenario.name)
     return Answer(answer(outcome, login, ctx, purpose), reply.delay, pick)
 
 
@@ -145,7 +161,7 @@ async def appminiuserauth(call: Call, ctx: Context) -> Answer:
     if isinstance(authcode, (list, dict)):
         return Answer(answer(MALFORMED_CODE, login, ctx))
     pick, reply = scenario_reply(call, ctx, login, code)
-    reply = reply or DEFAULT_REPLY
+    reply = reply or ctx.first_sight  # decision 6: the device's own platform user
     if not isinstance(reply.outcome, (Fault, RawReply)):
         reply = code_refusal(pick.scenario, platform.name, code, ctx) or reply
     return finish(reply, pick, login, ctx, AUTH)
@@ -169,27 +185,30 @@ async def appminiuserinfo(call: Call, ctx: Context) -> Answer:
             return Answer(refusal)
     ids = platform_ids(platform, call, openid)
     pick, reply = scenario_reply(call, ctx, login)
-    if reply is not None:
-        if isinstance(reply.outcome, NewUser):
-            return Answer(register(login, ctx, ids, profile_fields(platform, data), USERINFO, reply.outcome), reply.delay, pick)
+    if reply is not None and not isinstance(reply.outcome, NewUser):
         return finish(reply, pick, login, ctx, USERINFO)
-    known = ctx.state.accounts.row(account_of(login, ids))
+    delay = reply.delay if reply is not None else None
+    accounts = ctx.state.accounts
+    known = accounts.find(account_of(login, ids), unionid_of(platform, ids))
     if known is not None:
-        return Answer(logged_in(known, login, ctx, USERINFO), pick=pick)
-    return Answer(register(login, ctx, ids, profile_fields(platform, data), USERINFO), pick=pick)
+        return Answer(logged_in(accounts.row(known) or {}, login, ctx, USERINFO), delay, pick)
+    outcome = reply.outcome if reply is not None and isinstance(reply.outcome, NewUser) else None
+    return Answer(register(login, ctx, ids, profile_fields(platform, data), USERINFO, outcome), delay, pick)
 
 
 # -- user/tokenuserinfo (§4.2) ---------------------------------------------------------------
 
 
 async def tokenuserinfo(call: Call, ctx: Context) -> Answer:
-    """The user a token was minted for; the token stays, and there is no status check."""
+    """The user whose token this is, found in the user table: only the newest token of each user
+    is there (a later login replaced older ones, §4.2). The token stays; no status check."""
     lang = ctx.lang(call)
     token = call.text("token")
     if is_empty(token):
         return Answer(Envelope(m.TOKEN_EMPTY.in_lang(lang), m.FAIL))
-    found = ctx.state.accounts.for_token(token)
-    if found is None:
+    accounts = ctx.state.accounts
+    found = accounts.for_token(token)
+    if found is None or accounts.newest_token(found[0]) != token:
         return Answer(Envelope(m.USER_INFO_MISSING.in_lang(lang), m.FAIL))
     account, row = found
     platform = next(p for p in PLATFORMS.values() if p.openid_column == account[0])
@@ -369,7 +388,7 @@ async def appemailbind(call: Call, ctx: Context) -> Answer:
     known = accounts.row(account)
     if known is None:
         row = new_row(login, ctx, ids, {**bind_profile(call.params), "email": email})
-        return Answer(logged_in(row, login, ctx, BOUND, created=True))
+        return Answer(logged_in(row, login, ctx, BOUND))
     if known.get("email") == email:
         return Answer(login.refuse(m.EMAIL_SAME, m.EMAIL_SAME_CODE))
     return Answer(logged_in(accounts.change(account, email=email), login, ctx, BOUND))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, NoReturn, Sequence, TextIO
 
 from ..catalogue import catalogue
+from ..context import DEFAULT_UNKNOWN_USERS, UNKNOWN_USERS
 from ..contract import site
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES
 from ..scenarios.loader import ScenarioLoadError, load_scenarios
@@ -40,6 +41,7 @@ from .values import (
     positive_integer,
     profile,
     seconds,
+    unknown_users,
 )
 
 if TYPE_CHECKING:
@@ -136,6 +138,15 @@ def parser(environ: Mapping[str, str]) -> Parser:
         metavar="{" + ",".join(sorted(PROFILES)) + "}",
         default=default("profile", DEFAULT_PROFILE, profile),
         help="documented: the published page (ShopXO v2.2); current: ShopXO v6.9 (default %(default)s)",
+    )
+    p.add_argument(
+        "--unknown-users",
+        type=unknown_users,
+        metavar="{" + ",".join(UNKNOWN_USERS) + "}",
+        default=default("unknown_users", DEFAULT_UNKNOWN_USERS, unknown_users),
+        help="a platform user the mock has not seen and no scenario names: real = as the release does "
+        "(current, WeChat: registered; else the is_user_exist:0 stub), existing = an old existing "
+        "made-up user (default %(default)s)",
     )
     p.add_argument(
         "--seed",
@@ -281,6 +292,7 @@ def main(
         journal_size=args.journal_size,
         max_body=args.max_body,
         sms_code=args.sms_code,
+        unknown_users=args.unknown_users,
     )
     try:
         scenarios = load_scenarios(settings.layers, settings.locale, pause_collector=True)

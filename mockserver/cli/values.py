@@ -11,9 +11,10 @@ import argparse
 import json
 import math
 import re
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 from urllib.parse import urlsplit
 
+from ..context import UNKNOWN_USERS
 from ..contract.profiles import PROFILES
 from ..settings import DEFAULT_LOCALE
 from ..suggest import did_you_mean
@@ -68,11 +69,21 @@ def nonempty(text: str) -> str:
     return text
 
 
-def profile(text: str) -> str:
-    if text not in PROFILES:
-        hint = did_you_mean(text, PROFILES) or f" ({', '.join(sorted(PROFILES))})"
-        raise argparse.ArgumentTypeError(f"{text!r} is not a profile{hint}")
+def _choice(text: str, choices: Iterable[str], what: str) -> str:
+    """`text` if it is one of `choices`, else the error naming the nearest one (or all of them)."""
+    names = sorted(choices)
+    if text not in names:
+        hint = did_you_mean(text, names) or f" ({', '.join(names)})"
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}{hint}")
     return text
+
+
+def profile(text: str) -> str:
+    return _choice(text, PROFILES, "a profile")
+
+
+def unknown_users(text: str) -> str:
+    return _choice(text, UNKNOWN_USERS, "a way to answer unknown users")
 
 
 def locale(text: str) -> str:

@@ -88,7 +88,7 @@ def _forced(scenarios: ScenarioSet, action: ActionKey, call: Call, bindings: Bin
     note = ""
     for rule, name in (
         (Rule.HEADER, call.mock_scenario),
-        (Rule.DEVICE, bindings.for_device(call.text("uuid"))),
+        (Rule.DEVICE, bindings.for_device(call.device)),
         (Rule.TOKEN, bindings.for_token(call.text("token"))),
     ):
         if name:

@@ -1,7 +1,8 @@
 """What the mock remembers between requests: in memory, bounded, resettable by scope.
 
 One object per idea, each keeping its own indexes consistent: accounts (users and the tokens
-minted for them), bindings, the settings scenarios put in force per device, platform-code uses,
+minted for them), bindings, the settings scenarios put in force per device, the devices that
+came back with a new uuid after a storage wipe, platform-code uses,
 SMS verification codes, sequence positions, the clock, and what avatar uploads left (the pictures,
 how often each uploader uploaded; forgotten with the users). State is keyed by scenario *name*,
 so it survives a reload wherever the scenario still exists (`prune` drops the rest).
@@ -19,8 +20,9 @@ from .codes import CodeUse, CodeUses, VerifyCodes
 from .devices import DeviceSettings
 from .sequences import Sequences
 from .uploads import Pictures, UploadCounts
+from .wipes import Fingerprint, Wipes
 
-__all__ = ["Account", "Accounts", "Bindings", "Clock", "CodeUse", "DeviceSettings", "Scope", "State"]
+__all__ = ["Account", "Accounts", "Bindings", "Clock", "CodeUse", "DeviceSettings", "Fingerprint", "Scope", "State", "Wipes"]
 
 
 class Scope(Enum):
@@ -45,6 +47,7 @@ class State:
         self.accounts = Accounts()
         self.bindings = Bindings()
         self.devices = DeviceSettings()  # forgotten with the users: both are what clients did
+        self.wipes = Wipes()  # which device a new uuid is: forgotten with the users too
         self.codes = CodeUses(self.clock)
         self.verify_codes = VerifyCodes(self.clock)
         self.sequences = Sequences()
@@ -59,6 +62,7 @@ class State:
                 case Scope.USERS:
                     self.accounts.clear()
                     self.devices.clear()
+                    self.wipes.clear()
                     self.pictures.clear()
                     self.uploads.clear()
                 case Scope.TOKENS:

@@ -1,11 +1,19 @@
-"""The users the mock has served or created, and the tokens minted for them (decision 5).
+"""The mock's user table: the accounts it has served or registered, and their tokens (README,
+"The account model"; decision 5).
 
-An account is how ShopXO finds a platform user: `(openid column, openid)`. Scenarios stay the
-source of truth for their users: what the mock's own endpoints change (a bound mobile, a
-completed profile) is an overlay laid over the scenario's user at every answer; users the mock
-registered itself are kept whole. The mobile index always names the account that holds the
-mobile now, and forgets it with the account. A token names an account; once that account is
-forgotten the token names nobody (checked at lookup) and ages out of its own table.
+An account is how ShopXO finds a platform user: `(openid column, openid)`; WeChat and Toutiao
+also find a user by unionid (`weixin_unionid`, `toutiao_unionid`), whichever platform's login
+stored it (§3.2, §3.6). The row kept per account is the user as last answered. Scenarios stay the
+source of truth for their users' columns: what the mock's own endpoints change (a bound mobile, a
+completed profile) is an overlay laid over the scenario's row at every answer, so it survives the
+next login and an edited scenario file alike.
+
+Tokens are kept as the real server keeps them (§3.6, §4.2): every login mints one and stores it
+on the user, so only the newest one is *the user's token* (`newest_token`: what
+`user/tokenuserinfo` reads), while the login check of the other actions reads a cache that still
+knows every older one (`for_token`) until a reset. The mobile, e-mail and unionid indexes always
+name the account that holds the value now, and forget it with the account; a token names an
+account until that account is forgotten (checked at lookup) and ages out of its own table.
 """
 
 from __future__ import annotations
@@ -18,10 +26,12 @@ Account = tuple[str, str]  # (openid column, openid)
 
 MAX_USERS: Final = 1_000  # whole user rows are the big entries: fewer of them
 MAX_TOKENS: Final = 5_000
+# The unionid columns ShopXO looks a user up by after the openid (§3.2).
+LINKING_UNIONIDS: Final = ("weixin_unionid", "toutiao_unionid")
 
 
 class Tokens:
-    """token -> account, bounded; every login mints one."""
+    """token -> account, bounded: every token any login minted, as the login-check cache has them."""
 
     def __init__(self, limit: int = MAX_TOKENS) -> None:
         self._accounts: Bounded[str, Account] = Bounded(limit)
@@ -45,18 +55,23 @@ class Accounts:
         # (Rows, not a record per account: a new device would add one more object for the cycle
         # collector to walk, and a device never seen is the mock's most common request.)
         self._rows: Bounded[Account, Mapping[str, Any]] = Bounded(users, on_evict=self._forget)
-        self._created: set[Account] = set()  # registered by the mock itself
         self._changes: dict[Account, dict[str, Any]] = {}  # what the mock's endpoints changed
+        self._newest: dict[Account, str] = {}  # the token stored on the user: the last one minted
         self._holders: dict[str, Account] = {}  # mobile -> the account that has it
+        self._unionids: dict[tuple[str, str], Account] = {}  # (column, unionid) -> its account
         self.tokens = tokens if tokens is not None else Tokens()
 
     # -- reading -------------------------------------------------------------------------
     def row(self, account: Account) -> Mapping[str, Any] | None:
         return self._rows.get(account)
 
-    def created_row(self, account: Account) -> Mapping[str, Any] | None:
-        """The user the mock registered for this account, None if it did not register one."""
-        return self._rows.get(account) if account in self._created else None
+    def find(self, account: Account, unionid: tuple[str, str] | None = None) -> Account | None:
+        """The account ShopXO's lookup finds: by openid, then (WeChat, Toutiao) by unionid."""
+        if account in self._rows:
+            return account
+        if unionid is not None and unionid[1]:
+            return self._unionids.get(unionid)
+        return None
 
     def holder_of(self, mobile: str) -> Account | None:
         return self._holders.get(mobile)
@@ -66,9 +81,14 @@ class Accounts:
         return next((account for account, row in self._rows.items() if row.get("email") == email), None)
 
     def for_token(self, token: str) -> tuple[Account, Mapping[str, Any]] | None:
+        """The user any token minted for them names: the login check's view (old tokens pass)."""
         account = self.tokens.account(token)
         row = self._rows.get(account) if account else None
         return (account, row) if account and row is not None else None
+
+    def newest_token(self, account: Account) -> str | None:
+        """The token stored on the user now: `user/tokenuserinfo` finds the user by this one only."""
+        return self._newest.get(account)
 
     def __contains__(self, account: object) -> bool:
         return account in self._rows
@@ -78,24 +98,20 @@ class Accounts:
 
     # -- writing -------------------------------------------------------------------------
     def serve(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> Mapping[str, Any]:
-        """Record the user answered for this account (with its overlay); the token now names it.
-        Returns the row as stored: the same object as `row` when nothing overlays it."""
+        """Record the user answered for this account (with its overlay); a token given is now
+        the user's. Returns the row as stored: the same object as `row` when nothing overlays it."""
         changes = self._changes.get(account)
         current = {**row, **changes} if changes else row
         previous = self._rows.get(account)
-        if previous is not None and previous is not current:  # a login of the same user skips this
-            self._release(account, previous)
+        if previous is not current:  # a login of the same stored user skips the indexes
+            if previous is not None:
+                self._release(account, previous)
+            self._hold(account, current)
         self._rows[account] = current  # written now: the last to be forgotten
-        mobile = current.get("mobile")
-        if mobile:
-            self._holders[str(mobile)] = account
         if token:
             self.tokens.record(token, account)
+            self._newest[account] = token
         return current
-
-    def create(self, account: Account, row: Mapping[str, Any], token: str | None = None) -> Mapping[str, Any]:
-        self._created.add(account)
-        return self.serve(account, row, token)
 
     def change(self, account: Account, **fields: Any) -> Mapping[str, Any]:
         """The mock's own endpoints change a user: kept as an overlay, answered from now on."""
@@ -103,16 +119,29 @@ class Accounts:
         return self.serve(account, self._rows.get(account, {}))
 
     def clear(self) -> None:
-        for table in (self._rows, self._created, self._changes, self._holders):
+        for table in (self._rows, self._changes, self._newest, self._holders, self._unionids):
             table.clear()
         self.tokens.clear()
+
+    def _hold(self, account: Account, row: Mapping[str, Any]) -> None:
+        mobile = row.get("mobile")
+        if mobile:
+            self._holders[str(mobile)] = account
+        for column in LINKING_UNIONIDS:
+            unionid = row.get(column)
+            if unionid:
+                self._unionids[column, str(unionid)] = account
 
     def _release(self, account: Account, row: Mapping[str, Any]) -> None:
         mobile = str(row.get("mobile") or "")
         if mobile and self._holders.get(mobile) == account:
             del self._holders[mobile]
+        for column in LINKING_UNIONIDS:
+            key = (column, str(row.get(column) or ""))
+            if key[1] and self._unionids.get(key) == account:
+                del self._unionids[key]
 
     def _forget(self, account: Account, row: Mapping[str, Any]) -> None:
         self._release(account, row)
-        self._created.discard(account)
         self._changes.pop(account, None)
+        self._newest.pop(account, None)

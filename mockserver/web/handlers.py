@@ -8,6 +8,7 @@ envelope itself, so the API path runs no middleware at all.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from typing import Any, Awaitable, Final, TypeVar
@@ -26,6 +27,7 @@ from ..runtime import Runtime
 from ..scenarios.model import Fault
 from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
 from ..served import NO_ANSWER, Served
+from ..state import Fingerprint
 from ..suggest import did_you_mean
 from .cors import Cors
 from .faults import deliver, respond
@@ -83,6 +85,11 @@ class Api:
         call = await self._collect(request, url)
         runtime = self.runtime
         ctx = runtime.context
+        wipes = ctx.state.wipes
+        if wipes:  # a device told -400 may be back with a new uuid (state.wipes)
+            known = wipes.device(call.text("uuid"), fingerprint(request, call))
+            if known:
+                call = dataclasses.replace(call, known_as=known)
         action = lookup(call.route.key, ctx)
         try:
             answer = Answer(unknown_route(call, ctx)) if action is None else await action(call, ctx)
@@ -91,6 +98,9 @@ class Api:
         response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
         notice = runtime.client_notice(call) if runtime.later_client is not None else ""
         body = answer.body
+        code = body.code if isinstance(body, Envelope) else None
+        if code == m.LOGIN_EXPIRED_CODE:  # the client wipes its storage, uuid and all
+            wipes.told(fingerprint(request, call), call.device)
         # Positional, in field order (records.per_request says why).
         runtime.served(
             Served(
@@ -100,7 +110,7 @@ class Api:
                 request.raw_path,  # url
                 call if call.files is NO_UPLOADS else call.without_file_bytes(),  # call: no file kept
                 answer.pick,  # pick
-                body.code if isinstance(body, Envelope) else None,  # code
+                code,  # code
                 NO_ANSWER if body in DROPPED else response.status,  # status
                 (time.perf_counter() - started) * 1000,  # latency_ms
                 notice,  # notice
@@ -163,6 +173,12 @@ def parse_url(request: web.Request) -> UrlInputs | None:
     plain = params.split_plain_url(request.raw_path)
     path, pairs = plain if plain is not None else (request.path, request.query.items())
     return params.api_url_inputs(path, pairs)
+
+
+def fingerprint(request: web.Request, call: Call) -> Fingerprint:
+    """What tells one phone or developer tool from another when its uuid is new (state.wipes)."""
+    brand = call.public["application_client_brand"]
+    return call.client_type, brand, request.remote or "", request.headers.get("User-Agent", "")
 
 
 def unknown_scenario(exc: UnknownScenario) -> Answer:
