@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import time
 from functools import cache
+from types import MappingProxyType
 from typing import Any, Callable, Final, Mapping, NamedTuple
 
 from .contract import messages as m
-from .contract.fields import INT_COLUMNS
+from .contract.fields import INT_COLUMNS, TEMPLATE_USER_FIELDS
 from .contract.platforms import Platform
 from .contract.profiles import Profile
 from .contract.site import SHANGHAI
@@ -112,6 +113,35 @@ def _plan(profile: Profile, omit: frozenset[str]) -> tuple[tuple[str, Getter | N
         getter = _COMPUTED.get(source) or _column(source, profile.numbers_as_strings and source in _INT_COLUMNS)
         plan.append((key, getter))
     return tuple(plan)
+
+
+# A computed field a template may name under a profile whose answer lacks it, by its source.
+_TEMPLATE_SOURCES: Final = {"birthday_text": "birthday_date"}
+
+
+@cache
+def _field_getters(profile: Profile) -> Mapping[str, Getter | None]:
+    """Each field `{{user.<name>}}` may name, with its getter under this profile (None: the
+    token): the login answer's own where the profile's answer has the field, so a template shows
+    what the login showed (`avatar` the full URL, `current`'s `birthday` the date); else the
+    column, typed as the profile types numbers, or the computed value."""
+    answered = dict(_plan(profile, frozenset()))
+    getters: dict[str, Getter | None] = {}
+    for name in TEMPLATE_USER_FIELDS:
+        if name in answered or name == TOKEN:
+            getters[name] = answered.get(name)
+        elif name in _COMPUTED or name in _TEMPLATE_SOURCES:
+            getters[name] = _COMPUTED[_TEMPLATE_SOURCES.get(name, name)]
+        else:
+            getters[name] = _column(name, profile.numbers_as_strings and name in _INT_COLUMNS)
+    return MappingProxyType(getters)
+
+
+def user_field(name: str, row: UserRow, view: View, token: str) -> Any:
+    """One field of the user as this profile's answers show it (a name of
+    `contract.fields.TEMPLATE_USER_FIELDS`; the loader refuses any other)."""
+    get = _field_getters(view.profile)[name]
+    return token if get is None else get(row, view)
 
 
 def user_payload(row: UserRow, view: View, omit: frozenset[str], token: str) -> dict[str, Any]:

@@ -111,6 +111,11 @@ def test_the_same_regex_match_in_two_layers_is_a_clash(tmp_path: Path) -> None:
     assert len(report) == 1 and report[0].startswith(f"{second / 's.yaml'}:3:5: the same match is already used by scenario 'a' at {first / 's.yaml'}:3:5")
 
 
+def test_two_endpoints_may_each_answer_every_request(tmp_path: Path) -> None:
+    both = "".join(f"  - name: {c}\n    action: {c}/detail\n    match: {{}}\n    reply: {{envelope: {{}}}}\n" for c in ("goods", "order"))
+    assert list(load_scenarios(layer(tmp_path, "mine", both)).by_name) == ["goods", "order"]
+
+
 def test_within_one_layer_names_stay_unique_whatever_override_says(tmp_path: Path) -> None:
     mine = layer(tmp_path, "mine", scenario("a", "a") + scenario("a", "b", override=True))
     assert problems(mine) == [

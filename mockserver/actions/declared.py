@@ -4,11 +4,15 @@ They answer with the same selection and outcome kinds as the login: a spelled-ou
 (templated), a named or custom error, a fault; `requires_login` answers -400 (the escaped
 envelope of §2.3) to a token no login minted, which sends the client back to its login. When no
 scenario of the endpoint applies, it answers as if none were declared (`catalogue`).
+
+An envelope's `{{user.<field>}}` shows the user the request's token names, as the profile's
+answers show that user (decision 9). Only an envelope that names one looks the user up (the
+loader marks it); without such a user every field is "" and the journal's note says why.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from ..context import Context
 from ..contract import messages as m
@@ -17,11 +21,16 @@ from ..envelope import Envelope
 from ..fake_users import FakeUsers
 from ..login import Login, error
 from ..params import Call, scalar_text
+from ..render import View, user_field
 from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
-from ..scenarios.selection import select
+from ..scenarios.selection import Pick, select
 from .catalogue import not_logged_in, undeclared
 from .steps import Answer, due_reply, settle_settings
+
+# The journal's note when `{{user.*}}` has no user to show (decision 9).
+NO_TOKEN: Final = "{{user.*}} rendered empty: the request has no token (requires_login: true answers -400 instead)"
+UNKNOWN_TOKEN: Final = "{{user.*}} rendered empty: the token names no logged-in user (requires_login: true answers -400 instead)"
 
 
 def declared_answer(call: Call, ctx: Context) -> Answer | None:
@@ -43,8 +52,11 @@ def declared_answer(call: Call, ctx: Context) -> Answer | None:
     body: Any = outcome
     if isinstance(outcome, CannedEnvelope):
         echo = {name: scalar_text(value) for name, value in call.params.items()}
-        data = _render(outcome.data, ctx.fake_users, device, echo)
+        user, note = _template_user(call, ctx, lang) if outcome.needs_user else (templates.no_user, "")
+        data = _render(outcome.data, ctx.fake_users, device, echo, user)
         body = Envelope(outcome.msg or (m.OPERATE_FAIL.in_lang(lang) if outcome.code else ""), outcome.code, data)
+        if note:
+            pick = Pick(pick.scenario, pick.rule, pick.near_misses, "; ".join(filter(None, (pick.note, note))))
     elif isinstance(outcome, (NamedError, CustomError)):
         platform = PLATFORMS.get(call.client_type.lower(), PLATFORMS["weixin"])
         body = error(outcome, Login(call, platform, lang, device), ctx)
@@ -56,11 +68,23 @@ async def declared(call: Call, ctx: Context) -> Answer:
     return await undeclared(call, ctx) if answer is None else answer
 
 
-def _render(value: Any, fake_users: FakeUsers, device: str, echo: dict[str, str]) -> Any:
+def _template_user(call: Call, ctx: Context, lang: str) -> tuple[templates.UserField, str]:
+    """What `{{user.<field>}}` shows for this request, and the journal's note when nobody: the
+    token is how ShopXO finds the user (`Common::IsLogin`)."""
+    token = call.text("token")
+    found = ctx.state.accounts.for_token(token)
+    if found is None:
+        return templates.no_user, UNKNOWN_TOKEN if token else NO_TOKEN
+    row = found[1]
+    view = View(ctx.profile, lang, call.base_url, call.client_type, call.system_type, 0)
+    return (lambda name: user_field(name, row, view, token)), ""
+
+
+def _render(value: Any, fake_users: FakeUsers, device: str, echo: dict[str, str], user: templates.UserField) -> Any:
     if isinstance(value, Template):
-        return templates.render(value, fake_users.provider(device, value.text), echo)
+        return templates.fill(value, fake_users.provider(device, value.text), echo, user)
     if isinstance(value, dict):
-        return {k: _render(v, fake_users, device, echo) for k, v in value.items()}
+        return {k: _render(v, fake_users, device, echo, user) for k, v in value.items()}
     if isinstance(value, list):
-        return [_render(v, fake_users, device, echo) for v in value]
+        return [_render(v, fake_users, device, echo, user) for v in value]
     return value

@@ -65,6 +65,24 @@ PINNABLE: Final = ("token", "is_mandatory_bind_mobile")
 
 USER_KEYS: Final = (*EMPTY_USER.keys(), *PINNABLE)
 
+# The fields an answer computes from the stored user that a front-end shows about them (§3.3),
+# named as the answers name them. Not the flags that describe the request or the site
+# (`is_user_exist`, `is_mandatory_bind_mobile`, `platform`, `system_type`).
+COMPUTED_USER_FIELDS: Final = (
+    "user_name_view",
+    "mobile_security",
+    "email_security",
+    "gender_text",
+    "birthday_text",
+    "address_info",
+    "add_time_text",
+    "upd_time_text",
+)
+
+# What `{{user.<name>}}` may name in a declared endpoint's envelope (decision 9): every column,
+# the request's token, and the computed fields.
+TEMPLATE_USER_FIELDS: Final = (*EMPTY_USER.keys(), "token", *COMPUTED_USER_FIELDS)
+
 
 # Each byte of a hash as one of the digits 1-9, for `bytes.translate`.
 _DIGIT_OF_BYTE: Final = bytes(ord("123456789"[byte % 9]) for byte in range(256))

@@ -4,8 +4,8 @@ This module owns the step after the schema check: turning one file's document in
 (conditions compiled, replies resolved to outcomes, templates parsed, dates made timestamps),
 while collecting, each at its place, the problems the schema cannot express: one outcome per
 reply, an outcome the action can answer, real dates, regular expressions that compile, Faker
-providers that exist. Facts of the real API it relies on come from `contract/`, never from the
-modules that render answers.
+providers and user fields that exist, `{{user.*}}` only where there is a user to show. Facts of
+the real API it relies on come from `contract/`, never from the modules that render answers.
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ from .yaml_events import Mapping as _Mapping
 
 OUTCOME_KEYS: Final = ("user", "fake_user", "new_user", "error", "fault", "envelope", "config")
 RAW_CONTENT_TYPE: Final = "text/html; charset=utf-8"
+NO_USER_HERE: Final = (
+    "{{user.<field>}} shows the logged-in user in a declared endpoint's envelope; a user's own fields"
+    " make the user (write the value, or use {{faker.<provider>}} or {{request.<name>}})"
+)
 
 
 def _timestamp(value: int | str) -> int:
@@ -62,7 +66,8 @@ def _timestamp(value: int | str) -> int:
 
 class Builder:
     """Turns one schema-checked file into frozen scenarios, collecting what only code can check:
-    one outcome per reply, real dates, regular expressions that compile, Faker providers that exist."""
+    one outcome per reply, real dates, regular expressions that compile, Faker providers and user
+    fields that exist."""
 
     def __init__(self, file: str, document: _Mapping, providers: Callable[[], frozenset[str]]) -> None:
         self.file = file
@@ -163,7 +168,7 @@ class Builder:
             return RawReply(value["status"], value.get("body", ""), value.get("content_type", RAW_CONTENT_TYPE))
         if kind == "envelope":
             data = self.templated_data(value.get("data", ""), [*at, "data"])
-            return CannedEnvelope(value.get("msg", ""), value.get("code", 0), data)
+            return CannedEnvelope(value.get("msg", ""), value.get("code", 0), data, needs_user=_names_user(data))
         if kind == "config":
             return SiteConfig(MappingProxyType(dict(value)))
         if isinstance(value, str):
@@ -171,9 +176,10 @@ class Builder:
         return CustomError(code=value["code"], msg=value.get("msg", ""), data=value.get("data", ""))
 
     def templated_data(self, value: Any, at: list[Any]) -> Any:
-        """Plain JSON data, with every string parsed for template holes."""
+        """Plain JSON data, with every string parsed for template holes (`{{user.*}}` included:
+        a declared answer may show the request's user)."""
         if isinstance(value, str):
-            return self.template(value, at)
+            return self.template(value, at, user_fields=True)
         if isinstance(value, dict):
             return {k: self.templated_data(v, [*at, k]) for k, v in value.items()}
         if isinstance(value, list):
@@ -205,15 +211,32 @@ class Builder:
             mandatory_bind_mobile=fields.get("is_mandatory_bind_mobile"),
         )
 
-    def template(self, text: str, at: list[Any]) -> str | Template:
+    def template(self, text: str, at: list[Any], *, user_fields: bool = False) -> str | Template:
+        """A string parsed for holes; `{{user.*}}` only where `user_fields` (a declared endpoint's
+        envelope): in a login's user, the fields make the user, there is none to read yet."""
         try:
             parsed = templates.parse(text)
             if isinstance(parsed, Template):
                 templates.check_providers(parsed, self.providers())
+                if not user_fields and templates.names_user(parsed):
+                    raise templates.TemplateError(NO_USER_HERE)
+                templates.check_user_fields(parsed)
             return parsed
         except templates.TemplateError as exc:
             self.fail(at, str(exc))
             return text
+
+
+def _names_user(data: Any) -> bool:
+    """Does a declared answer show the request's user? Worked out once, so that an answer
+    without `{{user.*}}` never looks the user up."""
+    if isinstance(data, Template):
+        return templates.names_user(data)
+    if isinstance(data, dict):
+        return any(_names_user(v) for v in data.values())
+    if isinstance(data, list):
+        return any(_names_user(v) for v in data)
+    return False
 
 
 def _client_types(action: ActionKey) -> tuple[str, ...]:

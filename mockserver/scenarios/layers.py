@@ -7,7 +7,7 @@ earlier layer's scenario of the name in its place in the table, so the order in 
 are tried stays the one the earlier layer was written for. `override: true` with nothing of the
 name in an earlier layer is an error too (a typo would otherwise add a scenario that never
 replaces anything). Within one layer names are unique, as they always were; across the table so
-are matches, and a scenario being replaced is out of the table, so its replacement may keep its
+are each endpoint's matches, and a scenario being replaced is out of the table, so its replacement may keep its
 authcode.
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
+from ..contract.routes import ActionKey
 from ..suggest import did_you_mean
 from .model import Match, Scenario, ScenarioError
 
@@ -71,14 +72,15 @@ def _name_used(scenario: Scenario, first: Scenario, earlier: Layer | None) -> Sc
 
 
 def _same_matches(table: Sequence[Scenario], layer_of: dict[str, int]) -> Iterator[ScenarioError]:
-    """A table read top-down has no overrides by match: of two scenarios with the same match the
-    second could never answer. Reported at the one of the later layer (in one layer, file order)."""
-    matches: dict[Match, Scenario] = {}
+    """A table read top-down has no overrides by match: of two scenarios of one endpoint with the
+    same match the second could never answer (of two endpoints, each answers its own). Reported at
+    the one of the later layer (in one layer, file order)."""
+    matches: dict[tuple[ActionKey, Match], Scenario] = {}
     for scenario in table:
         match = scenario.match
         if match is None:
             continue
-        first = matches.setdefault(match, scenario)
+        first = matches.setdefault((scenario.action, match), scenario)
         if first is scenario:
             continue
         if layer_of[first.name] > layer_of[scenario.name]:

@@ -74,7 +74,8 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """A field value with `{{faker.<provider>}}` / `{{request.<name>}}` holes, parsed at load."""
+    """A field value with `{{faker.<provider>}}` / `{{request.<name>}}` / `{{user.<field>}}`
+    holes, parsed at load."""
 
     parts: tuple[str | tuple[str, str], ...]  # literal text, or (source, name)
     text: str  # as written
@@ -124,6 +125,7 @@ class CannedEnvelope:
     msg: str
     code: int
     data: Any = ""
+    needs_user: bool = False  # some template names {{user.*}}: the token's user is looked up (set by the loader)
 
 
 @dataclass(frozen=True, slots=True)
