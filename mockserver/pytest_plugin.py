@@ -25,7 +25,7 @@ from typing import Any, Final, Iterator
 
 import pytest
 
-from .cli.values import boolean, config_item
+from .cli.values import boolean, config_item, unknown_users
 from .settings import Settings
 from .suggest import did_you_mean
 from .web.serve import START_TIMEOUT, InThread
@@ -135,6 +135,7 @@ INI_OPTIONS: Final = {
     "shopxo_mock_fixtures": ("paths", "scenario directories, one a line (relative to the ini file)"),
     "shopxo_mock_builtin": ("string", "true: the shipped scenarios under shopxo_mock_fixtures (false: only them)"),
     "shopxo_mock_profile": ("string", "documented (ShopXO v2.2) or current (v6.9)"),
+    "shopxo_mock_unknown_users": ("string", "real (as the release does) or existing (an old made-up user)"),
     "shopxo_mock_seed": ("string", "seed of the made-up users (an integer)"),
     "shopxo_mock_locale": ("string", "Faker locale of the made-up users, e.g. zh_CN"),
     "shopxo_mock_scenario": ("string", "the scenario active for every client at start"),
@@ -166,6 +167,12 @@ def ini_settings(config: pytest.Config) -> dict[str, Any]:
                 options[name] = convert(value)
             except ValueError:
                 raise pytest.UsageError(f"shopxo_mock_{name}: {value!r} is not a number") from None
+    unknown = str(config.getini("shopxo_mock_unknown_users"))
+    if unknown:
+        try:
+            options["unknown_users"] = unknown_users(unknown)
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"shopxo_mock_unknown_users: {exc}") from None
     if config.getini("shopxo_mock_single_use_codes"):
         options["single_use_codes"] = True
     builtin = str(config.getini("shopxo_mock_builtin"))

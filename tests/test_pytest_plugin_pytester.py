@@ -70,6 +70,7 @@ def test_ini_options_configure_both_fixtures_relative_to_the_ini_file(pytester: 
     pytester.makeini(
         "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
         "shopxo_mock_fixtures = scenarios\nshopxo_mock_profile = current\nshopxo_mock_seed = 7\n"
+        "shopxo_mock_unknown_users = existing\n"
     )
     pytester.mkdir("scenarios").joinpath("mine.yaml").write_text(SCENARIO_FILE)
     pytester.mkdir("tests").joinpath("test_ini.py").write_text(
@@ -78,6 +79,7 @@ def test_ini_options_configure_both_fixtures_relative_to_the_ini_file(pytester: 
 def test_function_fixture(shopxo_mock):
     assert login(shopxo_mock, "mine")["code"] == -7
     assert shopxo_mock.settings.profile == "current" and shopxo_mock.settings.seed == 7
+    assert login(shopxo_mock, "unknown")["msg"] == "授权登录成功"  # an old made-up user, not registered
 
 def test_session_fixture(shopxo_mock_session):
     assert login(shopxo_mock_session, "mine")["msg"] == "from my project"
@@ -118,11 +120,18 @@ def test_an_unknown_marker_setting_is_a_usage_error_with_a_suggestion(pytester: 
     result.stdout.fnmatch_lines(["*unknown setting 'profle' (did you mean profile?)*"])
 
 
-def test_a_bad_ini_value_names_the_option(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nshopxo_mock_seed = many\n")
-    pytester.makepyfile("def test_seed(shopxo_mock_session):\n    pass\n")
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("shopxo_mock_seed = many", "*shopxo_mock_seed: 'many' is not a number*"),
+        ("shopxo_mock_unknown_users = old", "*shopxo_mock_unknown_users: 'old' is not a way to answer unknown users (existing, real)*"),
+    ],
+)
+def test_a_bad_ini_value_names_the_option(pytester: pytest.Pytester, line: str, error: str) -> None:
+    pytester.makeini(f"[pytest]\nasyncio_default_fixture_loop_scope = function\n{line}\n")
+    pytester.makepyfile("def test_it(shopxo_mock_session):\n    pass\n")
     result = pytester.runpytest_inprocess()
-    result.stdout.fnmatch_lines(["*shopxo_mock_seed: 'many' is not a number*"])
+    result.stdout.fnmatch_lines([error])
 
 
 def test_reset_all_returns_the_mock_to_just_started(pytester: pytest.Pytester) -> None:
