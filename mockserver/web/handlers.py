@@ -86,7 +86,7 @@ class Api:
         runtime = self.runtime
         ctx = runtime.context
         wipes = ctx.state.wipes
-        if wipes:  # a device told -400 may be back with a new uuid (state.wipes)
+        if wipes.any:  # a device told -400 may be back with a new uuid (state.wipes)
             known = wipes.device(call.text("uuid"), fingerprint(request, call))
             if known:
                 call = dataclasses.replace(call, known_as=known)
