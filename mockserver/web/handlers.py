@@ -15,8 +15,8 @@ from typing import Any, Awaitable, Final, TypeVar
 from aiohttp import web
 
 from .. import params
-from ..actions import lookup
-from ..actions.catalogue import unknown_route
+from ..actions import closed, lookup
+from ..actions.catalogue import no_such_route
 from ..actions.steps import Answer
 from ..contract import messages as m
 from ..envelope import Encoding, Envelope
@@ -83,9 +83,11 @@ class Api:
         call = await self._collect(request, url)
         runtime = self.runtime
         ctx = runtime.context
-        action = lookup(call.route.key, ctx)
+        action = lookup(call.route.key, ctx) or no_such_route
         try:
-            answer = Answer(unknown_route(call, ctx)) if action is None else await action(call, ctx)
+            answer = await closed.first(action, call, ctx)  # ShopXO's order: a closed site, then the action
+        except closed.SiteClosed as exc:
+            answer = exc.answer
         except UnknownScenario as exc:
             answer = unknown_scenario(exc)
         response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
