@@ -182,7 +182,7 @@ class Builder:
         for key in ("text", "errno"):
             if key in value and key not in passes:
                 takers = ", ".join(n for n, given in PASSES.items() if key in given)
-                self.fail([*at, key], f"error '{name}' passes no {key} through; only {takers} do", key=True)
+                self.fail([*at, key], f"error '{name}' passes no {key} through (only {takers})", key=True)
         if "errno" in passes and text is not None and errno is None:
             self.fail([*at, "text"], f"give errno with text: curl's error number, e.g. {{name: {name}, text: ..., errno: 28}}", key=True)
         if errno is not None and text is None and errno not in CURL_ERRORS:
