@@ -39,9 +39,10 @@ class SiteClosed(Exception):
 
 def refusal(call: Call, ctx: Context, config: Mapping[str, Any]) -> Envelope | None:
     """The check itself: -10000 with the site's reason when `config` closes the API to the
-    call's client type, else None (usually: one dictionary lookup, nothing built)."""
+    call's client type, else None (usually: two dictionary lookups, nothing built)."""
     profile = ctx.profile.name
-    if not site.CLOSURES[profile].closes(config, call.client_type):
+    closure = site.CLOSURES[profile]
+    if not closure.shut(config) or not closure.closes(config, call.client_type):
         return None
     reason = site.close_reason(config, profile, ctx.lang(call))
     return Envelope(reason, m.SITE_CLOSED_CODE, encoding=Encoding.EXIT)
@@ -50,7 +51,7 @@ def refusal(call: Call, ctx: Context, config: Mapping[str, Any]) -> Envelope | N
 def first(action: Action, call: Call, ctx: Context) -> Awaitable[Answer]:
     """What answers the call, in ShopXO's order: a closed site, else the action (the action's
     own coroutine, the usual case)."""
-    deferred = _settled_here(call, ctx)
+    deferred = bool(ctx.state.devices) and _settled_here(call, ctx)  # usually no device holds settings
     closed = refusal(call, ctx, ctx.site_config(call, last_answer=not deferred))
     if closed is not None:
         closure = site.CLOSURES[ctx.profile.name]
@@ -73,10 +74,7 @@ def after_pick(call: Call, ctx: Context, pick: Pick) -> None:
 def _settled_here(call: Call, ctx: Context) -> bool:
     """Could this call's answer replace the settings its device holds from its last answer? Only
     an answer on the endpoint of the scenario that gave them."""
-    devices = ctx.state.devices
-    if not devices:  # usually no device holds settings
-        return False
-    recorded = ctx.scenarios.by_name.get(devices.scenario(call.text("uuid")))
+    recorded = ctx.scenarios.by_name.get(ctx.state.devices.scenario(call.text("uuid")))
     return recorded is not None and recorded.action == call.route.key
 
 

@@ -112,12 +112,18 @@ class Closure:
     by_client_type: bool  # the setting lists the client types closed to; else the site's state, open at 1
     fallback: Text  # the reason when `home_site_close_reason` is not set at all
 
-    def closes(self, config: Mapping[str, Any], client_type: str) -> bool:
+    def shut(self, config: Mapping[str, Any]) -> bool:
+        """Is the API closed to anybody? Usually not (the list empty, the state 1): asked first,
+        it spares the request's client type being looked up at all."""
         value = config.get(self.setting)
-        if self.by_client_type:
-            # `in_array(APPLICATION_CLIENT_TYPE, $data)`: the client type as sent, case and all
-            return bool(value) and client_type in _listed(value)
-        return not _php_equals_one(value)
+        return bool(value) if self.by_client_type else not _php_equals_one(value)
+
+    def closes(self, config: Mapping[str, Any], client_type: str) -> bool:
+        if not self.by_client_type:
+            return self.shut(config)
+        # `in_array(APPLICATION_CLIENT_TYPE, $data)`: the client type as sent, case and all
+        value = config.get(self.setting)
+        return bool(value) and client_type in _listed(value)
 
 
 CLOSURES: Final[Mapping[str, Closure]] = MappingProxyType(
