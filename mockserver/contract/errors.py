@@ -96,18 +96,18 @@ WECHAT_WORDS: Final = Exchange(
 # v6.9: each platform class as S/extend/base/<Platform>.php has it.
 V6_9_EXCHANGES: Final[Mapping[str, Exchange]] = MappingProxyType(
     {
-        "weixin": WECHAT_WORDS,  # Wechat.php:427-455
-        "qq": WECHAT_WORDS,  # QQ.php:99-118: QQ words its refusals as WeChat does [recorded]
-        "toutiao": Exchange(  # Toutiao.php:94-122: one word for any code it refuses
+        "weixin": WECHAT_WORDS,  # Wechat.php:427-452
+        "qq": WECHAT_WORDS,  # QQ.php:99-119: QQ words its refusals as WeChat does [recorded]
+        "toutiao": Exchange(  # Toutiao.php:93-122: one word for any code it refuses
             _own(m.TOUTIAO_BAD_CODE), _own(m.TOUTIAO_BAD_CODE), CALL_FAILED, CALL_FAILED, EXCEPTION
         ),
-        "baidu": Exchange(  # Baidu.php:125-155
+        "baidu": Exchange(  # Baidu.php:125-157
             _own(m.BAIDU_CODE_INVALID), _own(m.BAIDU_CODE_INVALID), CALL_FAILED, CALL_FAILED, EXCEPTION
         ),
-        "kuaishou": Exchange(  # Kuaishou.php:47-83: CurlPost, then json_decode of what came
+        "kuaishou": Exchange(  # Kuaishou.php:47-82: CurlPost, then json_decode of what came
             _own(m.KUAISHOU_CODE_INVALID), _own(m.KUAISHOU_CODE_INVALID), EXCEPTION, CURL_FAILED, EXCEPTION
         ),
-        "alipay": Exchange(  # Alipay.php:32-73: 授权失败 whenever there is no sub_msg
+        "alipay": Exchange(  # Alipay.php:32-72: 授权失败 whenever there is no sub_msg
             _own(m.ALIPAY_CODE_INVALID), _own(m.ALIPAY_CODE_INVALID), AUTH_FAILED, AUTH_FAILED, AUTH_FAILED
         ),
     }
