@@ -60,23 +60,23 @@ class Context:
         """The language this call is answered in, as the profile reads its `lang` parameter."""
         return self.profile.lang(call.text("lang"))
 
-    def site_config(self, call: Call) -> Mapping[str, Any]:
+    def site_config(self, call: Call, *, last_answer: bool = True) -> Mapping[str, Any]:
         """The admin settings in force for this call's device: the server's; over them the
         active scenario's (`--scenario`, or `POST /__mock/use` for everybody); over those the
         settings of the scenario answering this device: the one its X-Mock-Scenario header names,
         the one bound to its uuid or its token, else the last one with settings that answered it
-        (`state.devices`). So the configuration a scenario shows the client is the one the
-        server acts on, for that device."""
+        (`state.devices`; left out with `last_answer=False`). So the configuration a scenario
+        shows the client is the one the server acts on, for that device."""
         config = self.config
         state = self.state
         bindings = state.bindings
         if bindings.active:
             config = _over(config, self.scenarios.by_name.get(bindings.active))
         if call.mock_scenario or bindings.per_client or state.devices:  # usually none of them
-            config = _over(config, self._device_scenario(call))
+            config = _over(config, self._device_scenario(call, last_answer))
         return config
 
-    def _device_scenario(self, call: Call) -> Scenario | None:
+    def _device_scenario(self, call: Call, last_answer: bool = True) -> Scenario | None:
         """The first scenario with settings of those answering this call's device, in the order
         selection tries them (`scenarios.selection`): header, device binding, token binding, then
         the last answer."""
@@ -86,7 +86,7 @@ class Context:
             call.mock_scenario,
             state.bindings.for_device(uuid),
             state.bindings.for_token(call.text("token")),
-            state.devices.scenario(uuid),
+            state.devices.scenario(uuid) if last_answer else "",
         ):
             scenario = self.scenarios.by_name.get(name) if name else None
             if scenario is not None and scenario.settings:

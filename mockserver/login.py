@@ -219,11 +219,23 @@ def error(outcome: NamedError | CustomError, login: Login, ctx: Context) -> Enve
         msg = outcome.msg or m.OPERATE_FAIL.in_lang(login.lang)
         return Envelope(msg, outcome.code, outcome.data)
     entry = CATALOGUES[ctx.profile.name][outcome.name]
-    code = ctx.profile.rejection_codes[login.platform.name] if entry.code is None else entry.code
-    msg = entry.text.in_lang(login.lang)
-    if entry.needs_rid:
-        msg = msg.format(rid=request_id())
-    return Envelope(msg, code, encoding=entry.encoding)
+    failure = entry.failure_for(login.platform.name)  # the requesting platform's own answer
+    code = ctx.profile.rejection_codes.get(login.platform.name, m.FAIL) if failure.code is None else failure.code
+    if failure.setting is not None:  # the site's own words (site_closed: its reason)
+        msg = site.close_reason(ctx.site_config(login.call), ctx.profile.name, login.lang)
+    elif failure.own and outcome.text is not None:  # the scenario's words for the platform's
+        msg = outcome.text
+    else:
+        msg = failure.text.in_lang(login.lang)
+    if failure.own and m.RID in msg:  # WeChat's request id: a new one per answer
+        msg = msg.replace(m.RID, request_id())
+    data: Any = ""
+    if failure.errno is not None:  # curl's failure: its words, its number, and the number as data
+        data = outcome.errno or failure.errno
+        if outcome.text is None and outcome.errno is not None:
+            msg = m.CURL_ERRORS.get(outcome.errno, msg)
+        msg = f"{msg} ({data})"
+    return Envelope(msg or m.OPERATE_FAIL.in_lang(login.lang), code, data, entry.encoding)
 
 
 def status_refusal(status: int, login: Login, ctx: Context) -> Envelope | None:

@@ -64,6 +64,11 @@ async def undeclared(call: Call, ctx: Context) -> Answer:
     return Answer(unknown_route(call, ctx)) if action is None else await action(call, ctx)
 
 
+async def no_such_route(call: Call, ctx: Context) -> Answer:
+    """What answers a route the release lacks (`unknown_route`)."""
+    return Answer(unknown_route(call, ctx))
+
+
 def unknown_route(call: Call, ctx: Context) -> Envelope:
     """-1000 for a controller or action the release lacks, worded as the profile's release words it (§1.1, §7.1)."""
     route = call.route

@@ -26,6 +26,7 @@ from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
 from ..scenarios.selection import Pick, select
 from .catalogue import not_logged_in, undeclared
+from .closed import after_pick
 from .steps import Answer, due_reply, settle_settings
 
 # The journal's note when `{{user.*}}` has no user to show (decision 9).
@@ -40,6 +41,7 @@ def declared_answer(call: Call, ctx: Context) -> Answer | None:
     pick = select(ctx.scenarios, call.route.key, call, "", ctx.state.bindings)
     scenario = pick.scenario
     settle_settings(scenario, call, ctx)
+    after_pick(call, ctx, pick)  # the settings the device holds now may close the site (§2.5)
     if scenario is None:
         return None
     if scenario.requires_login:

@@ -34,6 +34,7 @@ from ..login import (
 from ..params import Call, is_empty, scalar_text
 from ..scenarios.model import ExistingUser, Fault, NamedError, NewUser, RawReply, Reply
 from ..scenarios.selection import Pick, select
+from .closed import after_pick
 from .declared import declared_answer
 from .steps import Answer, code_refusal, due_reply, settle_settings
 
@@ -78,6 +79,7 @@ def scenario_reply(call: Call, ctx: Context, login: Login, authcode: str = "") -
     """The scenario (if any) that answers this call, and its reply due now."""
     pick = select(ctx.scenarios, call.route.key, call, authcode, ctx.state.bindings)
     settle_settings(pick.scenario, call, ctx)
+    after_pick(call, ctx, pick)  # the settings the device holds now may close the site (§2.5)
     if pick.scenario is None:
         return pick, None
     return pick, due_reply(pick.scenario, login.device, authcode, ctx)

@@ -188,14 +188,14 @@ def parser(environ: Mapping[str, str]) -> Parser:
         "--single-use-codes",
         action="store_true",
         default=default("single_use_codes", False, boolean),
-        help="a platform code works once: the second login with it answers 'code been used'",
+        help="a platform code works once: the second login with it answers the platform's words for a used code (WeChat: 'code been used')",
     )
     p.add_argument(
         "--code-ttl",
         type=seconds,
         metavar="SECONDS",
         default=default("code_ttl", None, seconds),
-        help="a platform code expires this long after it is first seen: invalid code",
+        help="a platform code expires this long after it is first seen: then the platform's words for an invalid code",
     )
     p.add_argument("--no-watch", action="store_true", help="do not reload scenario files when they change")
     p.add_argument("--no-cors", action="store_true", help="send no CORS headers (as the real ShopXO)")

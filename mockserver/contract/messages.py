@@ -41,6 +41,7 @@ LOGIN_EXPIRED_CODE: Final = -400
 SERVER_ERROR_CODE: Final = -500
 UNKNOWN_ROUTE: Final = -1000
 SITE_CLOSED_CODE: Final = -10000
+CURL_ERROR_CODE: Final = -9999  # CurlPost's transport failure (S/app/common.php:4401)
 FILE_UPLOAD_ERROR_CODE: Final = -2  # FileUploadError: no file, or PHP refused it (§4.5)
 IMAGE_ERROR_CODE: Final = -3  # the upload is no picture ShopXO can read (§4.5)
 UPLOAD_FAIL_CODE: Final = -100
@@ -159,9 +160,26 @@ LOGIN_EXPIRED: Final = Text("登录失效，请重新登录", "Login Failed, ple
 SITE_CLOSED_V2: Final = Text("网站维护中...", "Website maintenance...")
 SITE_CLOSED: Final = Text("升级中...", "Upgrading...")
 
-# -- platform texts passed through verbatim (§3.5, [external: WeChat]); never translated -----
-PLATFORM_CODE_INVALID: Final = "invalid code, rid: {rid}"
-PLATFORM_CODE_USED: Final = "code been used, rid: {rid}"
+# -- the platforms' own words, passed through verbatim (§3.5); never translated ---------------
+# Where ShopXO answers a platform's own error field, these are what the platforms say
+# (`contract.errors.EXCHANGES` says which platform says which).
+RID: Final = "{rid}"  # a WeChat request id (`6583f22d-35b1b023-4a6d02b6`), minted per answer
+PLATFORM_CODE_INVALID: Final = "invalid code, rid: {rid}"  # WeChat 40029, and QQ's [recorded]
+PLATFORM_CODE_USED: Final = "code been used, rid: {rid}"  # WeChat 40163, and QQ's [recorded]
+TOUTIAO_BAD_CODE: Final = "bad code"  # errcode 40018 「code 错误」, for any code it refuses [external: Toutiao]
+ALIPAY_CODE_INVALID: Final = "授权码code无效"  # sub_code isv.code-invalid: wrong, used or expired [recorded]
+# Baidu (`error_description`) and Kuaishou (`error_msg`) document no text for a refused code:
+# the words their stand-ins used in the recordings (decision 10).
+BAIDU_CODE_INVALID: Final = "invalid code"
+KUAISHOU_CODE_INVALID: Final = "invalid code"
+# Kuaishou's exchange goes through ShopXO's `CurlPost`, which answers curl's own error text and
+# number (`S/app/common.php:4395-4401`): libcurl's words for the usual failures [external: libcurl].
+CURL_ERRORS: Final = {
+    6: "Could not resolve host: open.kuaishou.com",
+    7: "Failed to connect to open.kuaishou.com port 443 after 0 ms: Couldn't connect to server",
+    28: "Operation timed out after 30001 milliseconds with 0 bytes received",  # CurlPost's 30 s
+}
+CURL_UNREACHABLE: Final = 6  # what an unreachable platform means by default: its host not found
 
 # -- the mock's own answers, for what the real server has no route for ----------------------
 NOT_AN_API_PATH: Final = (

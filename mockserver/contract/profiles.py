@@ -49,7 +49,6 @@ class Profile:
     wechat_registers_unknown: bool  # v6 auto-registers a WeChat user instead of the stub (§3.4b)
     user_name_view_order: tuple[str, ...]
     default_avatar_path: str  # appended to the attachment host (the mock's own address)
-    site_closed_text: m.Text
     # How 控制器不存在 and 非法访问 name the controller or action (§1.1, §7.1).
     unknown_route_text: str  # "{message}({name})", or v2.2's name first: "{name} {message}"
     later_client: LaterClient | None  # a client this release does not fit, when one is seen
@@ -110,7 +109,6 @@ DOCUMENTED: Final = Profile(
     wechat_registers_unknown=False,
     user_name_view_order=("username", "nickname", "mobile_security", "email_security"),
     default_avatar_path="/static/index/default/images/default-user-avatar.jpg",
-    site_closed_text=m.SITE_CLOSED_V2,
     unknown_route_text="{name} {message}",  # S@v2.2.2/app/api/controller/Common.php:212, Error.php:37
     # The v6.3+ client adds application_client_brand and theme to every request (U/App.vue:371-410;
     # §7.3: the v2.2-era client sent neither) and counts on v6.9's guest user/center (§4.4).
@@ -141,7 +139,6 @@ CURRENT: Final = Profile(
     wechat_registers_unknown=True,
     user_name_view_order=("nickname", "username", "mobile_security", "email_security"),
     default_avatar_path="/static/common/images/default-user-avatar-md.png",
-    site_closed_text=m.SITE_CLOSED,
     unknown_route_text="{message}({name})",  # S/app/api/controller/Common.php:250, Error.php:37
     later_client=None,
 )

@@ -10,7 +10,8 @@ request's language (`TEXTS`).
 
 `config` is the admin settings: the server's are a fresh install's under the command line's
 (`--config KEY=VALUE`), a `base/common` scenario's over those; the mock's own logic reads the
-same values, so the configuration the client sees is the one the server acts on.
+same values, so the configuration the client sees is the one the server acts on. One of them
+closes the whole API (`CLOSURES`, §2.5).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
+from . import messages as m
 from .messages import Text
 from .profiles import PROFILES
 
@@ -32,6 +34,9 @@ SHANGHAI: Final = timezone(timedelta(hours=8))
 MANDATORY_BIND_MOBILE: Final = "common_user_is_mandatory_bind_mobile"
 WEIXIN_FORCE_USER_BASE: Final = "common_app_is_weixin_force_user_base"
 REGISTER_AUDIT: Final = "common_register_is_enable_audit"
+APP_STATE: Final = "home_site_app_state"  # v6.9: the client types the API is closed to
+SITE_STATE: Final = "home_site_state"  # v2.2.2: 1 open, anything else closed to everybody
+CLOSE_REASON: Final = "home_site_close_reason"  # what a closed API answers, untranslated
 
 HOST: Final = "{host}"  # a string starting so is a URL on the site's own host
 _TEXT_OPEN: Final = "{text:"
@@ -96,6 +101,69 @@ PICTURE_PATHS: Final = frozenset(
     for path in _pictures([fresh.common, fresh.center_navigation])
     if path.endswith((".png", ".jpg", ".jpeg", ".gif"))
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """How a release tells that its API is closed to a client (§2.5): the first thing every API
+    controller checks (`Common::SiteStstusCheck`, in its constructor), so every route answers it."""
+
+    setting: str
+    by_client_type: bool  # the setting lists the client types closed to; else the site's state, open at 1
+    fallback: Text  # the reason when `home_site_close_reason` is not set at all
+
+    def shut(self, config: Mapping[str, Any]) -> bool:
+        """Is the API closed to anybody? Usually not (the list empty, the state 1): asked first,
+        it spares the request's client type being looked up at all."""
+        value = config.get(self.setting)
+        return bool(value) if self.by_client_type else not _php_equals_one(value)
+
+    def closes(self, config: Mapping[str, Any], client_type: str) -> bool:
+        if not self.by_client_type:
+            return self.shut(config)
+        # `in_array(APPLICATION_CLIENT_TYPE, $data)`: the client type as sent, case and all
+        value = config.get(self.setting)
+        return bool(value) and client_type in _listed(value)
+
+
+CLOSURES: Final[Mapping[str, Closure]] = MappingProxyType(
+    {
+        # S/app/api/controller/Common.php:136-143: MyC('home_site_close_reason', MyLang('upgrading_tips'))
+        "current": Closure(APP_STATE, True, m.SITE_CLOSED),
+        # S@v2.2.2/app/api/controller/Common.php:124-130: MyC('home_site_state') != 1, '网站维护中...'
+        "documented": Closure(SITE_STATE, False, m.SITE_CLOSED_V2),
+    }
+)
+
+
+def close_reason(config: Mapping[str, Any], profile: str, lang: str) -> str:
+    """What a closed API answers: the site's own reason as set, in every language. `MyC` gives
+    the release's fallback only when the setting is unset; an empty reason answers DataReturn's
+    操作失败 (§2.1), as any error with an empty message does."""
+    reason = config.get(CLOSE_REASON)
+    if reason is None:
+        return CLOSURES[profile].fallback.in_lang(lang)
+    text = str(reason)
+    return text if text not in ("", "0") else m.OPERATE_FAIL.in_lang(lang)  # PHP's empty()
+
+
+def _listed(value: Any) -> Any:
+    """A list setting as ConfigService reads it: a list, or the database's comma-separated string."""
+    if isinstance(value, str):
+        return value.split(",")
+    return value if isinstance(value, (list, tuple)) else ()
+
+
+def _php_equals_one(value: Any) -> bool:
+    """PHP 8's `$value == 1`: 1, true, 1.0, or a numeric string worth 1 (`"1"`, `" 1.0"`)."""
+    if value == 1:
+        return True
+    if isinstance(value, str):
+        try:
+            return float(value.strip()) == 1
+        except ValueError:
+            return False
+    return False
 
 
 def server_config(profile: str, settings: Mapping[str, Any]) -> Mapping[str, Any]:

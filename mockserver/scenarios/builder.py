@@ -16,7 +16,9 @@ from types import MappingProxyType
 from typing import Any, Callable, Final, Mapping
 
 from .. import routing
+from ..contract.errors import PASSES
 from ..contract.fields import EMPTY_USER, number_code
+from ..contract.messages import CURL_ERRORS
 from ..contract.platforms import CLIENT_TYPE_ALIASES, CLIENT_TYPES, PLATFORMS
 from ..contract.routes import ActionKey, outcomes_for
 from ..contract.site import SHANGHAI
@@ -173,7 +175,25 @@ class Builder:
             return SiteConfig(MappingProxyType(dict(value)))
         if isinstance(value, str):
             return NamedError(value)
+        if "name" in value:
+            return self.named_error(value, at)
         return CustomError(code=value["code"], msg=value.get("msg", ""), data=value.get("data", ""))
+
+    def named_error(self, value: Mapping[str, Any], at: list[Any]) -> NamedError:
+        """`{name, text, errno}`: a catalogue error with the platform side's own words (and a curl
+        error's number), where the real server passes them through."""
+        name, text, errno = value["name"], value.get("text"), value.get("errno")
+        passes = PASSES.get(name, frozenset())
+        for key in ("text", "errno"):
+            if key in value and key not in passes:
+                takers = ", ".join(n for n, given in PASSES.items() if key in given)
+                self.fail([*at, key], f"error '{name}' passes no {key} through (only {takers})", key=True)
+        if "errno" in passes and text is not None and errno is None:
+            self.fail([*at, "text"], f"give errno with text: curl's error number, e.g. {{name: {name}, text: ..., errno: 28}}", key=True)
+        if errno is not None and text is None and errno not in CURL_ERRORS:
+            known = ", ".join(f"{number} ({words})" for number, words in CURL_ERRORS.items())
+            self.fail([*at, "errno"], f"no curl text known for errno {errno}: give text too; known: {known}")
+        return NamedError(name, text, errno)
 
     def templated_data(self, value: Any, at: list[Any]) -> Any:
         """Plain JSON data, with every string parsed for template holes (`{{user.*}}` included:

@@ -108,7 +108,11 @@ class NewUser:
 
 @dataclass(frozen=True, slots=True)
 class NamedError:
+    """An error of the catalogue, answered as the requesting platform and release answer it."""
+
     name: str  # a key of contract.errors.CATALOGUES[profile]
+    text: str | None = None  # the platform side's own words to pass through instead of its usual ones
+    errno: int | None = None  # a curl error's number (Kuaishou's transport failure)
 
 
 @dataclass(frozen=True, slots=True)

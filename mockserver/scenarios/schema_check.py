@@ -102,10 +102,10 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
         message = f"{where}: expected {expected if isinstance(expected, str) else ' or '.join(expected)}, got {_kind(error.instance)}"
         if expected == "string" and isinstance(error.instance, (int, float)):
             message += f" (write it in quotes: '{error.instance}')"
-    elif error.validator == "enum" and isinstance(error.instance, str) and path and path[-1] in ("error", "fault"):
+    elif error.validator == "enum" and isinstance(error.instance, str) and _catalogue_kind(path):
         names = list(error.validator_value)
         message = (
-            f"unknown {path[-1]} '{error.instance}'{did_you_mean(error.instance, names)}; "
+            f"unknown {_catalogue_kind(path)} '{error.instance}'{did_you_mean(error.instance, names)}; "
             f"known: {', '.join(names)}"
         )
     elif error.validator == "enum":
@@ -119,6 +119,8 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
         for sub in error.context:
             branches.setdefault(sub.relative_schema_path[0], []).append(sub)
         fitting = [subs for subs in branches.values() if not any(_wrong_kind(e, len(path)) for e in subs)]
+        # Of two mappings (an error's {name, ...} and {code, ...}), the one whose keys it has.
+        fitting.sort(key=lambda subs: any(e.validator == "required" and len(e.absolute_path) == len(path) for e in subs))
         if fitting:
             for sub in fitting[0]:
                 yield from _explain(file, document, sub)
@@ -152,6 +154,14 @@ def _envelope_on_top(file: str, document: Any, path: list[Any], reply: Mapping[s
         positions.place(file, marks[keys[0]]),
         f"unknown key{'s' if len(keys) > 1 else ''} {named} in {positions.describe(path)}: {hint}",
     )
+
+
+def _catalogue_kind(path: list[Any]) -> str:
+    """"error" or "fault" where a value names one from a catalogue (`error: NAME`, `error:
+    {name: NAME}`, `fault: NAME`), else ""."""
+    if path and path[-1] in ("error", "fault"):
+        return str(path[-1])
+    return "error" if path[-2:-1] == ["error"] and path[-1] == "name" else ""
 
 
 def _position(mark: Any) -> tuple[int, int]:

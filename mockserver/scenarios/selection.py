@@ -33,6 +33,7 @@ class Rule(Enum):
     GLOBAL = "active scenario"
     DEFAULT = "default user"
     UNMODELLED = "no model"  # a real route neither modelled nor declared: no scenario to pick (actions.catalogue)
+    SITE_CLOSED = "site closed"  # closed before any action ran: no scenario to pick (actions.closed)
 
 
 @per_request

@@ -16,8 +16,8 @@ from typing import Any, Awaitable, Final, TypeVar
 from aiohttp import web
 
 from .. import params
-from ..actions import lookup
-from ..actions.catalogue import unknown_route
+from ..actions import closed, lookup
+from ..actions.catalogue import no_such_route
 from ..actions.steps import Answer
 from ..contract import messages as m
 from ..envelope import Encoding, Envelope
@@ -90,9 +90,11 @@ class Api:
             known = wipes.device(call.text("uuid"), fingerprint(request, call))
             if known:
                 call = dataclasses.replace(call, known_as=known)
-        action = lookup(call.route.key, ctx)
+        action = lookup(call.route.key, ctx) or no_such_route
         try:
-            answer = Answer(unknown_route(call, ctx)) if action is None else await action(call, ctx)
+            answer = await closed.first(action, call, ctx)  # ShopXO's order: a closed site, then the action
+        except closed.SiteClosed as exc:
+            answer = exc.answer
         except UnknownScenario as exc:
             answer = unknown_scenario(exc)
         response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
