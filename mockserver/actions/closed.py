@@ -74,7 +74,7 @@ def after_pick(call: Call, ctx: Context, pick: Pick) -> None:
 def _settled_here(call: Call, ctx: Context) -> bool:
     """Could this call's answer replace the settings its device holds from its last answer? Only
     an answer on the endpoint of the scenario that gave them."""
-    recorded = ctx.scenarios.by_name.get(ctx.state.devices.scenario(call.text("uuid")))
+    recorded = ctx.scenarios.by_name.get(ctx.state.devices.scenario(call.device))
     return recorded is not None and recorded.action == call.route.key
 
 
