@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
+from .contract import site
 from .contract.profiles import Profile
 from .fake_users import FakeUsers
 from .params import Call
@@ -55,6 +56,12 @@ class Context:
     sms: SmsPolicy = SmsPolicy()
     payloads: Payloads = field(default_factory=Payloads)  # rendered once, token spliced per answer
     first_sight: Reply = UNKNOWN_USERS[DEFAULT_UNKNOWN_USERS]  # the reply when no scenario applies
+    # Do the server's own settings close the API to anybody (§2.5)? Worked out once: every
+    # request asks (`actions.closed`), and usually nothing but these settings is in force.
+    site_shut: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "site_shut", site.CLOSURES[self.profile.name].shut(self.config))
 
     def lang(self, call: Call) -> str:
         """The language this call is answered in, as the profile reads its `lang` parameter."""

@@ -87,14 +87,10 @@ class Call:
     # A multipart body's file parts. Kept only while the request is answered: what observers (the
     # journal) get keeps each file's name and type, not its bytes (`without_file_bytes`).
     files: Uploads = NO_UPLOADS
-    # The device a new uuid continues: the client wiped its storage, its uuid with it, when the
-    # mock told it to (README, "Which device is which"). "" when the uuid is the device.
-    known_as: str = ""
-
-    @property
-    def device(self) -> str:
-        """The device this call comes from: its `uuid`, or the device that uuid continues."""
-        return self.known_as or self.text("uuid")
+    # The device this call comes from: its `uuid` as text, or the device that uuid continues
+    # when the client wiped its storage, its uuid with it, because the mock told it to (README,
+    # "Which device is which"; the edge replaces it). A field, not a property: read many times.
+    device: str = ""
 
     @property
     def client_type(self) -> str:
@@ -270,10 +266,11 @@ def complete_call(
 ) -> Call:
     """Merge route < query < body; read the public parameters from query < form only."""
     public = url.public if not form else public_params({**url.query, **form})
+    params = {**url.route.params, **url.query, **body}
     # Positional, in field order (records.per_request says why).
     return Call(
         url.route,  # route
-        MappingProxyType({**url.route.params, **url.query, **body}),  # params
+        MappingProxyType(params),  # params
         MappingProxyType(body),  # body
         public,  # public
         base_url,  # base_url
@@ -282,6 +279,7 @@ def complete_call(
         headers,  # headers
         raw_body,  # raw_body
         files,  # files
+        scalar_text(params.get("uuid")),  # device
     )
 
 

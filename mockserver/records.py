@@ -6,7 +6,7 @@ three times as slow, and the request path builds several per request (a Call, a 
 an Answer, an Envelope, a Served record). They are immutable by convention all the same: nothing
 assigns to a field after construction. Records made once at load stay `frozen=True`.
 
-The two widest (`Call` and `Served`, ten fields each) are built with positional arguments on the
+The two widest (`Call` and `Served`, ten fields or more) are built with positional arguments on the
 request path, in field order: calling a class with keywords makes CPython pack them into a dict
 and unpack it again, ~2k instructions a request for the pair (callgrind).
 """

@@ -51,7 +51,11 @@ def refusal(call: Call, ctx: Context, config: Mapping[str, Any]) -> Envelope | N
 def first(action: Action, call: Call, ctx: Context) -> Awaitable[Answer]:
     """What answers the call, in ShopXO's order: a closed site, else the action (the action's
     own coroutine, the usual case)."""
-    deferred = bool(ctx.state.devices) and _settled_here(call, ctx)  # usually no device holds settings
+    state = ctx.state
+    bindings = state.bindings
+    if not (ctx.site_shut or call.mock_scenario or bindings.active or bindings.per_client or state.devices):
+        return action(call, ctx)  # the usual case: the server's own settings alone, and they close nothing
+    deferred = bool(state.devices) and _settled_here(call, ctx)  # usually no device holds settings
     closed = refusal(call, ctx, ctx.site_config(call, last_answer=not deferred))
     if closed is not None:
         closure = site.CLOSURES[ctx.profile.name]

@@ -87,9 +87,9 @@ class Api:
         ctx = runtime.context
         wipes = ctx.state.wipes
         if wipes.any:  # a device told -400 may be back with a new uuid (state.wipes)
-            known = wipes.device(call.text("uuid"), fingerprint(request, call))
+            known = wipes.device(call.device, fingerprint(request, call))
             if known:
-                call = dataclasses.replace(call, known_as=known)
+                call = dataclasses.replace(call, device=known)
         action = lookup(call.route.key, ctx) or no_such_route
         try:
             answer = await closed.first(action, call, ctx)  # ShopXO's order: a closed site, then the action
