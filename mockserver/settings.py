@@ -57,6 +57,13 @@ class Settings:
     warm_up: bool = False  # make the Faker pools in a thread at start (the CLI turns it on)
     hang_seconds: float = 30.0
     body_timeout: float = 10.0  # a body trickling in slower than this answers 408  # a `hang` fault answers nothing for this long (client gives up at 10 s)
+    # A real ShopXO behind the mock (mockserver/upstream): what the mock does not answer goes there.
+    upstream: str | None = None  # the site root, e.g. https://shop.example.com/
+    forward: str = "unmodelled"  # a key of upstream.policy.FORWARD_MODES: which requests go upstream
+    upstream_token: str | None = None  # a real user's token on the upstream, sent for the mock's logins
+    upstream_timeout: float = 8.0  # under the client's 10 s, so it reads the mock's message, not its own
+    upstream_max_body: int = 8 * 1024**2  # a larger upstream answer is refused in the envelope
+    upstream_insecure: bool = False  # skip TLS certificate checks (a self-signed test server)
 
     def __post_init__(self) -> None:
         # Normalised once, so a Settings compares and prints the same however it was written.

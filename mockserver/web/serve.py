@@ -12,16 +12,23 @@ from aiohttp import web
 
 from ..scenarios.model import ScenarioSet
 from ..settings import MAX_LINE, Settings
+from ..upstream.proxy import Upstream
 from .accesslog import AccessLog
 from .app import create_app
 
 START_TIMEOUT: Final = 10.0
 
 
-def run(settings: Settings, scenarios: ScenarioSet, access_log: AccessLog | None, ready: Callable[[int], None]) -> None:
+def run(
+    settings: Settings,
+    scenarios: ScenarioSet,
+    access_log: AccessLog | None,
+    ready: Callable[[int], None],
+    upstream: Upstream | None = None,
+) -> None:
     """Serve until Ctrl-C or SIGTERM; `ready(port)` is called once listening, with the port really
     bound (`port=0` takes any free one). OSError: cannot listen."""
-    app = create_app(settings, scenarios, access_log=access_log)
+    app = create_app(settings, scenarios, access_log=access_log, upstream=upstream)
     # Everything alive now (modules, the scenario set, the application) lives as long as the
     # server: out of the collector's way, its full collections no longer walk it every time.
     # (This process serves and nothing else, so the choice is ours to make, not an embedder's.)

@@ -1,0 +1,86 @@
+"""Which requests the mock hands to its upstream, and with which token (decision 10). Pure.
+
+Two modes (`--forward`):
+- `unmodelled` (the default): a route the mock does not model under its profile goes upstream
+  (`goods/detail`, `buy/index`, a plugin's controller, a route the release lacks), unless a
+  scenario file declares it and one of its scenarios applies. Everything the mock models (the
+  login and the calls around it, `base/common`, the user tab's lists) stays the mock's.
+- `unmatched`: every request goes upstream unless a scenario applies to it. The mock's built-in
+  answers (its made-up users, its fresh install) are then never used: it is the real shop with
+  chosen answers forced on top.
+
+Either way scenario selection keeps its precedence (the `X-Mock-Scenario` header, a binding, an
+authcode or other match, the active scenario): whatever a scenario answers, the mock answers.
+
+The upstream does not know the tokens the mock mints. A request carrying one goes with the
+configured `--upstream-token` instead (a real user's on that shop), or, without one, as a guest
+(no token); a route that needs a login is then not sent at all (the upstream would answer -400,
+and the client would wipe its storage and log in again, round and round): the mock answers it
+with a -1 that says what to do. Any other token (none, the upstream's own, a made-up one) goes
+as it came.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Final
+
+from ..context import Context
+from ..contract import messages as m
+from ..contract import routes
+from ..contract.routes import LOGIN, ActionKey
+from ..envelope import Envelope
+from ..params import Call, scalar_text
+from ..scenarios.selection import UnknownScenario, select
+from .messages import MOCKED_LOGIN
+
+
+class Forward(Enum):
+    UNMODELLED = "unmodelled"
+    UNMATCHED = "unmatched"
+
+
+FORWARD_MODES: Final = tuple(mode.value for mode in Forward)
+BASE_COMMON: Final[ActionKey] = ("Base", "common")
+
+
+def goes_upstream(call: Call, ctx: Context, mode: Forward) -> bool:
+    """Does the upstream answer this request rather than the mock?"""
+    key = call.route.key
+    if mode is Forward.UNMODELLED:
+        if routes.modelled_in(key, ctx.profile.name):
+            return False
+        return key not in ctx.scenarios.actions or not _scenario_applies(call, ctx, key)
+    # The settings a scenario put in force for this device come with the mock's base/common.
+    if key == BASE_COMMON and ctx.state.devices and ctx.state.devices.scenario(call.device):
+        return False
+    return not _scenario_applies(call, ctx, key)
+
+
+def _scenario_applies(call: Call, ctx: Context, key: ActionKey) -> bool:
+    authcode = ""
+    if key == LOGIN:  # the only route whose rules look at the authcode, read as the profile reads it
+        authcode = scalar_text((call.body if ctx.profile.authcode_from_body_only else call.params).get("authcode"))
+    try:
+        return select(ctx.scenarios, key, call, authcode, ctx.state.bindings).scenario is not None
+    except UnknownScenario:
+        return True  # the header names no scenario: the mock says so itself (400)
+
+
+def upstream_token(call: Call, ctx: Context, configured: str | None) -> str | None | Envelope:
+    """The token to send upstream instead of the request's (None: send the request as it came;
+    "": no token, a guest), or the envelope the mock answers instead of forwarding."""
+    token = call.text("token")
+    if not token or ctx.state.accounts.for_token(token) is None:
+        return None  # not one the mock minted: the upstream's own login, or nobody
+    if configured:
+        return configured
+    if needs_login(call.route.key, ctx):
+        return Envelope(MOCKED_LOGIN.format(route=call.route.name), m.FAIL)
+    return ""
+
+
+def needs_login(key: ActionKey, ctx: Context) -> bool:
+    """Does the profile's release check the login before answering this route (`Common::IsLogin`)?"""
+    release = routes.CATALOGUES[ctx.profile.name]
+    return release.routes.get(key, False) or release.checks_login_first(key)
