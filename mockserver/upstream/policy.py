@@ -75,12 +75,12 @@ def upstream_token(call: Call, ctx: Context, configured: str | None) -> str | No
         return None  # not one the mock minted: the upstream's own login, or nobody
     if configured:
         return configured
-    if needs_login(call.route.key, ctx):
+    if needs_login(call.route.key, ctx.profile.name):
         return Envelope(MOCKED_LOGIN.format(route=call.route.name), m.FAIL)
     return ""
 
 
-def needs_login(key: ActionKey, ctx: Context) -> bool:
+def needs_login(key: ActionKey, profile: str) -> bool:
     """Does the profile's release check the login before answering this route (`Common::IsLogin`)?"""
-    release = routes.CATALOGUES[ctx.profile.name]
+    release = routes.CATALOGUES[profile]
     return release.routes.get(key, False) or release.checks_login_first(key)

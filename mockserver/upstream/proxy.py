@@ -58,6 +58,7 @@ class Relayed:
     body: bytes | None = None  # the upstream's bytes, to send unchanged (None: send `answer`)
     content_type: str | None = None
     headers: tuple[tuple[str, str], ...] = ()  # RETURNED_HEADERS as the upstream sent them
+    path: str = ""  # the path and query the client asked (the recorder replays it)
 
     @property
     def passed(self) -> bool:
@@ -102,7 +103,7 @@ class Upstream:
         ms = (time.perf_counter() - started) * 1000
         code = envelope_code(body)
         journal_view = Envelope("", code) if code is not None else RawReply(status, "", content_type or "")
-        relayed = Relayed(UpstreamVisit(where, status, ms), Answer(journal_view, status=status), body, content_type, headers)
+        relayed = Relayed(UpstreamVisit(where, status, ms), Answer(journal_view, status=status), body, content_type, headers, raw_path)
         for listener in self.listeners:
             listener(call, relayed)
         return relayed
