@@ -59,7 +59,7 @@ EXPECTED_SECTIONS: Final = (
     "7", "7.1", "7.2", "7.3",
     "8",
 )  # fmt: skip
-EXPECTED_DECISIONS: Final = tuple(str(n) for n in range(1, 11))
+EXPECTED_DECISIONS: Final = tuple(str(n) for n in range(1, 12))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +178,7 @@ def test_contract_keeps_the_fact_sheet_numbering() -> None:
     assert tuple(contract_sections()) == EXPECTED_SECTIONS
 
 
-def test_decisions_are_numbered_one_to_ten_in_order() -> None:
+def test_decisions_are_numbered_from_one_in_order() -> None:
     assert tuple(decision_numbers()) == EXPECTED_DECISIONS
 
 

@@ -1,4 +1,4 @@
-"""What passed through the upstream, as a scenario file that replays the same bytes.
+"""What passed through the upstream, as a scenario file that replays the same bytes (decision 11).
 
 Each answer becomes a reply of a scenario keyed by what a replay can send again:
 - the route (`action`) and the request's own parameters (`match.params`, exact), less the ones
