@@ -181,6 +181,20 @@ async def test_recording_twice_merges_without_duplicates(aiohttp_client: Aiohttp
     assert merged.document() == first.document()
 
 
+async def test_a_secret_met_once_is_masked_wherever_it_comes_back(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> None:
+    shop = await aiohttp_server(shop_app())
+    settings = Settings(profile="current", upstream=str(shop.make_url("/")), forward="unmatched", builtin=False)
+    recording = Recording(Masker(KEY), "shop", "current")
+    upstream = Upstream(settings)
+    upstream.listeners.append(recording.add)
+    client = await aiohttp_client(create_app(settings, upstream=upstream))
+    await client.post(query(uuid="phone-1"), json={"authcode": "code"})
+    await client.get(query("share/index", uuid="phone-1"))
+    stand_in = json.loads(recording.exchanges[0].answer)["data"]["weixin_openid"]
+    assert json.loads(recording.exchanges[1].answer)["data"]["link"] == f"http://shop.example/?from={stand_in}"
+    assert OPENID not in recording.dump()
+
+
 def test_a_masker_gives_one_value_one_stand_in_in_its_form() -> None:
     masker = Masker(KEY)
     assert masker.stand_in("13812345678", "mobile") == Masker(KEY).stand_in("13812345678", "mobile")

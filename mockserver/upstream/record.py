@@ -120,6 +120,7 @@ class Recording:
         self.entries: dict[str, Entry] = {}
         self.exchanges: list[Exchange] = []
         self.skipped: list[str] = []  # answers that cannot be a scenario, and why
+        self.secrets: dict[str, str] = {}  # each secret met so far -> its stand-in
 
     # -- reading an earlier recording ---------------------------------------------------------
 
@@ -155,10 +156,12 @@ class Recording:
             self.skipped.append(f"{call.method} {route}: the answer is not UTF-8 text ({len(body)} bytes)")
             return
         document = _json(text)
-        pairs = {}
+        pairs = self.secrets
         if self.masker is not None:
             request_secrets = {name: scalar_text(value) for name, value in call.params.items() if SECRET_NAME.search(name)}
-            pairs = self.masker.replacements(document, request_secrets)
+            # Every secret seen so far, not only this answer's: an openid one answer names as such
+            # may come back in another under a name that says nothing (a link, a note).
+            pairs.update(self.masker.replacements(document, request_secrets))
             text = apply(text, pairs)
             document = _json(text)
         status, content_type = relayed.visit.status, relayed.content_type or ""
