@@ -4,6 +4,7 @@ keeps answering itself, against upstreams the tests start (tests/upstream_standi
 from __future__ import annotations
 
 import base64
+import io
 import json
 import shutil
 import ssl
@@ -18,6 +19,7 @@ from aiohttp.web import Application
 from yarl import URL
 
 from conftest import MakeClient
+from mockserver.cli import main, parser, settings_from
 from mockserver.served import JSON_FIELDS
 from mockserver.upstream.proxy import body_with_token, envelope_code, site_root, with_token
 from mockserver.web import keys
@@ -359,3 +361,29 @@ async def test_https_checks_the_certificate_unless_told_not_to(make_client: Make
         assert response.headers.getall("Set-Cookie") == [COOKIE]
     finally:
         await server.close()
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "message"),
+    [
+        (["--forward", "unmatched"], {}, "argument --forward: needs --upstream"),
+        (["--upstream-token", "abc"], {}, "argument --upstream-token: needs --upstream"),
+        ([], {"SHOPXO_MOCK_UPSTREAM_TOKEN": "abc"}, "SHOPXO_MOCK_UPSTREAM_TOKEN: needs --upstream"),
+        (["--upstream", "shop.example.com"], {}, "argument --upstream: 'shop.example.com' is not an http(s) URL"),
+        (["--forward", "all", "--upstream", "http://shop"], {}, "argument --forward: 'all' is not a forward mode"),
+    ],
+)
+def test_the_upstream_flags_are_checked_before_anything_starts(argv: list[str], environ: dict[str, str], message: str) -> None:
+    err = io.StringIO()
+    assert main([*argv, "--list"], environ=environ, out=io.StringIO(), err=err) == 2
+    assert err.getvalue().startswith(f"shopxo-mock: error: {message}")
+
+
+def test_the_upstream_flags_make_the_settings() -> None:
+    out = io.StringIO()
+    argv = ["--upstream", "https://shop.example.com/", "--forward", "unmatched", "--upstream-timeout", "2.5", "--list"]
+    assert main(argv, environ={}, out=out, err=io.StringIO()) == 0
+    p = parser({})
+    settings = settings_from(p, p.parse_args([*argv, "--upstream-insecure", "--upstream-max-body", "10"]), {})
+    assert (settings.upstream, settings.forward, settings.upstream_timeout) == ("https://shop.example.com/", "unmatched", 2.5)
+    assert (settings.upstream_insecure, settings.upstream_max_body, settings.upstream_token) == (True, 10, None)

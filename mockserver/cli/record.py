@@ -17,6 +17,7 @@ from typing import Mapping, TextIO
 
 import yaml
 
+from ..catalogue import catalogue
 from ..settings import Settings
 from ..upstream.masking import Masker, key_file, load_key
 from ..upstream.proxy import Upstream
@@ -56,6 +57,9 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
     scenarios = load(p, settings, err)
     if isinstance(scenarios, int):
         return scenarios
+    if args.list:
+        print(catalogue(scenarios), file=out)
+        return 0
     upstream = Upstream(settings)
     upstream.listeners.append(recording.add)
     code = serve(settings, scenarios, out, err, quiet=args.quiet, ready_json=args.ready_json, upstream=upstream)
