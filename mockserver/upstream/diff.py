@@ -178,8 +178,12 @@ def shape(theirs: Any, ours: Any, path: str) -> Iterator[str]:
             yield f"{where}: only the mock has {_names(only_ours)}"
         common_theirs = [k for k in theirs if k in ours]
         common_ours = [k for k in ours if k in theirs]
-        if common_theirs != common_ours:
-            yield f"{where}: key order {_names(common_theirs)} upstream, {_names(common_ours)} mock"
+        if common_theirs != common_ours:  # said where it starts: the lists themselves may be long
+            at = next(i for i, (mine, yours) in enumerate(zip(common_theirs, common_ours)) if mine != yours)
+            yield (
+                f"{where}: key order differs from key {at + 1} of {len(common_theirs)} shared:"
+                f" {common_theirs[at]} upstream, {common_ours[at]} mock"
+            )
         for key in common_theirs:
             yield from shape(theirs[key], ours[key], f"{path}.{key}" if path else key)
     elif isinstance(theirs, list):
