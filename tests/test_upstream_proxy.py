@@ -20,7 +20,9 @@ from yarl import URL
 
 from conftest import MakeClient
 from mockserver.cli import main, parser, settings_from
+from mockserver.actions import ACTIONS
 from mockserver.served import JSON_FIELDS
+from mockserver.upstream.policy import STAND_IN_SHOP
 from mockserver.upstream.proxy import body_with_token, envelope_code, site_root, with_token
 from mockserver.web import keys
 from uniapp import HEADERS, query
@@ -153,6 +155,30 @@ async def test_by_default_the_modelled_routes_stay_the_mocks(make_client: MakeCl
         ("user/appminiuserauth", "default user"), ("base/common", "built-in"), ("goods/detail", "upstream"),
     ]  # fmt: skip
     assert len(shop.app[COUNT]) == 1
+
+
+def test_the_stand_in_shop_is_what_the_mock_answers_as_a_fresh_install() -> None:
+    assert STAND_IN_SHOP == {key for key, action in ACTIONS.items() if action.__module__ == "mockserver.actions.shop"}
+
+
+async def test_by_default_a_real_shop_answers_the_home_tab_cart_and_lists_the_mock_stands_in_for(make_client: MakeClient, shop: TestServer) -> None:
+    client = await make_client(profile="current", upstream=url_of(shop), upstream_token=REAL_TOKEN)
+    token = await mock_login(client)
+    await fetch(client, query("index/index", token=token))
+    status, _, body, _ = await fetch(client, query("cart/index", token=token))
+    assert json.loads(body)["data"]["buy_number"] == "1"  # the real cart, as the upstream token's user
+    assert [e["rule"] for e in journal(client)[1:]] == ["upstream", "upstream"]
+    assert shop.app[COUNT][-1] == query("cart/index", token=REAL_TOKEN)
+
+
+async def test_without_an_upstream_token_a_mocked_login_keeps_the_mocks_own_cart(make_client: MakeClient, shop: TestServer) -> None:
+    """Better the mock's empty cart than a refusal: the upstream cannot take the mock's login."""
+    client = await make_client(profile="current", upstream=url_of(shop), forward="unmatched")
+    login = await client.post(query(uuid="phone"), json={"authcode": "demo-user"})  # a shipped scenario: the mock's
+    token = (await login.json())["data"]["token"]
+    status, _, body, _ = await fetch(client, query("cart/index", token=token))
+    assert (status, json.loads(body)["data"]["buy_number"]) == (200, 0)
+    assert journal(client)[-1]["rule"] == "built-in" and shop.app[COUNT] == []
 
 
 DECLARED = """version: 1

@@ -277,8 +277,9 @@ def add_upstream_flags(p: Parser, default: Default, *, forward: str = DEFAULT_FO
         type=forward_mode,
         metavar="{" + ",".join(FORWARD_MODES) + "}",
         default=default("forward", forward, forward_mode),
-        help="what goes upstream: unmodelled = routes the mock does not model (and declared routes no "
-        "scenario answers); unmatched = every request no scenario matches (default %(default)s)",
+        help="what goes upstream: unmodelled = routes the mock does not model (declared routes no scenario "
+        "answers, and the fresh install's home tab, cart and lists the mock stands in with); unmatched = every "
+        "request no scenario matches (default %(default)s)",
     )
     group.add_argument(
         "--upstream-token",

@@ -46,7 +46,10 @@ def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = ()) 
         f"  admin      http://127.0.0.1:{settings.port}/__mock/health",
     ]
     if settings.upstream is not None:
-        what = {"unmodelled": "what the mock does not model", "unmatched": "every request no scenario matches"}
+        what = {
+            "unmodelled": "what the mock does not model, and its stand-in shop",
+            "unmatched": "every request no scenario matches",
+        }
         lines.append(f"  upstream   {settings.upstream} ({what.get(settings.forward, settings.forward)})")
     if settings.host in ("0.0.0.0", "::", ""):
         for address in lan:

@@ -84,7 +84,7 @@ class Upstream:
         self._session: aiohttp.ClientSession | None = None
 
     def takes(self, call: Call, ctx: Context) -> bool:
-        return goes_upstream(call, ctx, self.mode)
+        return goes_upstream(call, ctx, self.mode, self.token)
 
     async def forward(self, call: Call, raw_path: str, ctx: Context) -> Relayed:
         route = call.route.name
