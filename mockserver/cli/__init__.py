@@ -1,4 +1,5 @@
-"""`shopxo-mock` / `python -m mockserver` / `python run.py`: argv -> Settings -> serve.
+"""`shopxo-mock` / `python -m mockserver` / `python run.py`: argv -> Settings -> serve; and the
+subcommands `shopxo-mock record` (cli/record.py) and `shopxo-mock diff` (cli/diff.py).
 
 The only module that prints. Exit codes: 0 after a clean stop, 1 when the server cannot run
 (port taken, ...), 2 for usage errors and broken scenario files. A usage error is one line on
@@ -36,12 +37,12 @@ from ..settings import (
     Settings,
 )
 from ..suggest import did_you_mean
+from ..upstream.policy import FORWARD_MODES
+from ..upstream.proxy import Upstream
 from ..version import __version__
 from ..web.accesslog import LOG_FORMAT, ToStream
 from ..web.serve import run
 from .announce import banner, lan_addresses, ready_document
-from ..upstream.policy import FORWARD_MODES
-from ..upstream.proxy import Upstream
 from .values import (
     boolean,
     config_item,
@@ -262,8 +263,8 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
 Default = Callable[..., object]  # `parser`'s default(name, value, check): a flag's default or its twin's value
 
 
-def add_upstream_flags(p: Parser, default: Default, *, forward: str = DEFAULT_FORWARD) -> None:
-    """A real ShopXO behind the mock: the server's flags, and record's and diff's."""
+def add_upstream_flags(p: Parser, default: Default) -> None:
+    """A real ShopXO behind the mock: the server's flags (and so record's)."""
     group = p.add_argument_group("a real ShopXO behind the mock")
     group.add_argument(
         "--upstream",
@@ -276,7 +277,7 @@ def add_upstream_flags(p: Parser, default: Default, *, forward: str = DEFAULT_FO
         "--forward",
         type=forward_mode,
         metavar="{" + ",".join(FORWARD_MODES) + "}",
-        default=default("forward", forward, forward_mode),
+        default=default("forward", DEFAULT_FORWARD, forward_mode),
         help="what goes upstream: unmodelled = routes the mock does not model (declared routes no scenario "
         "answers, and the fresh install's home tab, cart and lists the mock stands in with); unmatched = every "
         "request no scenario matches (default %(default)s)",
@@ -308,10 +309,6 @@ def add_upstream_flags(p: Parser, default: Default, *, forward: str = DEFAULT_FO
     )
 
 
-# -- checks: each turns one flag's text (or its environment twin's) into a value, or raises ---------
-# ArgumentTypeError with what is wrong; argparse (or `default` above) adds where.
-
-
 Subcommand = Callable[[list[str], Mapping[str, str], TextIO, TextIO], int]  # argv after its name, environ, out, err
 
 
@@ -328,6 +325,10 @@ def _diff() -> Subcommand:
 
 
 SUBCOMMANDS: Final[Mapping[str, Callable[[], Subcommand]]] = {"record": _record, "diff": _diff}
+
+
+# -- checks: each turns one flag's text (or its environment twin's) into a value, or raises ---------
+# ArgumentTypeError with what is wrong; argparse (or `default` above) adds where.
 
 
 def main(
