@@ -18,6 +18,20 @@ NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, 
 
 
 @per_request
+class UpstreamVisit:
+    """A request the mock handed to its upstream (`mockserver.upstream`): where it went, what came
+    back and how long it took, or why the mock answered instead."""
+
+    url: str  # the upstream's site root and the route; never the query, which may hold a token
+    status: int  # the upstream's HTTP status, NO_ANSWER when it gave none
+    ms: float
+    error: str = ""  # why the mock answered in the envelope instead ("" when the answer passed)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"url": self.url, "status": self.status, "ms": self.ms, "error": self.error}
+
+
+@per_request
 class Served:
     id: int
     time: float  # Unix seconds, on the mock's (movable) clock
@@ -29,6 +43,7 @@ class Served:
     status: int  # NO_ANSWER for a dropped connection
     latency_ms: float
     notice: str = ""  # what the server says once, e.g. that this client needs another profile
+    upstream: UpstreamVisit | None = None  # the request went to the upstream (None: the mock answered)
 
     @property
     def time_iso(self) -> str:
@@ -63,6 +78,8 @@ class Served:
 
     @property
     def rule(self) -> str:  # which selection rule answered, e.g. "exact authcode" or "default user"
+        if self.upstream is not None:
+            return "upstream"
         return self.pick.rule.value if self.pick else "built-in"
 
     @property
@@ -80,10 +97,13 @@ class Served:
 JSON_FIELDS: Final = (
     "id", "time", "time_iso", "method", "url", "action", "params", "client_type", "device", "authcode",
     "scenario", "rule", "near_misses", "note", "notice", "code", "status", "latency_ms",
+    "upstream",  # added last: readers of the earlier keys see them unchanged
 )  # fmt: skip
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, UpstreamVisit):
+        return value.as_json()
     if isinstance(value, Mapping):
         return dict(value)
     return list(value) if isinstance(value, tuple) else value

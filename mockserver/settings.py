@@ -28,6 +28,10 @@ DEFAULT_MAX_BODY: Final = 1024**2
 # aiohttp refuses request lines and header values over 8 KiB with a bare 400; clients that put
 # long tokens or many parameters in the URL get served up to this length instead.
 MAX_LINE: Final = 64 * 1024
+DEFAULT_FORWARD: Final = "unmodelled"
+# Under the client's own 10 s, so it reads the mock's message rather than giving up first.
+DEFAULT_UPSTREAM_TIMEOUT: Final = 8.0
+DEFAULT_UPSTREAM_MAX_BODY: Final = 8 * 1024**2
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,13 @@ class Settings:
     warm_up: bool = False  # make the Faker pools in a thread at start (the CLI turns it on)
     hang_seconds: float = 30.0
     body_timeout: float = 10.0  # a body trickling in slower than this answers 408  # a `hang` fault answers nothing for this long (client gives up at 10 s)
+    # A real ShopXO behind the mock (mockserver/upstream): what the mock does not answer goes there.
+    upstream: str | None = None  # the site root, e.g. https://shop.example.com/
+    forward: str = DEFAULT_FORWARD  # one of upstream.policy.FORWARD_MODES: which requests go upstream
+    upstream_token: str | None = None  # a real user's token on the upstream, sent for the mock's logins
+    upstream_timeout: float = DEFAULT_UPSTREAM_TIMEOUT
+    upstream_max_body: int = DEFAULT_UPSTREAM_MAX_BODY  # a larger upstream answer is refused in the envelope
+    upstream_insecure: bool = False  # skip TLS certificate checks (a self-signed test server)
 
     def __post_init__(self) -> None:
         # Normalised once, so a Settings compares and prints the same however it was written.

@@ -218,6 +218,9 @@ TWINS = [
     ("SHOPXO_MOCK_SINGLE_USE_CODES", "--single-use-codes", "yes", True),
     ("SHOPXO_MOCK_CODE_TTL", "--code-ttl", "2.5", 2.5),
     ("SHOPXO_MOCK_ADMIN_TOKEN", "--admin-token", "s3cret", "s3cret"),
+    ("SHOPXO_MOCK_UPSTREAM", "--upstream", "https://shop.example.com/", "https://shop.example.com/"),
+    ("SHOPXO_MOCK_FORWARD", "--forward", "unmatched", "unmatched"),
+    ("SHOPXO_MOCK_UPSTREAM_TOKEN", "--upstream-token", "0123abcd", "0123abcd"),
 ]
 
 

@@ -59,7 +59,7 @@ EXPECTED_SECTIONS: Final = (
     "7", "7.1", "7.2", "7.3",
     "8",
 )  # fmt: skip
-EXPECTED_DECISIONS: Final = tuple(str(n) for n in range(1, 12))
+EXPECTED_DECISIONS: Final = tuple(str(n) for n in range(1, 14))
 
 
 @dataclass(frozen=True, slots=True)

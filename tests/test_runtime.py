@@ -80,7 +80,11 @@ async def test_reload_swaps_the_context_and_keeps_state(tmp_path: Path) -> None:
 
 
 def test_nothing_outside_the_web_folder_imports_aiohttp() -> None:
+    """The upstream folder talks to a real ShopXO with aiohttp's client, never its server side."""
     package = Path(__file__).parent.parent / "mockserver"
-    outside = [p for p in package.rglob("*.py") if "web" not in p.relative_to(package).parts]
+    outside = [p for p in package.rglob("*.py") if not {"web", "upstream"} & set(p.relative_to(package).parts)]
     importing = [p.name for p in outside if re.search(r"^\s*(from|import) aiohttp", p.read_text(), re.MULTILINE)]
     assert importing == []
+    client_side = (package / "upstream").rglob("*.py")
+    serving = [p.name for p in client_side if re.search(r"^\s*(from aiohttp import.*\bweb\b|from aiohttp\.web|import aiohttp\.web)", p.read_text(), re.MULTILINE)]
+    assert serving == []

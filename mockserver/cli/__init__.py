@@ -1,4 +1,5 @@
-"""`shopxo-mock` / `python -m mockserver` / `python run.py`: argv -> Settings -> serve.
+"""`shopxo-mock` / `python -m mockserver` / `python run.py`: argv -> Settings -> serve; and the
+subcommands `shopxo-mock record` (cli/record.py) and `shopxo-mock diff` (cli/diff.py).
 
 The only module that prints. Exit codes: 0 after a clean stop, 1 when the server cannot run
 (port taken, ...), 2 for usage errors and broken scenario files. A usage error is one line on
@@ -16,7 +17,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, NoReturn, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Final, Mapping, NoReturn, Sequence, TextIO
 
 from ..catalogue import catalogue
 from ..context import DEFAULT_UNKNOWN_USERS, UNKNOWN_USERS
@@ -24,8 +25,20 @@ from ..contract import site
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES
 from ..scenarios.loader import ScenarioLoadError, load_scenarios
 from ..scenarios.model import ScenarioSet
-from ..settings import DEFAULT_HOST, DEFAULT_LOCALE, DEFAULT_MAX_BODY, DEFAULT_PORT, SHIPPED_FIXTURES, Settings
+from ..settings import (
+    DEFAULT_FORWARD,
+    DEFAULT_HOST,
+    DEFAULT_LOCALE,
+    DEFAULT_MAX_BODY,
+    DEFAULT_PORT,
+    DEFAULT_UPSTREAM_MAX_BODY,
+    DEFAULT_UPSTREAM_TIMEOUT,
+    SHIPPED_FIXTURES,
+    Settings,
+)
 from ..suggest import did_you_mean
+from ..upstream.policy import FORWARD_MODES
+from ..upstream.proxy import Upstream
 from ..version import __version__
 from ..web.accesslog import LOG_FORMAT, ToStream
 from ..web.serve import run
@@ -33,6 +46,7 @@ from .announce import banner, lan_addresses, ready_document
 from .values import (
     boolean,
     config_item,
+    forward_mode,
     integer,
     locale,
     nonempty,
@@ -42,6 +56,7 @@ from .values import (
     profile,
     seconds,
     unknown_users,
+    upstream_url,
 )
 
 if TYPE_CHECKING:
@@ -94,7 +109,7 @@ class Parser(argparse.ArgumentParser):
         return "argument --" + dest.replace("_", "-")
 
 
-def parser(environ: Mapping[str, str]) -> Parser:
+def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
     """Flags, most with an environment twin (SHOPXO_MOCK_PORT=9000 is --port 9000)."""
     twins: list[str] = []
 
@@ -113,8 +128,10 @@ def parser(environ: Mapping[str, str]) -> Parser:
             return BadEnvironment(variable, text, str(exc))
 
     p = Parser(
-        prog="shopxo-mock",
-        description="ShopXO's mini-program login API (user/appminiuserauth), on localhost, from YAML scenarios.",
+        prog=prog,
+        description="ShopXO's mini-program login API (user/appminiuserauth), on localhost, from YAML scenarios.\n"
+        "Also: 'shopxo-mock record --upstream URL --out FILE.yaml' (what passes through a real ShopXO, as\n"
+        "scenarios) and 'shopxo-mock diff --upstream URL' (the mock against a real ShopXO); --help on each.",
         formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the epilog's table as written
     )
     p.add_argument("--host", default=default("host", DEFAULT_HOST), help="address to bind (default %(default)s)")
@@ -214,6 +231,7 @@ def parser(environ: Mapping[str, str]) -> Parser:
         default=default("admin_token", None, nonempty),
         help="let callers off this machine use the admin API when they send this token",
     )
+    add_upstream_flags(p, default)
     p.add_argument(
         "--journal-size", type=positive_integer, default=1000, metavar="N", help="requests the journal keeps"
     )
@@ -242,6 +260,73 @@ def parser(environ: Mapping[str, str]) -> Parser:
     return p
 
 
+Default = Callable[..., object]  # `parser`'s default(name, value, check): a flag's default or its twin's value
+
+
+def add_upstream_flags(p: Parser, default: Default) -> None:
+    """A real ShopXO behind the mock: the server's flags (and so record's)."""
+    group = p.add_argument_group("a real ShopXO behind the mock")
+    group.add_argument(
+        "--upstream",
+        type=upstream_url,
+        metavar="URL",
+        default=default("upstream", None, upstream_url),
+        help="a ShopXO site root: what the mock does not answer is sent there and its answer sent back unchanged",
+    )
+    group.add_argument(
+        "--forward",
+        type=forward_mode,
+        metavar="{" + ",".join(FORWARD_MODES) + "}",
+        default=default("forward", DEFAULT_FORWARD, forward_mode),
+        help="what goes upstream: unmodelled = routes the mock does not model (declared routes no scenario "
+        "answers, and the fresh install's home tab, cart and lists the mock stands in with); unmatched = every "
+        "request no scenario matches (default %(default)s)",
+    )
+    group.add_argument(
+        "--upstream-token",
+        type=nonempty,
+        metavar="TOKEN",
+        default=default("upstream_token", None, nonempty),
+        help="a user's token on the upstream, sent instead of the tokens of the mock's logins (without it, "
+        "those go as a guest, and routes that need a login are answered by the mock with what to do)",
+    )
+    group.add_argument(
+        "--upstream-timeout",
+        type=seconds,
+        metavar="SECONDS",
+        default=DEFAULT_UPSTREAM_TIMEOUT,
+        help="an upstream that answers later is answered for in the envelope (default %(default)s)",
+    )
+    group.add_argument(
+        "--upstream-max-body",
+        type=positive_integer,
+        metavar="BYTES",
+        default=DEFAULT_UPSTREAM_MAX_BODY,
+        help="a larger upstream answer is refused in the envelope (default %(default)s)",
+    )
+    group.add_argument(
+        "--upstream-insecure", action="store_true", help="do not check the upstream's TLS certificate (self-signed test servers)"
+    )
+
+
+Subcommand = Callable[[list[str], Mapping[str, str], TextIO, TextIO], int]  # argv after its name, environ, out, err
+
+
+def _record() -> Subcommand:
+    from .record import main as record  # imported when asked for: serving needs none of it
+
+    return record
+
+
+def _diff() -> Subcommand:
+    from .diff import main as diff
+
+    return diff
+
+
+SUBCOMMANDS: Final[Mapping[str, Callable[[], Subcommand]]] = {"record": _record, "diff": _diff}
+
+
 # -- checks: each turns one flag's text (or its environment twin's) into a value, or raises ---------
 # ArgumentTypeError with what is wrong; argparse (or `default` above) adds where.
 
@@ -255,24 +340,43 @@ def main(
 ) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     environ = os.environ if environ is None else environ
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        return SUBCOMMANDS[argv[0]]()(argv[1:], environ, out, err)
     p = parser(environ)
     p.help_out = out
     try:
         args = p.parse_args(argv)
+        settings = settings_from(p, args, environ)
     except UsageError as exc:
         return usage_error(err, str(exc))
     except SystemExit as exit_:  # argparse has printed --help or --version
         return int(exit_.code or 0)
+    scenarios = load(p, settings, err)
+    if isinstance(scenarios, int):
+        return scenarios
+    if args.list:
+        print(catalogue(scenarios), file=out)
+        return 0
+    return serve(settings, scenarios, out, err, quiet=args.quiet, ready_json=args.ready_json)
+
+
+def settings_from(p: Parser, args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    """The parsed command line as Settings; UsageError for a bad value."""
     bad = next((value for value in vars(args).values() if isinstance(value, BadEnvironment)), None)
     if bad is not None:
-        return usage_error(err, f"{bad.variable}: {bad.problem}")
+        raise UsageError(f"{bad.variable}: {bad.problem}")
     # The flag replaces its environment twin, which may hold several directories (like PATH).
     fixtures = args.fixtures or [Path(d) for d in environ.get(ENV_PREFIX + "FIXTURES", "").split(os.pathsep) if d]
     seen = set() if args.no_builtin else {SHIPPED_FIXTURES}
     for directory in fixtures:
         if why := _layer_problem(directory, seen):
-            return usage_error(err, f"--fixtures {directory}: {why}")
-    settings = Settings(
+            raise UsageError(f"--fixtures {directory}: {why}")
+    if args.upstream is None:
+        for dest in ("upstream_token", "forward"):
+            if getattr(args, dest) != p.get_default(dest) or dest in p.from_environment:
+                raise UsageError(f"{p.source(dest, getattr(args, dest))}: needs --upstream")
+    return Settings(
         host=args.host,
         port=int(args.port),
         fixtures=tuple(fixtures),
@@ -293,7 +397,17 @@ def main(
         max_body=args.max_body,
         sms_code=args.sms_code,
         unknown_users=args.unknown_users,
+        upstream=args.upstream,
+        forward=args.forward,
+        upstream_token=args.upstream_token,
+        upstream_timeout=float(args.upstream_timeout),
+        upstream_max_body=args.upstream_max_body,
+        upstream_insecure=args.upstream_insecure,
     )
+
+
+def load(p: Parser, settings: Settings, err: TextIO) -> ScenarioSet | int:
+    """The scenarios of the settings' layers, or the exit code after saying what is wrong."""
     try:
         scenarios = load_scenarios(settings.layers, settings.locale, pause_collector=True)
     except ScenarioLoadError as exc:
@@ -305,10 +419,7 @@ def main(
         suggestion = did_you_mean(settings.scenario, scenarios.by_name)
         where = p.source("scenario", settings.scenario)
         return usage_error(err, f"{where}: no scenario named '{settings.scenario}'{suggestion}")
-    if args.list:
-        print(catalogue(scenarios), file=out)
-        return 0
-    return serve(settings, scenarios, out, err, quiet=args.quiet, ready_json=args.ready_json)
+    return scenarios
 
 
 def usage_error(err: TextIO, message: str) -> int:
@@ -345,6 +456,7 @@ def serve(
     *,
     quiet: bool = False,
     ready_json: bool = False,
+    upstream: Upstream | None = None,
 ) -> int:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # With --ready-json a program reads stdout: it gets the one JSON line and people the rest on stderr.
@@ -357,7 +469,7 @@ def serve(
             print(json.dumps(ready_document(listening, scenarios, os.getpid())), file=out, flush=True)
 
     try:
-        run(settings, scenarios, None if quiet else ToStream(err), ready)
+        run(settings, scenarios, None if quiet else ToStream(err), ready, upstream)
     except OSError as exc:
         print(f"shopxo-mock: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}", file=err)
         return RUNTIME_ERROR

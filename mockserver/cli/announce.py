@@ -45,6 +45,12 @@ def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = ()) 
         f"  scenarios  {loaded}",
         f"  admin      http://127.0.0.1:{settings.port}/__mock/health",
     ]
+    if settings.upstream is not None:
+        what = {
+            "unmodelled": "what the mock does not model, and its stand-in shop",
+            "unmatched": "every request no scenario matches",
+        }
+        lines.append(f"  upstream   {settings.upstream} ({what.get(settings.forward, settings.forward)})")
     if settings.host in ("0.0.0.0", "::", ""):
         for address in lan:
             lines.append(f"  on the LAN http://{address}:{settings.port}/  (the app's request_url on a real device)")

@@ -18,6 +18,7 @@ from ..context import UNKNOWN_USERS
 from ..contract.profiles import PROFILES
 from ..settings import DEFAULT_LOCALE
 from ..suggest import did_you_mean
+from ..upstream.policy import FORWARD_MODES
 
 MAX_PORT = 65535
 BOOLEAN_WORDS = {**dict.fromkeys(("1", "true", "yes", "on"), True), **dict.fromkeys(("0", "false", "no", "off"), False)}
@@ -123,3 +124,19 @@ def config_item(text: str) -> tuple[str, Any]:
         return key, json.loads(value)
     except ValueError:
         return key, value
+
+
+def forward_mode(text: str) -> str:
+    return _choice(text, FORWARD_MODES, "a forward mode")
+
+
+def upstream_url(text: str) -> str:
+    """A ShopXO site root the mock can reach: http(s)://host[:port][/path]."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http(s) URL of a ShopXO site (e.g. https://shop.example.com/)")
+    try:
+        _ = parts.port  # raises on a port that is not one
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} has no valid port") from None
+    return text

@@ -10,6 +10,7 @@ from ..runtime import Runtime
 from ..scenarios.loader import load_scenarios
 from ..scenarios.model import ScenarioSet
 from ..settings import Settings
+from ..upstream.proxy import Upstream
 from . import admin, keys
 from .accesslog import TO_LOGGER, AccessLog
 from .cors import Cors
@@ -24,9 +25,12 @@ def create_app(
     scenarios: ScenarioSet | None = None,
     *,
     access_log: AccessLog | None = TO_LOGGER,
+    upstream: Upstream | None = None,
 ) -> web.Application:
     """The mock as an aiohttp app; scenarios are loaded from `settings.layers` unless given.
-    The access log goes to the `mockserver.access` logger unless another one (or None) is given."""
+    The access log goes to the `mockserver.access` logger unless another one (or None) is given.
+    With `settings.upstream`, what the mock does not answer goes there (`upstream`, or one made
+    from the settings: the recorder passes its own, with a listener)."""
     settings = settings or Settings()
     if scenarios is None:
         scenarios = load_scenarios(settings.layers, settings.locale)
@@ -46,10 +50,19 @@ def create_app(
     app.on_shutdown.append(_stop_hanging)
     if settings.watch:
         app.cleanup_ctx.append(watching)
+    if upstream is None and settings.upstream is not None:
+        upstream = Upstream(settings)
+    if upstream is not None:
+        relay = upstream
+
+        async def close_upstream(_: web.Application) -> None:
+            await relay.close()
+
+        app.on_cleanup.append(close_upstream)
     cors = Cors(settings.cors_origins) if settings.cors else None
     app.add_subapp(admin.PREFIX, admin.admin_app(cors))
     app.router.add_route("*", "/static/{path:.*}", wrapped(static, [cors.around] if cors else []))
-    app.router.add_route("*", "/{tail:.*}", Api(runtime, cors).handle)
+    app.router.add_route("*", "/{tail:.*}", Api(runtime, cors, upstream).handle)
     return app
 
 

@@ -29,6 +29,7 @@ from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
 from ..served import NO_ANSWER, Served
 from ..state import Fingerprint
 from ..suggest import did_you_mean
+from ..upstream.proxy import Relayed, Upstream
 from .cors import Cors
 from .faults import deliver, respond
 from .multipart import read_form
@@ -46,9 +47,10 @@ URLS_REMEMBERED: Final = 256
 class Api:
     """The API's handler, holding the running mock: a request looks nothing up in the application."""
 
-    def __init__(self, runtime: Runtime, cors: Cors | None = None) -> None:
+    def __init__(self, runtime: Runtime, cors: Cors | None = None, upstream: Upstream | None = None) -> None:
         self.runtime = runtime
         self.cors = cors
+        self.upstream = upstream  # what the mock does not answer goes there (--upstream)
         settings = runtime.settings
         self.body_timeout = settings.body_timeout
         self.max_body = settings.max_body
@@ -91,13 +93,24 @@ class Api:
             if known:
                 call = dataclasses.replace(call, device=known)
         action = lookup(call.route.key, ctx) or no_such_route
+        # -- upstream hook: a request the mock does not answer goes to the real ShopXO (mockserver/upstream)
+        upstream, relayed = self.upstream, None
+        if upstream is not None and upstream.takes(call, ctx):
+            relayed = await upstream.forward(call, request.raw_path, ctx)
+        # -- end of the upstream hook
         try:
-            answer = await closed.first(action, call, ctx)  # ShopXO's order: a closed site, then the action
+            if relayed is not None:
+                answer = relayed.answer
+            else:
+                answer = await closed.first(action, call, ctx)  # ShopXO's order: a closed site, then the action
         except closed.SiteClosed as exc:
             answer = exc.answer
         except UnknownScenario as exc:
             answer = unknown_scenario(exc)
-        response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
+        if relayed is not None and relayed.passed:
+            response: web.StreamResponse = passed_on(relayed)
+        else:
+            response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
         notice = runtime.client_notice(call) if runtime.later_client is not None else ""
         body = answer.body
         code = body.code if isinstance(body, Envelope) else None
@@ -116,6 +129,7 @@ class Api:
                 NO_ANSWER if body in DROPPED else response.status,  # status
                 (time.perf_counter() - started) * 1000,  # latency_ms
                 notice,  # notice
+                None if relayed is None else relayed.visit,  # upstream
             )
         )
         return response
@@ -128,6 +142,11 @@ class Api:
         files: Uploads = NO_UPLOADS
         if request.method in params.BODY_METHODS and request.can_read_body:
             kind = params.body_kind(request.headers.get("Content-Type", ""))
+            # An upstream may take the request: every body's bytes are kept to send on as they came
+            # (a form's parse below reuses them; a multipart body is parsed from them).
+            keep = self.upstream is not None
+            if keep and kind is not params.BodyKind.JSON:  # read() leaves them where post() finds them
+                raw = await self._within_time(request.read())
             if kind is params.BodyKind.JSON:
                 raw = await self._raw_body(request)
                 body = params.decode_json_body(raw)
@@ -136,7 +155,7 @@ class Api:
                 form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
                 body = dict(form)
             elif kind is params.BodyKind.MULTIPART:
-                fields, files = await self._within_time(read_form(request, self.max_body))
+                fields, files = await self._within_time(read_form(request, self.max_body, raw if keep else None))
                 form = params.php_pairs(fields)
                 body = dict(form)
         return params.complete_call(
@@ -181,6 +200,16 @@ def fingerprint(request: web.Request, call: Call) -> Fingerprint:
     """What tells one phone or developer tool from another when its uuid is new (state.wipes)."""
     brand = call.public["application_client_brand"]
     return call.client_type, brand, request.remote or "", request.headers.get("User-Agent", "")
+
+
+def passed_on(relayed: Relayed) -> web.Response:
+    """The upstream's answer as it came: status, content type, bytes, cookies, redirect."""
+    response = web.Response(status=relayed.visit.status, body=relayed.body)
+    if relayed.content_type is not None:
+        response.headers["Content-Type"] = relayed.content_type
+    for name, value in relayed.headers:
+        response.headers.add(name, value)
+    return response
 
 
 def unknown_scenario(exc: UnknownScenario) -> Answer:

@@ -13,7 +13,10 @@ that send `multipart/form-data` come here. As PHP does:
 
 from __future__ import annotations
 
-from aiohttp import BodyPartReader, hdrs, web
+import asyncio
+
+from aiohttp import BodyPartReader, MultipartReader, hdrs, web
+from aiohttp.streams import StreamReader
 
 from ..params import Upload
 
@@ -22,15 +25,16 @@ CHUNK = 64 * 1024
 Fields = list[tuple[str, str]]
 
 
-async def read_form(request: web.Request, max_body: int) -> tuple[Fields, dict[str, Upload]]:
-    """The text fields (in order) and the files of a multipart request."""
+async def read_form(request: web.Request, max_body: int, raw: bytes | None = None) -> tuple[Fields, dict[str, Upload]]:
+    """The text fields (in order) and the files of a multipart request; from `raw`, its bytes
+    read already (kept for an upstream), when given."""
     announced = request.content_length
     if announced is not None and announced > max_body:
         raise web.HTTPRequestEntityTooLarge(max_size=max_body, actual_size=announced)
     fields: Fields = []
     files: dict[str, Upload] = {}
     try:
-        reader = await request.multipart()
+        reader = await request.multipart() if raw is None else MultipartReader(request.headers, _replayed(request, raw))
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader):
                 await part.release()
@@ -46,6 +50,14 @@ async def read_form(request: web.Request, max_body: int) -> tuple[Fields, dict[s
     except (ValueError, AssertionError):  # not multipart as PHP could read it: what was read so far
         pass  # (aiohttp asserts when a part runs past the end of the body)
     return fields, files
+
+
+def _replayed(request: web.Request, raw: bytes) -> StreamReader:
+    """A body read already, as a stream to parse again (nothing left to wait for)."""
+    stream = StreamReader(request.protocol, max(len(raw), CHUNK), loop=asyncio.get_running_loop())
+    stream.feed_data(raw)
+    stream.feed_eof()
+    return stream
 
 
 async def _part_bytes(part: BodyPartReader, request: web.Request, max_body: int) -> bytes:

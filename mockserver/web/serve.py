@@ -6,22 +6,29 @@ import asyncio
 import contextlib
 import gc
 import threading
-from typing import Callable, Final
+from typing import AsyncIterator, Callable, Final
 
 from aiohttp import web
 
 from ..scenarios.model import ScenarioSet
 from ..settings import MAX_LINE, Settings
+from ..upstream.proxy import Upstream
 from .accesslog import AccessLog
 from .app import create_app
 
 START_TIMEOUT: Final = 10.0
 
 
-def run(settings: Settings, scenarios: ScenarioSet, access_log: AccessLog | None, ready: Callable[[int], None]) -> None:
+def run(
+    settings: Settings,
+    scenarios: ScenarioSet,
+    access_log: AccessLog | None,
+    ready: Callable[[int], None],
+    upstream: Upstream | None = None,
+) -> None:
     """Serve until Ctrl-C or SIGTERM; `ready(port)` is called once listening, with the port really
     bound (`port=0` takes any free one). OSError: cannot listen."""
-    app = create_app(settings, scenarios, access_log=access_log)
+    app = create_app(settings, scenarios, access_log=access_log, upstream=upstream)
     # Everything alive now (modules, the scenario set, the application) lives as long as the
     # server: out of the collector's way, its full collections no longer walk it every time.
     # (This process serves and nothing else, so the choice is ours to make, not an embedder's.)
@@ -41,6 +48,22 @@ async def _serve(app: web.Application, settings: Settings, ready: Callable[[int]
         await web.TCPSite(runner, settings.host, settings.port).start()
         ready(int(runner.addresses[0][1]))
         await asyncio.Event().wait()  # until a signal
+    finally:
+        await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    settings: Settings, scenarios: ScenarioSet | None = None, upstream: Upstream | None = None
+) -> AsyncIterator[str]:
+    """A mock on this event loop, on 127.0.0.1 and a free port, for as long as the block runs:
+    its base URL (the command line's diff and record check against it)."""
+    app = create_app(settings, scenarios, access_log=None, upstream=upstream)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, max_line_size=MAX_LINE, max_field_size=MAX_LINE)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        yield f"http://127.0.0.1:{int(runner.addresses[0][1])}/"
     finally:
         await runner.cleanup()
 

@@ -1,0 +1,97 @@
+"""`shopxo-mock diff --upstream URL [--profile current] [--json] [--cases FILE]`: the contract
+battery (`upstream.cases`) sent to a real ShopXO and to a mock started here, compared case by case
+(`upstream.diff`). Exit 0 when nothing differs, 1 when something does (or a side gave no answer),
+2 for usage errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+from pathlib import Path
+from typing import Any, Mapping, TextIO
+
+from ..contract.profiles import DEFAULT_PROFILE, PROFILES
+from ..settings import DEFAULT_UPSTREAM_TIMEOUT, Settings
+from ..upstream.cases import BATTERY, CaseError, load_cases
+from ..upstream.diff import any_differ, compare, summary, table
+from ..web.serve import serving
+from . import ENV_PREFIX, Parser, UsageError, usage_error
+from .values import nonempty, profile, seconds, upstream_url
+
+DIFFERS = 1
+
+
+def parser(environ: Mapping[str, str]) -> Parser:
+    p = Parser(
+        prog="shopxo-mock diff",
+        description="Send one battery of contract requests to a real ShopXO (--upstream) and to the mock, and say per "
+        "case: same bytes, same shape (only the site's own values differ) or how they differ. Exit 0 when "
+        "nothing differs, 1 otherwise.",
+    )
+    p.add_argument(
+        "--upstream",
+        type=upstream_url,
+        metavar="URL",
+        default=environ.get(ENV_PREFIX + "UPSTREAM") or None,
+        help=f"the ShopXO site root (or {ENV_PREFIX}UPSTREAM)",
+    )
+    p.add_argument(
+        "--profile",
+        type=profile,
+        metavar="{" + ",".join(sorted(PROFILES)) + "}",
+        default=environ.get(ENV_PREFIX + "PROFILE") or DEFAULT_PROFILE,
+        help="the mock's profile: current for ShopXO v6.9, documented for v2.2 (default %(default)s)",
+    )
+    p.add_argument("--json", action="store_true", help="print the results as one JSON document")
+    p.add_argument("--cases", type=Path, metavar="FILE", help="more cases, YAML or JSON, run after the battery")
+    p.add_argument(
+        "--upstream-token",
+        type=nonempty,
+        metavar="TOKEN",
+        default=environ.get(ENV_PREFIX + "UPSTREAM_TOKEN") or None,
+        help="a user's token on the upstream, for the cases that need a logged-in user (skipped without it)",
+    )
+    p.add_argument(
+        "--upstream-timeout",
+        type=seconds,
+        metavar="SECONDS",
+        default=DEFAULT_UPSTREAM_TIMEOUT,
+        help="per request (default %(default)s)",
+    )
+    p.add_argument("--upstream-insecure", action="store_true", help="do not check the upstream's TLS certificate")
+    return p
+
+
+def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    p = parser(environ)
+    p.help_out = out
+    try:
+        args = p.parse_args(argv)
+        if args.upstream is None:
+            raise UsageError("--upstream is required: the ShopXO site to compare with")
+        cases = BATTERY + (load_cases(args.cases) if args.cases else ())
+    except UsageError as exc:
+        return usage_error(err, str(exc))
+    except CaseError as exc:
+        return usage_error(err, f"--cases {exc}")
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    settings = Settings(profile=args.profile)
+    verify: ssl.SSLContext | bool = False if args.upstream_insecure else ssl.create_default_context()
+    results = asyncio.run(
+        compare(cases, args.upstream, settings, args.upstream_token, args.upstream_timeout, verify, serving)
+    )
+    heading = f"shopxo-mock diff: {args.upstream} against the mock (profile {args.profile}), {len(results)} cases"
+    if args.json:
+        document: dict[str, Any] = {
+            "upstream": args.upstream,
+            "profile": args.profile,
+            "differs": any_differ(results),
+            "summary": summary(results),
+            "cases": [result.as_json() for result in results],
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
+    else:
+        print(table(results, heading), file=out)
+    return DIFFERS if any_differ(results) else 0
