@@ -31,6 +31,7 @@ ANSWER_BYTES_KEPT: Final = 8 * 1024 * 1024  # ... and at most this many bytes of
 DEVICES_LISTED: Final = 30  # devices offered for "use for this device", newest first
 MSG_SHOWN: Final = 80  # characters of an envelope's msg shown in a row
 _ENVELOPE_START: Final = b'{"msg":'  # how every envelope the mock encodes begins (envelope.py)
+_DECODER: Final = json.JSONDecoder()
 
 NOT_KEPT: Final = (
     f"not kept: answers are kept only while a dashboard is open, the last {ANSWERS_KEPT} "
@@ -155,7 +156,7 @@ def envelope_msg(body: bytes) -> str:
     if not body.startswith(_ENVELOPE_START):
         return ""
     try:
-        msg, _ = json.JSONDecoder().raw_decode(body[len(_ENVELOPE_START) : len(_ENVELOPE_START) + 4 * MSG_SHOWN].decode("utf-8", "replace"))
+        msg, _ = _DECODER.raw_decode(body[len(_ENVELOPE_START) : len(_ENVELOPE_START) + 4 * MSG_SHOWN].decode("utf-8", "replace"))
     except ValueError:
         return ""
     return msg[:MSG_SHOWN] if isinstance(msg, str) else ""

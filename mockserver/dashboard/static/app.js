@@ -24,6 +24,7 @@ const state = {
   maxId: 0,
   devices: new Map(), // device -> client type, newest last, at most MAX_DEVICES
   actions: new Set(),
+  newNames: false, // a device or action not in the filters yet: they are filled again
   server: null,
   serverAt: 0, // performance.now() when `server` came
   clockAt: 0, // performance.now() when the server's clock was read
@@ -282,16 +283,21 @@ function draw() {
     }
   }
   countRows();
-  fillFilters();
+  if (state.newNames) fillFilters();
 }
 
 function learn(row) {
   if (row.device) seeDevice(row.device, row.client_type);
-  state.actions.add(row.action);
+  if (!state.actions.has(row.action)) {
+    state.actions.add(row.action);
+    state.newNames = true;
+  }
 }
 
 function seeDevice(device, clientType) {
-  state.devices.delete(device);
+  // Newest last. A device seen again moves up, but the selects are only filled again when a new
+  // one comes: rebuilding them for every batch of a burst costs the page more than its rows.
+  if (!state.devices.delete(device)) state.newNames = true;
   state.devices.set(device, clientType);
   if (state.devices.size > MAX_DEVICES) state.devices.delete(state.devices.keys().next().value);
 }
@@ -353,13 +359,17 @@ function rowElement(row) {
     el("span", "client", row.client_type),
     withTitle(el("span", "device", short(row.device)), row.device),
     withTitle(el("span", "authcode", short(row.authcode)), row.authcode),
-    el("span", "scenario", row.scenario || `[${row.rule}]`),
+    withTitle(el("span", "scenario", row.scenario || `[${row.rule}]`), row.scenario ? `${row.scenario} (${row.rule})` : row.rule),
     el("span", "rule", row.scenario ? row.rule : ""),
     el("span", "code", row.code === null ? "–" : row.code),
     el("span", "status", row.status || "dropped"),
     el("span", "latency", `${row.latency_ms} ms`),
-    el("span", "msg", row.msg + (row.note ? " ⚑" : "")),
+    el("span", "msg", row.msg),
   );
+  if (row.note) {
+    node.dataset.note = "1"; // the stylesheet flags it: open the request to read the note
+    node.title = "this request has a note: open it";
+  }
   state.elements.set(row.id, node);
   return node;
 }
@@ -370,6 +380,7 @@ function withTitle(node, title) {
 }
 
 function fillFilters() {
+  state.newNames = false;
   fillSelect($("f-device"), deviceList(), "any device", (d) => `${short(d)} (${state.devices.get(d) || "?"})`);
   fillSelect($("f-action"), [...state.actions].sort(), "any action", (a) => a);
   fillDevicePicker();
