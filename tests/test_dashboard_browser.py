@@ -6,7 +6,7 @@ requests go to it as curl would send them, and every wait is bounded. `.ci/run` 
 Chromium and a CJK font; in CI (`CI` set) a missing browser fails these tests, on a developer's
 machine it skips them, saying what to install.
 
-With SHOPXO_MOCK_SCREENSHOTS=1 the screenshot test writes docs/dashboard-desktop.png and
+With UPDATE_SCREENSHOTS=1 the screenshot test writes docs/dashboard-desktop.png and
 docs/dashboard-phone.png (the README's); otherwise it writes them to a temporary folder only, so
 a test run leaves the checkout as it was.
 """
@@ -483,7 +483,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def test_screenshots_at_desktop_and_phone_width(mock: Callable[..., str], open_page: OpenPage, tmp_path: Path) -> None:
-    folder = ROOT / "docs" if os.environ.get("SHOPXO_MOCK_SCREENSHOTS") else tmp_path
+    folder = ROOT / "docs" if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
     base = mock(profile="current")
     desktop = open_page(f"{base}__mock/", DESKTOP)
     phone = open_page(f"{base}__mock/", PHONE)

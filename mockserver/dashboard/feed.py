@@ -6,7 +6,7 @@ removed and nothing is kept, so the API pays nothing while nobody watches.
 
 The answers' bytes live here, in a table of the last few, and not in the journal's records: the
 journal keeps 1,000 requests whether or not anyone looks, and a home tab's answer alone is
-~50 KB. A person opening a request wants the recent ones; the table is bounded by count and by
+~110 KB. A person opening a request wants the recent ones; the table is bounded by count and by
 bytes, and an answer served while no dashboard was open says so instead of being made up again.
 """
 

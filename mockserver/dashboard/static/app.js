@@ -515,6 +515,7 @@ function setServer(server) {
   fillFilters();
   fillScopes(server);
   showBindings(server.bindings);
+  if (before && JSON.stringify(before.bindings) !== JSON.stringify(server.bindings)) showScenarios(); // bound elsewhere (curl, a test)
   tick();
   const reloadKey = `${server.scenarios}/${reload ? reload.time : ""}`;
   if (!before || reloadKey !== state.lastScenarioLoad) {
