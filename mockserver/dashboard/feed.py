@@ -2,7 +2,8 @@
 
 While at least one dashboard is open, `Feed.saw` observes every served request (an append) and
 the edge hands each answer's bytes to `Feed.keep`. When the last one closes, the observer is
-removed and nothing is kept, so the API pays nothing while nobody watches.
+removed and nothing is kept: while nobody watches, the API pays for the dashboard only the edge's
+look at `Feed.watchers`.
 
 The answers' bytes live here, in a table of the last few, and not in the journal's records: the
 journal keeps 1,000 requests whether or not anyone looks, and a home tab's answer alone is
@@ -16,11 +17,11 @@ import itertools
 import json
 import time
 from collections import OrderedDict, deque
-from dataclasses import dataclass
 from typing import Any, Final
 
 from .. import control
 from ..journal import Query
+from ..records import per_request
 from ..runtime import Runtime
 from ..served import NO_ANSWER, Served
 from ..version import __version__
@@ -40,7 +41,7 @@ NOT_KEPT: Final = (
 DROPPED: Final = "no answer was sent: the connection was dropped (a network fault)"
 
 
-@dataclass(frozen=True, slots=True)
+@per_request
 class Kept:
     """An answer's bytes, as sent, with the request they answered."""
 
@@ -192,7 +193,7 @@ def server(runtime: Runtime, feed: Feed) -> dict[str, Any]:
         "uptime": time.monotonic() - feed.started,
         "scenarios": len(scenarios.scenarios),
         "files": len(scenarios.files),
-        "watching": runtime.settings.watch,
+        "hot_reload": runtime.settings.watch,
         "reload": None if last is None else {"time": last.time, "ok": not last.problems, "problems": [str(p) for p in last.problems]},
         "clock": control.clock(runtime),
         "bindings": control.bindings(runtime),

@@ -75,6 +75,8 @@ class Dashboard:
 
         async def api(request: web.Request) -> web.StreamResponse:
             response = await handler(request)
+            # All the API pays while no dashboard is open: this test (the instructions per request
+            # of bench/benchmark.py stayed within their spread).
             if feed.watchers:
                 body = response.body if isinstance(response, web.Response) else None
                 kept = body if isinstance(body, bytes) else None

@@ -497,7 +497,7 @@ function setServer(server) {
   }
   $("problems").hidden = !problems.length;
   $("reload-state").textContent = !reload
-    ? `${server.scenarios} scenario(s) from ${server.files} file(s), as loaded at start. ${server.watching ? "Saved files reload by themselves." : "Hot reload is off (--no-watch)."}`
+    ? `${server.scenarios} scenario(s) from ${server.files} file(s), as loaded at start. ${server.hot_reload ? "Saved files reload by themselves." : "Hot reload is off (--no-watch)."}`
     : reload.ok
       ? `${server.scenarios} scenario(s) from ${server.files} file(s), reloaded at ${fullTime(reload.time)}.`
       : `The last reload, at ${fullTime(reload.time)}, found ${problems.length} problem(s); the last good set (${server.scenarios} scenario(s)) keeps serving.`;
@@ -506,7 +506,7 @@ function setServer(server) {
     ["profile", server.profile],
     ["up", duration(server.uptime)],
     ["scenarios", `${server.scenarios} from ${server.files} file(s)`],
-    ["hot reload", server.watching ? "on" : "off"],
+    ["hot reload", server.hot_reload ? "on" : "off"],
   ]);
   $("journal-count").textContent = `${server.journal.count} of ${server.journal.size} kept`;
   for (const { device, client_type } of [...server.devices].reverse()) {
