@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import itertools
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -31,6 +32,15 @@ from .state import State
 log = logging.getLogger(__name__)
 
 Observer = Callable[[Served], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Reloaded:
+    """The last reload, kept for whoever shows it (the dashboard): a hot reload's result is
+    otherwise only a log line."""
+
+    time: float  # wall clock, Unix seconds
+    problems: tuple[ScenarioError, ...]  # none: the new set is serving
 
 
 def create_context(settings: Settings, scenarios: ScenarioSet) -> Context:
@@ -61,6 +71,7 @@ class Runtime:
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))  # of served requests
     # A client the profile does not fit, looked for until one is seen (then None: said once).
     later_client: LaterClient | None = None
+    last_reload: Reloaded | None = None  # None: not reloaded since start
 
     @classmethod
     def start(cls, settings: Settings, scenarios: ScenarioSet) -> Runtime:
@@ -106,8 +117,10 @@ class Runtime:
         except ScenarioLoadError as exc:
             problems = "\n".join(f"  {error}" for error in exc.errors)
             log.error("%d problem(s) in the scenario files; still serving the last good set:\n%s", len(exc.errors), problems)
+            self.last_reload = Reloaded(time.time(), tuple(exc.errors))
             return exc.errors
         self.state.prune(scenarios.by_name)
         self.context = dataclasses.replace(self.context, scenarios=scenarios, payloads=Payloads())
         log.info("reloaded %d scenario(s) from %d file(s)", len(scenarios.scenarios), len(scenarios.files))
+        self.last_reload = Reloaded(time.time(), ())
         return []

@@ -44,6 +44,7 @@ def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = ()) 
         f"  profile    {settings.profile}",
         f"  scenarios  {loaded}",
         f"  admin      http://127.0.0.1:{settings.port}/__mock/health",
+        f"  dashboard  http://127.0.0.1:{settings.port}/__mock/",
     ]
     if settings.upstream is not None:
         what = {

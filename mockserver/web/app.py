@@ -6,6 +6,7 @@ import asyncio
 
 from aiohttp import web
 
+from ..dashboard.routes import Dashboard
 from ..runtime import Runtime
 from ..scenarios.loader import load_scenarios
 from ..scenarios.model import ScenarioSet
@@ -60,9 +61,11 @@ def create_app(
 
         app.on_cleanup.append(close_upstream)
     cors = Cors(settings.cors_origins) if settings.cors else None
+    dashboard = Dashboard(runtime)
+    dashboard.mount(app)  # before the admin API: its page, /__mock/, is inside the admin prefix
     app.add_subapp(admin.PREFIX, admin.admin_app(cors))
     app.router.add_route("*", "/static/{path:.*}", wrapped(static, [cors.around] if cors else []))
-    app.router.add_route("*", "/{tail:.*}", Api(runtime, cors, upstream).handle)
+    app.router.add_route("*", "/{tail:.*}", dashboard.keeping_answers(Api(runtime, cors, upstream).handle))
     return app
 
 

@@ -1,0 +1,185 @@
+"""The dashboard's routes: the page and its files, the live stream, a request opened.
+
+The page and its files hold no data and are served to anyone: a browser on another machine has
+to load the page before it can be asked for the admin token. Every route with data sits behind
+the admin API's own guard (`web.admin.guard`: loopback, or the token), and every change the page
+makes is a call of the admin API itself. The stream is Server-Sent Events on a StreamResponse,
+read by the page with fetch() rather than EventSource, which cannot send the token's header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from importlib import resources
+from typing import Any, Final, Iterator
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from .. import control
+from ..journal import Query
+from ..runtime import Runtime
+from ..web.admin import PREFIX, as_json, guard, reply
+from ..web.layers import wrapped
+from .feed import ROWS, Feed, detail, row, server
+
+PAGE: Final = f"{PREFIX}/"
+BASE: Final = f"{PREFIX}/dashboard"
+TICK: Final = 0.1  # seconds between batches: ten updates a second at most, whatever the load
+SERVER_EVERY: Final = 5  # ticks between looks at the server document (sent when it changed)
+PING_SECONDS: Final = 15.0  # a comment line on a quiet stream, so a closed tab is noticed
+FILES: Final = {"app.js": "text/javascript", "style.css": "text/css"}
+# The page runs only its own script and style and talks only to this server; nothing it shows
+# can become markup or code (the script writes text, never HTML).
+PAGE_HEADERS: Final = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+STREAM_HEADERS: Final = {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store"}
+
+
+class Dashboard:
+    """The dashboard of one running mock: its feed, its files (read once), its routes."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.feed = Feed()
+        folder = resources.files("mockserver.dashboard").joinpath("static")
+        self.page_bytes = folder.joinpath("index.html").read_bytes()
+        self.files = {name: (folder.joinpath(name).read_bytes(), kind) for name, kind in FILES.items()}
+
+    def mount(self, app: web.Application) -> None:
+        """The page at /__mock/ and the rest under /__mock/dashboard/. Mount it before the admin
+        API's sub-application: /__mock/ is inside that prefix, and the router tries the routes of
+        one prefix in the order they were added."""
+        router = app.router
+        router.add_get(PREFIX, self.to_page)
+        router.add_get(PAGE, self.page)
+        router.add_get(f"{BASE}/static/{{name}}", self.static)
+        layers = [guard, as_json]
+        router.add_get(f"{BASE}/events", wrapped(self.events, layers))
+        router.add_get(f"{BASE}/server", wrapped(self.server, layers))
+        router.add_get(f"{BASE}/requests/{{id}}", wrapped(self.request, layers))
+
+    def keeping_answers(self, handler: Handler) -> Handler:
+        """The API's handler, handing each answer's bytes to the feed while a dashboard is open."""
+        feed = self.feed
+
+        async def api(request: web.Request) -> web.StreamResponse:
+            response = await handler(request)
+            # All the API pays while no dashboard is open: this test (the instructions per request
+            # of bench/benchmark.py stayed within their spread).
+            if feed.watchers:
+                body = response.body if isinstance(response, web.Response) else None
+                kept = body if isinstance(body, bytes) else None
+                feed.keep(request.method, request.raw_path, response.headers.get("Content-Type", ""), kept)
+            return response
+
+        return api
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[None]:
+        """While a stream is open: the first adds the feed's observer, the last removes it."""
+        feed = self.feed
+        if feed.opened():
+            self.runtime.observe(feed.saw)
+        try:
+            yield
+        finally:
+            if feed.closed():
+                self.runtime.observers.remove(feed.saw)
+
+    # -- the page ---------------------------------------------------------------------------
+
+    async def to_page(self, request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound(PAGE)
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        return web.Response(body=self.page_bytes, content_type="text/html", charset="utf-8", headers=PAGE_HEADERS)
+
+    async def static(self, request: web.Request) -> web.StreamResponse:
+        found = self.files.get(request.match_info["name"])
+        if found is None:
+            raise web.HTTPNotFound()
+        body, kind = found
+        return web.Response(body=body, content_type=kind, charset="utf-8", headers=PAGE_HEADERS)
+
+    # -- data, behind the guard ---------------------------------------------------------------
+
+    async def server(self, request: web.Request) -> web.StreamResponse:
+        return reply(server(self.runtime, self.feed))
+
+    async def request(self, request: web.Request) -> web.StreamResponse:
+        """One request opened: the journal's entry and its answer's bytes (if kept)."""
+        try:
+            wanted = int(request.match_info["id"])
+        except ValueError:
+            raise control.TaskError(400, "a request is named by its journal id, a whole number") from None
+        journal = self.runtime.journal
+        entry = next((e for e in reversed(journal.find(Query())) if e.id == wanted), None)
+        if entry is None:
+            raise control.TaskError(404, f"request {wanted} is not in the journal (it keeps the last {journal.size})")
+        return reply(detail(entry, self.feed.answers.get(entry)))
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """The live stream: `hello` (the journal's last rows and the server), then `rows` in
+        batches, `server` when it changed, `cleared` when the journal was emptied."""
+        response = web.StreamResponse(headers=STREAM_HEADERS)
+        await response.prepare(request)
+        with self.watching(), contextlib.suppress(ConnectionError):
+            await self._stream(request, response)
+        return response
+
+    async def _stream(self, request: web.Request, response: web.StreamResponse) -> None:
+        runtime, feed = self.runtime, self.feed
+        seen = feed.seen
+        state = server(runtime, feed)
+        rows = [row(e, feed.answers.get(e)) for e in runtime.journal.find(Query(limit=ROWS))]
+        await response.write(event("hello", {"rows": rows, "server": state}))
+        last_state, journal_size = unchanging(state), len(runtime.journal)
+        written, ticks = time.monotonic(), 0
+        while not runtime.stopping.is_set() and not gone(request):
+            await asyncio.sleep(TICK)
+            ticks += 1
+            chunks: list[bytes] = []
+            if len(runtime.journal) < journal_size:
+                chunks.append(event("cleared", {}))
+            journal_size = len(runtime.journal)
+            entries, skipped = feed.since(seen)
+            seen = feed.seen
+            if entries:
+                chunks.append(event("rows", {"rows": [row(e, feed.answers.get(e)) for e in entries], "skipped": skipped}))
+            if ticks % SERVER_EVERY == 0:
+                state = server(runtime, feed)
+                if unchanging(state) != last_state:
+                    last_state = unchanging(state)
+                    chunks.append(event("server", state))
+            if not chunks and time.monotonic() - written >= PING_SECONDS:
+                chunks.append(b": ping\n\n")
+            if chunks:
+                await response.write(b"".join(chunks))
+                written = time.monotonic()
+
+
+def event(name: str, document: Any) -> bytes:
+    """One Server-Sent Event; compact JSON has no line breaks, so one data line carries it."""
+    return f"event: {name}\ndata: {json.dumps(document, ensure_ascii=False, separators=(',', ':'))}\n\n".encode()
+
+
+def unchanging(state: dict[str, Any]) -> str:
+    """The server document less what moves by itself (uptime, the clock's now): what is worth
+    sending again when it changes."""
+    return json.dumps({**state, "uptime": 0, "clock": state["clock"]["offset"]}, sort_keys=True)
+
+
+def gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
