@@ -167,20 +167,15 @@ def ini_settings(config: pytest.Config) -> dict[str, Any]:
                 options[name] = convert(value)
             except ValueError:
                 raise pytest.UsageError(f"shopxo_mock_{name}: {value!r} is not a number") from None
-    unknown = str(config.getini("shopxo_mock_unknown_users"))
-    if unknown:
-        try:
-            options["unknown_users"] = unknown_users(unknown)
-        except argparse.ArgumentTypeError as exc:
-            raise pytest.UsageError(f"shopxo_mock_unknown_users: {exc}") from None
     if config.getini("shopxo_mock_single_use_codes"):
         options["single_use_codes"] = True
-    builtin = str(config.getini("shopxo_mock_builtin"))
-    if builtin:
-        try:
-            options["builtin"] = boolean(builtin)
-        except argparse.ArgumentTypeError as exc:
-            raise pytest.UsageError(f"shopxo_mock_builtin: {exc}") from None
+    for name, check in (("unknown_users", unknown_users), ("builtin", boolean)):
+        text = str(config.getini(f"shopxo_mock_{name}"))
+        if text:
+            try:
+                options[name] = check(text)
+            except argparse.ArgumentTypeError as exc:
+                raise pytest.UsageError(f"shopxo_mock_{name}: {exc}") from None
     config_lines = config.getini("shopxo_mock_config")
     if config_lines:
         try:
