@@ -62,6 +62,11 @@ class Context:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "site_shut", site.CLOSURES[self.profile.name].shut(self.config))
+        # Who a made-up device is depends on which devices came before it (`fake_users`), and so
+        # do the rows rendered for it: forgetting the users forgets them, so the same devices get
+        # the same people again.
+        self.state.forget_with_users("made-up people", self.fake_users.forget)
+        self.state.forget_with_users("made-up rows", self.payloads.forget_rows)
 
     def lang(self, call: Call) -> str:
         """The language this call is answered in, as the profile reads its `lang` parameter."""

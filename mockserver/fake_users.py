@@ -1,8 +1,11 @@
 """Stable made-up users and platform ids, derived from a device key (decision 6).
 
-Everything here is a pure function of (server seed, key): the same device (its `uuid`, else its
-authcode) sees the same person across logins, restarts and request order. Faker is built once per
-server, lazily, and re-seeded per key; generated people are cached, bounded.
+The same device (its `uuid`, else its authcode) sees the same person across logins and restarts:
+everything is drawn from a hash of (server seed, key), but for the columns ShopXO keeps unique (id,
+mobile, e-mail, openid, unionid), which come from the slot the key holds in `identities.Slots`, so
+no two made-up users share one; that slot is the hash's first choice unless an earlier key took
+it. Faker is built once per server, lazily, and re-seeded per key; generated people are cached,
+bounded, and forgotten with the state's users (`forget`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import TYPE_CHECKING, Callable, Final, Mapping
 
 from .avatars import generated_path
 from .contract.fields import EMPTY_USER, number_code
-from .contract.platforms import IdShape, Platform
+from .contract.platforms import Platform
+from .identities import SLOTS, Columns, Slots
 from .memo import Memo
 
 if TYPE_CHECKING:
@@ -31,14 +35,12 @@ POOL_SIZE: Final = 512
 POOLS: Final = {
     "username": ("user_name",),
     "nickname": ("name",),
-    "mobile": ("phone_number",),
-    "email": ("free_email",),
+    "email": ("free_email",),  # its local part and domain; `identities` puts the unique digits in
     "province": ("province", "state"),
     "city": ("city_name", "city"),
     "county": ("district",),
     "address": ("street_address",),
 }
-_IDS: Final = (2, 99999)
 # Fixed windows, not "N years ago": relative dates would change the person from one day to the next.
 _JOINED: Final = (1546300800, 1719705600)  # 2019-01-01 .. 2024-06-30 UTC
 _BORN_DAYS: Final = (-1826, 13148)  # 1965-01-01 .. 2005-12-31, days since the epoch
@@ -87,16 +89,15 @@ def _byte_to_letter(alphabet: str) -> bytes:
     return bytes(ord(alphabet[byte % len(alphabet)]) for byte in range(256))
 
 
-def make_id(shape: IdShape, draws: Draws) -> str:
-    return shape.prefix + draws.text(shape.alphabet, shape.length - len(shape.prefix))
-
-
 class FakeUsers:
-    """Generates the default user, per device key, with a locale and a server seed."""
+    """Generates the default user, per device key, with a locale and a server seed; `slots` is
+    the size of the table that keeps the unique columns unique (`identities`)."""
 
-    def __init__(self, locale: str = "zh_CN", seed: int = 0) -> None:
+    def __init__(self, locale: str = "zh_CN", seed: int = 0, slots: int = SLOTS) -> None:
         self.locale = locale
         self.seed = seed
+        self._slots = Slots(seed, slots)
+        self._columns = Columns(lambda column: derive_seed(seed, "unique", column))
         self._faker: Faker | None = None
         self._pools: Mapping[str, tuple[str, ...]] | None = None
         self._people: Memo[str, UserRow] = Memo(_CACHE_SIZE)
@@ -116,11 +117,26 @@ class FakeUsers:
         return self._ids.get((platform.name, key), lambda: self._make_ids(platform, key))
 
     def _make_ids(self, platform: Platform, key: str) -> Mapping[str, str]:
+        number = self._slots.number(key)
         draws = Draws(self.seed, "ids", platform.name, key)
-        ids = {platform.openid_column: make_id(platform.openid_shape, draws)}
-        if platform.unionid_column:
-            ids[platform.unionid_column] = make_id(platform.openid_shape, draws)
+        shape, columns = platform.openid_shape, self._columns
+        ids = {}
+        for column, unionid in ((platform.openid_column, False), (platform.unionid_column, True)):
+            if column:
+                head = columns.id_head(platform.name, shape, number, unionid)
+                ids[column] = head + draws.text(shape.alphabet, shape.length - len(head))
         return MappingProxyType(ids)
+
+    def user_id(self, key: str) -> int:
+        """An id no made-up user has, the same for the same key: for a user the mock registers,
+        keyed by its account."""
+        return self._columns.user_id(self._slots.number(key))
+
+    def forget(self) -> None:
+        """Forget which keys came (a reset of the users): the same keys then get the same people again."""
+        self._slots.clear()
+        self._people.clear()
+        self._ids.clear()
 
     def provider(self, key: str, purpose: str) -> Callable[[str], object]:
         """Call Faker providers by name, seeded for this device and purpose (a template's field)."""
@@ -142,16 +158,22 @@ class FakeUsers:
         return self._pools
 
     def _generate(self, key: str) -> UserRow:
+        number = self._slots.number(key)
         draws = Draws(self.seed, "person", key)
-        user_id, added, born_day = draws.within(_IDS, _JOINED, _BORN_DAYS)
+        added, born_day = draws.within(_JOINED, _BORN_DAYS)
         pools = self.pools
         picks = draws.below(*map(len, pools.values()))
         avatar = draws.text("0123456789abcdef", 16)
         gender, integral, edited = draws.below(3, 5001, 200 * 86400 + 1)
+        picked = {column: values[pick] for (column, values), pick in zip(pools.items(), picks)}
+        columns = self._columns
+        user_id = columns.user_id(number)
         return MappingProxyType(
             {
                 **EMPTY_USER,
-                **{column: values[pick] for (column, values), pick in zip(pools.items(), picks)},
+                **picked,
+                "mobile": columns.mobile(number),
+                "email": columns.email(number, picked["email"]),
                 "avatar": generated_path(avatar),
                 "id": user_id,
                 "number_code": number_code(user_id),

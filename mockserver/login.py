@@ -23,7 +23,6 @@ from .contract.errors import CATALOGUES
 from .contract.fields import EMPTY_USER, number_code
 from .contract.platforms import Platform
 from .envelope import Envelope
-from .fake_users import derive_seed
 from .params import Call, is_empty, scalar_text
 from .records import per_request
 from .render import View, mandatory_bind_draft, unknown_user_stub
@@ -199,7 +198,7 @@ def new_row(login: Login, ctx: Context, ids: Mapping[str, Any], fields: Mapping[
     """A freshly registered user: id and number_code stable per account, `add_time` from the
     clock, `upd_time` 0 until the profile is edited (recorded from v6.9; v2.2's insert sets none)."""
     account = account_of(login, ids)
-    user_id = derive_seed(ctx.fake_users.seed, "registered", *account) % 900000 + 100000
+    user_id = ctx.fake_users.user_id("\x1f".join(("registered", *account)))
     now = int(ctx.state.clock.now())
     referrer = scalar_text(login.call.params.get("referrer"))
     return {

@@ -35,6 +35,10 @@ class Payloads:
         """The row `make` builds for this scenario outcome on this platform and device, made once."""
         return self._rows.get((id(outcome), platform, device), lambda: (outcome, make()))[1]
 
+    def forget_rows(self) -> None:
+        """Forget the made-up rows (with the users: after a reset a device may be someone else)."""
+        self._rows.clear()
+
     def user_data(self, row: Mapping[str, Any], view: View, omit: frozenset[str], token: str) -> RawJson:
         """`data` of a login answer: `user_payload(row, view, omit, token)`, encoded."""
         before, after = self._halves.get((id(row), view, omit), lambda: (row, _around_token(row, view, omit)))[1]

@@ -11,7 +11,7 @@ so it survives a reload wherever the scenario still exists (`prune` drops the re
 from __future__ import annotations
 
 from enum import Enum
-from typing import Final, Iterable
+from typing import Callable, Final, Iterable
 
 from .accounts import Account, Accounts
 from .bindings import Bindings
@@ -53,6 +53,13 @@ class State:
         self.sequences = Sequences()
         self.pictures = Pictures()
         self.uploads = UploadCounts(self.clock)
+        # What lives elsewhere but depends on the users (made-up people, rows rendered for them), by name.
+        self._with_users: dict[str, Callable[[], None]] = {}
+
+    def forget_with_users(self, name: str, forget: Callable[[], None]) -> None:
+        """Call `forget` whenever the users are reset; a second one under the same name replaces
+        the first (a reload's new Context brings new memos)."""
+        self._with_users[name] = forget
 
     def reset(self, scopes: Iterable[Scope] = CLIENT_STATE) -> tuple[Scope, ...]:
         """Clear each scope given; returns them, in the order given."""
@@ -65,6 +72,8 @@ class State:
                     self.wipes.clear()
                     self.pictures.clear()
                     self.uploads.clear()
+                    for forget in self._with_users.values():
+                        forget()
                 case Scope.TOKENS:
                     self.accounts.tokens.clear()
                 case Scope.CODES:
