@@ -90,14 +90,15 @@ def _byte_to_letter(alphabet: str) -> bytes:
 
 
 class FakeUsers:
-    """Generates the default user, per device key, with a locale and a server seed; `slots` is
-    the size of the table that keeps the unique columns unique (`identities`)."""
+    """Generates the default user, per device key, with a locale and a server seed; `table_size`
+    is the number of slots in the table that keeps the unique columns unique (`identities`)."""
 
-    def __init__(self, locale: str = "zh_CN", seed: int = 0, slots: int = SLOTS) -> None:
+    def __init__(self, locale: str = "zh_CN", seed: int = 0, table_size: int = SLOTS) -> None:
         self.locale = locale
         self.seed = seed
-        self._slots = Slots(seed, slots)
-        self._columns = Columns(lambda column: derive_seed(seed, "unique", column))
+        # Behind the unique columns: the slot each key holds, and how a slot's number is spelled.
+        self.slots = Slots(seed, table_size)
+        self.columns = Columns(lambda column: derive_seed(seed, "unique", column))
         self._faker: Faker | None = None
         self._pools: Mapping[str, tuple[str, ...]] | None = None
         self._people: Memo[str, UserRow] = Memo(_CACHE_SIZE)
@@ -117,24 +118,17 @@ class FakeUsers:
         return self._ids.get((platform.name, key), lambda: self._make_ids(platform, key))
 
     def _make_ids(self, platform: Platform, key: str) -> Mapping[str, str]:
-        number = self._slots.number(key)
-        draws = Draws(self.seed, "ids", platform.name, key)
-        shape, columns = platform.openid_shape, self._columns
-        ids = {}
-        for column, unionid in ((platform.openid_column, False), (platform.unionid_column, True)):
-            if column:
-                head = columns.id_head(platform.name, shape, number, unionid)
-                ids[column] = head + draws.text(shape.alphabet, shape.length - len(head))
-        return MappingProxyType(ids)
+        noise = hashlib.blake2b(f"{self.seed}\x1fids\x1f{platform.name}\x1f{key}".encode()).digest()
+        return MappingProxyType(self.columns.platform_ids(platform, self.slots.number(key), noise))
 
     def user_id(self, key: str) -> int:
         """An id no made-up user has, the same for the same key: for a user the mock registers,
         keyed by its account."""
-        return self._columns.user_id(self._slots.number(key))
+        return self.columns.user_id(self.slots.number(key))
 
     def forget(self) -> None:
         """Forget which keys came (a reset of the users): the same keys then get the same people again."""
-        self._slots.clear()
+        self.slots.clear()
         self._people.clear()
         self._ids.clear()
 
@@ -158,7 +152,7 @@ class FakeUsers:
         return self._pools
 
     def _generate(self, key: str) -> UserRow:
-        number = self._slots.number(key)
+        number = self.slots.number(key)
         draws = Draws(self.seed, "person", key)
         added, born_day = draws.within(_JOINED, _BORN_DAYS)
         pools = self.pools
@@ -166,7 +160,7 @@ class FakeUsers:
         avatar = draws.text("0123456789abcdef", 16)
         gender, integral, edited = draws.below(3, 5001, 200 * 86400 + 1)
         picked = {column: values[pick] for (column, values), pick in zip(pools.items(), picks)}
-        columns = self._columns
+        columns = self.columns
         user_id = columns.user_id(number)
         return MappingProxyType(
             {

@@ -19,8 +19,9 @@ again) or a free slot. Each unique column is then an injective function of the s
 So a key gets the same person whenever no earlier key took its first choice: on every restart, and
 for the same keys in the same order, always.
 
-Memory stays flat: the table is 2**18 slots, 2 MB, allocated at the first made-up user (a server
-answering canned scenarios only pays nothing). When it passes half full (131,072 keys, where a
+Memory stays flat: the table is 2**18 slots, 2 MB at most, mapped at the first key and paid for
+page by page as slots are first written (a server that logs no one in pays nothing; ten devices,
+a few pages). When it passes half full (131,072 keys, where a
 probe stays short) a new *generation* starts with the table empty, and a slot's number is
 `generation * SLOTS + slot`: the new people's numbers differ from every earlier one, so their
 values do too. Values are unique among everyone made up while the numbers stay below `SPAN`
@@ -33,14 +34,14 @@ hands out the slots a plain dict of keys would.
 
 from __future__ import annotations
 
-from array import array
+import mmap
 from dataclasses import dataclass
 from hashlib import blake2b
 from math import gcd
 from random import Random
 from typing import Callable, Final
 
-from .contract.platforms import IdShape
+from .contract.platforms import Platform
 
 SLOTS: Final = 2**18
 ID_BASE: Final = 100_000
@@ -56,6 +57,7 @@ MOBILE_PREFIXES: Final = (
 _MOBILE_DIGITS: Final = 10**8
 # A prefix as the number it puts before the 8 digits: a mobile is then one `str()` of a sum.
 _MOBILE_PREFIX_VALUES: Final = tuple(int(prefix) * _MOBILE_DIGITS for prefix in MOBILE_PREFIXES)
+NOISE: Final = 64  # bytes of a key's hash `Columns.platform_ids` takes: blake2b's digest
 EMAIL_DIGITS: Final = 8  # 10**8 = SPAN numbers
 _EMAIL_PAD: Final = 10**EMAIL_DIGITS  # str(_EMAIL_PAD + n)[1:]: n in 8 digits, zero-padded
 
@@ -68,7 +70,8 @@ class Slots:
             raise ValueError(f"the table's size must be a power of two, not {size}")
         self.size = size
         self._salt = f"{seed}\x1fslot\x1f".encode()
-        self._table: array[int] | None = None
+        self._memory: mmap.mmap | None = None
+        self._table: memoryview | None = None  # of `_memory`, as 64-bit numbers
         self._taken = 0
         self._base = 0  # generation * size
         # The last key and its number: a new device asks for its person and its platform ids
@@ -80,16 +83,15 @@ class Slots:
         last, number = self._last
         if key == last and number >= 0:
             return number
-        table = self._table
-        if table is None:
-            table = self._table = array("Q", bytes(8 * self.size))
+        table = self._table if self._table is not None else self._allocate()
         fingerprint = int.from_bytes(blake2b(self._salt + key.encode(), digest_size=8).digest()) or 1
         mask = self.size - 1
         slot = fingerprint & mask
         while (seen := table[slot]) != fingerprint:
             if not seen:  # free: the key is new
                 if self._taken >= self.size // 2:
-                    self._next_generation()
+                    self._release()
+                    self._base += self.size  # the next generation
                     return self.number(key)
                 table[slot] = fingerprint
                 self._taken += 1
@@ -99,20 +101,24 @@ class Slots:
         self._last = (key, number)
         return number
 
-    @property
-    def taken(self) -> int:
-        """Keys in the current generation."""
-        return self._taken
+    def _allocate(self) -> memoryview:
+        # An anonymous mapping, not an array: the kernel gives it memory page by page as slots
+        # are first written (a few devices cost a few pages, never more than the 2 MB), and
+        # takes it all back when it is closed, so a new generation never holds two tables.
+        self._memory = mmap.mmap(-1, 8 * self.size)
+        self._table = memoryview(self._memory).cast("Q")
+        return self._table
 
-    def _next_generation(self) -> None:
-        self._table = array("Q", bytes(8 * self.size))
+    def _release(self) -> None:
+        if self._table is not None and self._memory is not None:
+            self._table.release()
+            self._memory.close()
+        self._table = self._memory = None
         self._taken = 0
-        self._base += self.size
 
     def clear(self) -> None:
-        """Forget every key and generation (and the table's memory until the next key)."""
-        self._table = None
-        self._taken = 0
+        """Forget every key and generation (and give the table's memory back until the next key)."""
+        self._release()
         self._base = 0
         self._last = ("", -1)
 
@@ -129,7 +135,7 @@ class Permutation:
     def keyed(cls, size: int, key: int) -> Permutation:
         """A permutation of range(size) chosen by `key` (a hash of the seed and the column)."""
         a = key % size
-        while a < 2 or gcd(a, size) != 1:
+        while gcd(a, size) != 1 or a < 2 < size:  # 1 would keep the order: the last choice
             a = (a + 1) % size
         return cls(size, a, (key >> 32) % size)
 
@@ -145,7 +151,7 @@ class Columns:
         self._key_of = key_of
         self._mobile = Permutation.keyed(len(MOBILE_PREFIXES) * _MOBILE_DIGITS, key_of("mobile"))
         self._email = Permutation.keyed(10**EMAIL_DIGITS, key_of("email"))
-        self._runs: dict[str, _Run] = {}
+        self._spellings: dict[str, _Spelling] = {}
 
     @staticmethod
     def user_id(number: int) -> int:
@@ -166,31 +172,58 @@ class Columns:
         p = self._email
         return f"{local.rstrip('0123456789')}{str(_EMAIL_PAD + (p.a * number + p.b) % p.size)[1:]}@{domain}"
 
-    def id_head(self, platform: str, shape: IdShape, number: int, unionid: bool) -> str:
-        """The start of an id of `shape`: its prefix and a run spelling the number (2n for the
-        openid, 2n + 1 for the unionid, permuted per platform). The rest is the caller's to draw."""
-        p, spec, letters = self._runs.get(platform) or self._run(platform, shape)
-        return shape.prefix + format((p.a * (2 * number + unionid) + p.b) % p.size, spec).translate(letters)
+    def platform_ids(self, platform: Platform, number: int, noise: bytes) -> dict[str, str]:
+        """The platform's openid (and unionid) for a slot number: its `IdShape`'s prefix, a run
+        spelling a permutation of 2n (openid) or 2n + 1 (unionid), then letters from `noise` (a
+        hash of the key: 64 bytes, as many as two ids need)."""
+        spelling = self._spellings.get(platform.name) or self._spelling(platform)
+        p, ids, at = spelling.permutation, {}, 0
+        for column, parity in spelling.columns:
+            run = format((p.a * (2 * number + parity) + p.b) % p.size, spelling.spec).encode()
+            rest = noise[at : at + spelling.tail]
+            ids[column] = (spelling.prefix + run.translate(spelling.digits) + rest.translate(spelling.letters)).decode()
+            at += spelling.tail
+        return ids
 
-    def _run(self, platform: str, shape: IdShape) -> _Run:
+    def _spelling(self, platform: Platform) -> _Spelling:
         """How a platform's ids spell numbers: in hexadecimal (decimal for an alphabet of fewer
-        than 16 letters), as few digits as spell 2 * SPAN values (openids and unionids of SPAN
+        than 16 letters), in as few digits as spell 2 * SPAN values (openids and unionids of SPAN
         numbers), each digit written as one of the alphabet's letters, chosen per platform.
-        (Python spells hexadecimal and decimal in C; a loop over the whole alphabet costs five
-        times more, on a new device's request.)"""
+        Python spells hexadecimal and decimal in C: spelling in the whole alphabet took a loop,
+        ~13,000 instructions an id, and a new WeChat device's login 2.5 % more for its two ids."""
+        shape = platform.openid_shape
         radix = 16 if len(shape.alphabet) >= 16 else 10
         width = 1
         while radix**width < 2 * SPAN:
             width += 1
-        if width > shape.length - len(shape.prefix) or len(shape.alphabet) < radix:
-            raise ValueError(f"{platform}'s ids cannot spell {2 * SPAN} numbers")
-        key = self._key_of(platform)
-        letters = Random(key).sample(shape.alphabet, radix)
-        spec = f"0{width}{'x' if radix == 16 else 'd'}"
-        run = (Permutation.keyed(radix**width, key), spec, str.maketrans("0123456789abcdef"[:radix], "".join(letters)))
-        self._runs[platform] = run
-        return run
+        tail = shape.length - len(shape.prefix) - width
+        if tail < 0 or 2 * tail > NOISE or len(shape.alphabet) < radix:
+            raise ValueError(f"{platform.name}'s ids cannot spell {2 * SPAN} numbers")
+        key = self._key_of(platform.name)
+        digits = "0123456789abcdef"[:radix].encode()
+        spelling = _Spelling(
+            columns=tuple(
+                (column, parity) for parity, column in enumerate((platform.openid_column, platform.unionid_column)) if column
+            ),
+            prefix=shape.prefix.encode(),
+            permutation=Permutation.keyed(radix**width, key),
+            spec=f"0{width}{'x' if radix == 16 else 'd'}",
+            digits=bytes.maketrans(digits, "".join(Random(key).sample(shape.alphabet, radix)).encode()),
+            letters=bytes(ord(shape.alphabet[byte % len(shape.alphabet)]) for byte in range(256)),
+            tail=tail,
+        )
+        self._spellings[platform.name] = spelling
+        return spelling
 
 
-# A platform's way to spell numbers (`Columns._run`): its permutation, the format spec, the letters.
-_Run = tuple[Permutation, str, dict[int, int]]
+@dataclass(frozen=True, slots=True)
+class _Spelling:
+    """How one platform's ids are spelled (`Columns._spelling`)."""
+
+    columns: tuple[tuple[str, int], ...]  # (openid column, 0), and (unionid column, 1) if any
+    prefix: bytes
+    permutation: Permutation
+    spec: str  # of `format`: the run's digits
+    digits: bytes  # a `bytes.translate` table: the run's digits to the alphabet's letters
+    letters: bytes  # a `bytes.translate` table: any byte to a letter (the rest of the id)
+    tail: int  # letters after the run
