@@ -21,15 +21,16 @@ for the same keys in the same order, always.
 
 Memory stays flat: the table is 2**18 slots, 2 MB at most, mapped at the first key and paid for
 page by page as slots are first written (a server that logs no one in pays nothing; ten devices,
-a few pages). When it passes half full (131,072 keys, where a
-probe stays short) a new *generation* starts with the table empty, and a slot's number is
-`generation * SLOTS + slot`: the new people's numbers differ from every earlier one, so their
-values do too. Values are unique among everyone made up while the numbers stay below `SPAN`
-(10**8: 381 generations, about 50 million people); past that, among the last 50 million. A key
-that returns in a later generation is a new person (the mock keeps 1,000 user rows; the table,
-131,072 people). Two keys share a person only if their 64-bit fingerprints are equal: about one
-chance in 2**31 per generation. `tests/test_identities.py` checks 100,000 keys and that the table
-hands out the slots a plain dict of keys would.
+a few pages). When it passes half full (131,072 keys, where a probe stays short) a new
+*generation* starts with the table empty, and a slot's number is `generation * SLOTS + slot`:
+the new people's numbers differ from every earlier one, so their values do too (emptying the
+table alone would let the next device take the values of one just before it). Values are unique
+among everyone made up while the numbers stay below `SPAN` (10**8: 381 generations, about 50
+million people); past that, among the last 50 million. A key that returns in a later generation
+is a new person (the mock keeps 1,000 user rows; a generation, up to 131,072 devices).
+Two keys share a person only if their 64-bit fingerprints are equal: about one chance in 2**31
+per generation. `tests/test_identities.py` checks 100,000 keys, and that the table hands out the
+slots a plain dict of keys would.
 """
 
 from __future__ import annotations
