@@ -187,6 +187,15 @@ async def test_reset_scope_in_the_query_too(make_client: MakeClient) -> None:
     assert (await admin(client, "POST", "/reset?scope=clock"))[1] == {"reset": ["clock"]}
 
 
+async def test_a_reset_with_an_unknown_key_resets_nothing(make_client: MakeClient) -> None:
+    client = await make_client()
+    token = (await login(client, "demo-user"))["data"]["token"]
+    status, document = await admin(client, "POST", "/reset", {"scopes": ["tokens"]})
+    assert (status, document) == (400, {"error": "reset takes 'scope', not 'scopes' (did you mean scope?)"})
+    center = await client.post(query("user/center", token=token), json={}, headers=HEADERS)
+    assert (await center.json())["code"] == 0  # the token still names its user: nothing was forgotten
+
+
 async def test_an_unknown_reset_scope_is_refused_with_the_scopes(make_client: MakeClient) -> None:
     status, document = await admin(client := await make_client(), "POST", "/reset", {"scope": "bindngs"})
     assert status == 400 and document["error"].startswith("unknown scope 'bindngs' (did you mean bindings?); scopes: users, ")

@@ -20,6 +20,7 @@ from aiohttp.typedefs import Handler
 
 from .. import control
 from ..runtime import Runtime
+from ..suggest import did_you_mean
 from . import keys
 from .cors import Cors
 from .layers import Layer, wrapped
@@ -82,6 +83,10 @@ async def unuse(request: web.Request, runtime: Runtime) -> Any:
 async def reset(request: web.Request, runtime: Runtime) -> Any:
     """`{"scope": "all"}` (or `?scope=all`): a group, one scope or a list; default "clients"."""
     document = {**request.query, **await body(request)}
+    # A misspelt key would otherwise reset the default scope, silently: more than was asked.
+    unknown = sorted(set(document) - {"scope"})
+    if unknown:
+        raise control.TaskError(400, f"reset takes 'scope', not '{unknown[0]}'{did_you_mean(unknown[0], ['scope'])}")
     return control.reset(runtime, document.get("scope", "clients"))
 
 
