@@ -50,6 +50,3 @@ class Wipes:
         self._told.clear()
         self._continued.clear()
         self.any = False
-
-    def __len__(self) -> int:
-        return len(self._continued)
