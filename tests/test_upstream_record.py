@@ -7,6 +7,7 @@ import asyncio
 import io
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -22,13 +23,13 @@ from mockserver import Settings, create_app
 from mockserver.cli import main
 from mockserver.render import masked as security_form
 from mockserver.scenarios.loader import load_scenarios
-from mockserver.upstream.masking import Masker, apply, key_file, load_key
+from mockserver.upstream.masking import KEY_BYTES, Masker, WeakKey, apply, found, key_file, load_key
 from mockserver.upstream.proxy import Upstream
 from mockserver.upstream.record import Entry, Exchange, Recording
 from mockserver.upstream.replay import check, replay
 from mockserver.web.serve import serving
 from uniapp import query
-from upstream_standin import EMAIL, LOGIN, MOBILE, OPENID, REAL_TOKEN, login_answer, shop_app
+from upstream_standin import EMAIL, ID_CARD, JWT, LOGIN, MOBILE, OPENID, PHONE, QQ_OPENID, REAL_TOKEN, SECRETS_ANSWER, login_answer, shop_app
 
 AiohttpServer = Callable[..., Awaitable[TestServer]]
 KEY = bytes(range(32))
@@ -205,11 +206,99 @@ def test_a_masker_gives_one_value_one_stand_in_in_its_form() -> None:
     assert apply('{"u":"a\\/b"}', {"a/b": "c/d"}) == '{"u":"c\\/d"}'
 
 
+# -- masking by what a value is ------------------------------------------------------------------
+
+MOBILE_FORM = re.compile(r"^1[3-9]\d{9}$")
+REQUEST_SECRETS = {"code": "0a1B2c3D4e5F6g7H8i9J", "encrypted_data": "Zm9vYmFyYmF6cXV4LWVuY3J5cHRlZA==", "iv": "cXV4cXV4cXV4cXV4", "verify": "246810"}
+
+
+async def recorded_secrets(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> Recording:
+    """A session that meets secrets everywhere a shop puts them, and sends its own."""
+    shop = await aiohttp_server(shop_app())
+    settings = Settings(profile="current", upstream=str(shop.make_url("/")), forward="unmatched", builtin=False)
+    recording = Recording(Masker(KEY), "shop", "current")
+    upstream = Upstream(settings)
+    upstream.listeners.append(recording.add)
+    client = await aiohttp_client(create_app(settings, upstream=upstream))
+    phone_body = {"openid": OPENID, **{k: REQUEST_SECRETS[k] for k in ("code", "encrypted_data", "iv")}}
+    assert (await client.post(query("user/onekeyusermobiledecrypt", uuid="phone-1"), json=phone_body)).status == 200
+    await client.get(query("user/secrets", uuid="phone-1") + "&keywords=" + MOBILE)
+    sms = {"mobile": PHONE, "verify": REQUEST_SECRETS["verify"]}
+    await client.post(query("user/appmobilebind", uuid="phone-1"), json=sms)
+    await client.close()
+    return recording
+
+
+def secrets_of_the_session() -> list[str]:
+    return [PHONE, "15912345678", "13612345678", "13712345678", "boss@corp.example", JWT.split(".", 1)[1], QQ_OPENID,
+            ID_CARD, "hunter2-secret", "2088123456789012", OPENID, MOBILE, *REQUEST_SECRETS.values()]  # fmt: skip
+
+
+async def test_a_recording_keeps_no_secret_wherever_it_stood(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> None:
+    recording = await recorded_secrets(aiohttp_client, aiohttp_server)
+    text = recording.dump()
+    assert [secret for secret in secrets_of_the_session() if secret in text] == []
+    assert "/static/images/icon@2x.png" in text  # a picture's name is no e-mail
+
+
+async def test_a_masked_value_keeps_its_shape_and_its_stand_in(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> None:
+    recording = await recorded_secrets(aiohttp_client, aiohttp_server)
+    decrypted = json.loads(recording.exchanges[0].answer)["data"]  # v6.9: the phone number, bare
+    answer = json.loads(recording.exchanges[1].answer)["data"]
+    assert MOBILE_FORM.match(decrypted) and decrypted == answer["purePhoneNumber"] and answer["phoneNumber"] == "+86" + decrypted
+    assert MOBILE_FORM.match(answer["Mobile"]) and MOBILE_FORM.match(str(answer["contacts"][0]["tel"]))
+    assert isinstance(answer["contacts"][0]["tel"], int)
+    assert re.fullmatch(r"客服 1[3-9]\d{9}，或写信给 [a-z]{4}@example\.com", answer["note"])
+    assert re.fullmatch(r"[0-9A-F]{32}", answer["openId"]) and answer["accessToken"].startswith(JWT.split(".")[0] + ".")
+    assert [kind for kind, _ in found(answer["idcard_number"])] == ["idcard"]  # 18 characters, its check digit right
+    assert re.fullmatch(r"2088\d{12}", answer["alipay"]["user_id"]) and len(answer["password"]) == len("hunter2-secret")
+    assert answer["countryCode"] == "86"
+
+
+async def test_the_requests_secrets_stay_out_of_the_match(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> None:
+    recording = await recorded_secrets(aiohttp_client, aiohttp_server)
+    matches = {entry.action: entry.match.get("params", {}) for entry in recording.entries.values()}
+    assert not {"code", "encrypted_data", "iv", "openid"} & set(matches["user/onekeyusermobiledecrypt"])
+    assert not {"verify", "mobile"} & set(matches["user/appmobilebind"])
+    assert MOBILE_FORM.match(matches["user/secrets"]["keywords"]) and matches["user/secrets"]["keywords"] != MOBILE
+
+
+@pytest.mark.parametrize(
+    "name", ["phoneNumber", "purePhoneNumber", "openId", "accessToken", "Mobile", "idcard_number", "password", "refresh_token", "e_mail"]
+)
+def test_a_secret_sounding_key_masks_a_value_of_no_known_form(name: str) -> None:
+    pairs = Masker(KEY).replacements({"data": {name: "plain-words-here", "title": "plain-words-too"}})
+    assert "plain-words-here" in pairs and "plain-words-too" not in pairs
+
+
 def test_the_masking_key_is_made_once_outside_the_recording(tmp_path: Path) -> None:
     path = key_file({"XDG_CONFIG_HOME": str(tmp_path)})
     assert path == tmp_path / "shopxo-mock" / "mask-key"
     key = load_key(path)
     assert load_key(path) == key and len(key) == 32 and (path.stat().st_mode & 0o777) == 0o600
+    assert os.listdir(path.parent) == ["mask-key"]  # its temporary file is gone
+
+
+@pytest.mark.parametrize("content", ["", "\n", "00" * (KEY_BYTES - 1), "not hex"])
+def test_an_empty_or_short_masking_key_is_refused(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "mask-key"
+    path.write_text(content)
+    with pytest.raises(WeakKey, match="delete it and a new one is made"):
+        load_key(path)
+    assert path.read_text() == content  # never replaced behind the user's back
+
+
+def test_a_key_made_meanwhile_by_another_recorder_is_not_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "mask-key"
+    theirs = "ab" * KEY_BYTES + "\n"
+    real_link = os.link
+
+    def link_after_them(source: str | Path, target: str | Path) -> None:
+        Path(target).write_text(theirs)  # the other recorder linked its key first
+        real_link(source, target)
+
+    monkeypatch.setattr(os, "link", link_after_them)
+    assert load_key(path) == bytes.fromhex(theirs) and path.read_text() == theirs
 
 
 @pytest.mark.parametrize(

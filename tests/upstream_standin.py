@@ -38,6 +38,18 @@ EXIT_TYPE: Final = "text/html; charset=UTF-8"
 COOKIE: Final = "PHPSESSID=ed42e04bcd99185b782657457d2ad7d4; path=/"
 # An existing user's login, as a real ShopXO v6.9 answered it (recorded with up.sh).
 LOGIN: Final = json.loads((Path(__file__).parent / "data" / "upstream" / "login_existing_v6.9.json").read_bytes())
+# Secrets as a real shop may answer them, under any key or none (`user/secrets`), and the phone
+# number v6.9's one-key decrypt answers as the bare `data` string.
+PHONE: Final = "13912345678"
+JWT: Final = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl"
+QQ_OPENID: Final = "8F2D7C1E4B3A59600718293A4B5C6D7E"
+ID_CARD: Final = "11010519491231002X"
+SECRETS_ANSWER: Final = {
+    "phoneNumber": "+86" + PHONE, "purePhoneNumber": PHONE, "countryCode": "86", "openId": QQ_OPENID,
+    "accessToken": JWT, "Mobile": "15912345678", "idcard_number": ID_CARD, "password": "hunter2-secret",
+    "alipay": {"user_id": "2088123456789012"}, "contacts": [{"tel": 13612345678}],
+    "note": "客服 13712345678，或写信给 boss@corp.example", "icon": "/static/images/icon@2x.png",
+}  # fmt: skip
 PICTURE: Final = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe"  # not UTF-8: no scenario can hold it
 COUNT: Final = web.AppKey("count", list[str])
 
@@ -102,6 +114,10 @@ async def shop(request: web.Request) -> web.StreamResponse:
         if not params.get("authcode"):
             return envelope("", "授权码为空", -1)
         return web.Response(body=login_answer(), headers={"Content-Type": JSON_TYPE, "Set-Cookie": COOKIE})
+    if route == "user/onekeyusermobiledecrypt":
+        return envelope(PHONE)
+    if route == "user/secrets":
+        return envelope(SECRETS_ANSWER)
     if route == "share/index":  # the user's openid again, under a name that does not say so
         return envelope({"link": f"http://shop.example/?from={OPENID}"})
     if route == "page/broken":

@@ -1,9 +1,10 @@
 """What passed through the upstream, as a scenario file that replays the same bytes (decision 13).
 
 Each answer becomes a reply of a scenario keyed by what a replay can send again:
-- the route (`action`) and the request's own parameters (`match.params`, exact), less the ones
-  that change from one run to the next or are secret: `uuid`, `token`, `authcode`, the client's
-  brand, theme, position and referrer, and anything secret-sounding (`masking.SECRET_NAME`);
+- the route (`action`) and the request's own parameters (`match.params`, exact, masked), less the
+  ones that change from one run to the next or are secret: `uuid`, `token`, `authcode`, the
+  client's brand, theme, position and referrer, anything secret-sounding (`masking.SECRET_NAME`:
+  `encrypted_data`, `iv`, `verify`, ...) and the phone `code` of the one-key mobile routes;
 - on a route that needs a login (the release's `IsLogin()` routes: `cart/*`, `order/*`, ...) also
   the token, as recorded (masked: the stand-in the recorded login answered), since there the
   answer is the token's user's; a replay with any other token gets the mock's own answer, the
@@ -39,13 +40,15 @@ from ..contract import messages as m
 from ..contract.routes import ActionKey, outcomes_for
 from ..envelope import JSON_TYPE, Encoding, Envelope, encode
 from ..params import Call, scalar_text
-from .masking import SECRET_NAME, Masker, apply
+from .masking import Masker, apply, secret_name
 from .policy import needs_login
 from .proxy import Relayed
 
 NOISE: Final = frozenset(
     {"uuid", "token", "authcode", "application_client_brand", "theme", "ajax", "user_lng", "user_lat", "mzt_token", "referrer"}
 )
+# The one-key mobile routes: their `code` is WeChat's one-time code for the user's phone number.
+PHONE_CODE_ROUTES: Final[frozenset[ActionKey]] = frozenset({("User", "onekeyusermobiledecrypt"), ("User", "onekeyusermobilebind")})
 MAX_REPLIES: Final = 16  # answers that change every time (a clock, a counter) stop growing the file here
 NAME_PREFIX: Final = "recorded-"
 EXIT_TYPE: Final = "text/html; charset=UTF-8"  # PHP's default, on the escaped envelopes (§2.3)
@@ -158,10 +161,9 @@ class Recording:
         document = _json(text)
         pairs = self.secrets
         if self.masker is not None:
-            request_secrets = {name: scalar_text(value) for name, value in call.params.items() if SECRET_NAME.search(name)}
             # Every secret seen so far, not only this answer's: an openid one answer names as such
             # may come back in another under a name that says nothing (a link, a note).
-            pairs.update(self.masker.replacements(document, request_secrets))
+            pairs.update(self.masker.replacements(document, call.params, text))
             text = apply(text, pairs)
             document = _json(text)
         status, content_type = relayed.visit.status, relayed.content_type or ""
@@ -237,10 +239,11 @@ def match_of(call: Call, key: ActionKey, profile: str, pairs: Mapping[str, str])
     """What a replay of this request sends again (see the module's docstring); `pairs`: the
     masker's stand-ins."""
     params = {
-        name: scalar_text(value)
+        name: apply(scalar_text(value), pairs)
         for name, value in sorted(call.params.items())
-        if name not in NOISE and not SECRET_NAME.search(name) and not isinstance(value, (dict, list))
-    }
+        if name not in NOISE and not secret_name(name) and not isinstance(value, (dict, list))
+        and not (name == "code" and key in PHONE_CODE_ROUTES)
+    }  # fmt: skip
     match: dict[str, Any] = {}
     token = call.text("token")
     if token and needs_login(key, profile):
@@ -248,9 +251,9 @@ def match_of(call: Call, key: ActionKey, profile: str, pairs: Mapping[str, str])
     if "user" in outcomes_for(key):
         uuid = call.text("uuid")
         if uuid:
-            params["uuid"] = uuid
+            params["uuid"] = apply(uuid, pairs)
         elif call.text("authcode"):
-            match["authcode"] = call.text("authcode")
+            match["authcode"] = apply(call.text("authcode"), pairs)
     if params:
         match["params"] = dict(sorted(params.items()))
     return match
