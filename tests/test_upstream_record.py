@@ -21,6 +21,7 @@ from aiohttp.test_utils import TestServer
 from conftest import AiohttpClient
 from mockserver import Settings, create_app
 from mockserver.cli import main
+from mockserver.cli.record import Keeper
 from mockserver.render import masked as security_form
 from mockserver.scenarios.loader import load_scenarios
 from mockserver.upstream.masking import KEY_BYTES, Masker, WeakKey, apply, found, key_file, load_key
@@ -29,7 +30,7 @@ from mockserver.upstream.record import Entry, Exchange, Recording
 from mockserver.upstream.replay import check, replay
 from mockserver.web.serve import serving
 from uniapp import query
-from upstream_standin import EMAIL, ID_CARD, JWT, LOGIN, MOBILE, OPENID, PHONE, QQ_OPENID, REAL_TOKEN, SECRETS_ANSWER, login_answer, shop_app
+from upstream_standin import COUNT, EMAIL, ID_CARD, JWT, LOGIN, MOBILE, OPENID, PHONE, QQ_OPENID, REAL_TOKEN, SECRETS_ANSWER, login_answer, shop_app
 
 AiohttpServer = Callable[..., Awaitable[TestServer]]
 KEY = bytes(range(32))
@@ -322,21 +323,31 @@ def test_record_refuses_to_merge_into_a_file_it_cannot_read(tmp_path: Path) -> N
     assert code == 2 and "cannot merge into it" in err.getvalue()
 
 
-async def test_the_command_records_until_stopped_and_writes_a_file_that_replays(aiohttp_server: AiohttpServer, tmp_path: Path) -> None:
-    shop = await aiohttp_server(shop_app())
-    out = tmp_path / "shop" / "recorded.yaml"
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "PYTHONPATH": str(Path(__file__).parent.parent)}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "mockserver", "record", "--upstream", str(shop.make_url("/")), "--out", str(out),
+async def start_recorder(upstream_url: str, out: Path, config: Path) -> asyncio.subprocess.Process:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(config), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "mockserver", "record", "--upstream", upstream_url, "--out", str(out),
         "--profile", "current", "--port", "0", "--ready-json", "--quiet",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
     )  # fmt: skip
+
+
+async def a_session(process: asyncio.subprocess.Process) -> None:
+    """A login and a goods page through the recorder, once it is ready."""
     assert process.stdout is not None
     ready = json.loads(await asyncio.wait_for(process.stdout.readline(), 20))
     async with aiohttp.ClientSession() as session:
         login = await session.post(ready["url"].rstrip("/") + query(uuid="phone-1"), json={"authcode": "code"})
         assert await login.read() == login_answer()
         await session.get(ready["url"].rstrip("/") + query("goods/detail") + "&id=3")
+
+
+async def test_the_command_records_until_stopped_and_writes_a_file_that_replays(aiohttp_server: AiohttpServer, tmp_path: Path) -> None:
+    shop = await aiohttp_server(shop_app())
+    out = tmp_path / "shop" / "recorded.yaml"
+    out.parent.mkdir()
+    process = await start_recorder(str(shop.make_url("/")), out, tmp_path / "config")
+    await a_session(process)
     process.send_signal(signal.SIGINT)
     stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr
@@ -345,3 +356,67 @@ async def test_the_command_records_until_stopped_and_writes_a_file_that_replays(
     assert REAL_TOKEN not in out.read_text() and out.read_text().startswith("# Recorded by shopxo-mock record from http://127.0.0.1:")
     assert [s.name for s in load_scenarios(out.parent).scenarios] == ["recorded-goods-detail-1", "recorded-user-appminiuserauth-1"]
     assert (tmp_path / "config" / "shopxo-mock" / "mask-key").exists()
+
+
+async def test_a_recorder_killed_mid_session_leaves_every_answer_so_far(aiohttp_server: AiohttpServer, tmp_path: Path) -> None:
+    shop = await aiohttp_server(shop_app())
+    out = tmp_path / "recorded.yaml"
+    process = await start_recorder(str(shop.make_url("/")), out, tmp_path / "config")
+    try:
+        await a_session(process)
+    finally:
+        process.kill()  # SIGKILL: no Ctrl-C, no clean-up
+        await process.wait()
+    assert [s.name for s in load_scenarios(tmp_path).scenarios] == ["recorded-goods-detail-1", "recorded-user-appminiuserauth-1"]
+    assert REAL_TOKEN not in out.read_text() and MOBILE not in out.read_text()
+    assert sorted(os.listdir(tmp_path)) == ["config", "recorded.yaml"]  # no half-written file beside it
+
+
+async def test_a_recorder_refuses_an_empty_masking_key_left_by_a_kill(aiohttp_server: AiohttpServer, tmp_path: Path) -> None:
+    """As a `kill -9` while the key was made used to leave it: 0 bytes, then used silently."""
+    shop = await aiohttp_server(shop_app())
+    key = tmp_path / "config" / "shopxo-mock" / "mask-key"
+    key.parent.mkdir(parents=True)
+    key.write_bytes(b"")
+    process = await start_recorder(str(shop.make_url("/")), tmp_path / "recorded.yaml", tmp_path / "config")
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2 and stdout == b""
+    assert stderr.decode() == f"shopxo-mock: error: the masking key {key} has 0 bytes, at least 32 are needed (anyone could recompute the stand-ins): delete it and a new one is made\n"
+    assert not (tmp_path / "recorded.yaml").exists() and shop.app[COUNT] == []
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        pytest.param("shop", "is a directory; name the scenario file", id="a-directory"),
+        pytest.param("missing/recorded.yaml", "does not exist; make it first", id="missing-directory"),
+        pytest.param("file/recorded.yaml", "does not exist; make it first", id="under-a-file"),
+        pytest.param("/proc/recorded.yaml", "cannot write in /proc", id="read-only"),
+    ],
+)
+def test_record_refuses_an_out_it_cannot_write_before_serving(tmp_path: Path, out: str, message: str) -> None:
+    if out.startswith("/proc") and not Path("/proc/self").exists():
+        pytest.skip("no /proc to stand for a directory nobody can write in")
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "file").write_text("")
+    err = io.StringIO()
+    argv = ["record", "--upstream", "http://127.0.0.1:9/", "--out", str(tmp_path / out), "--port", "0"]
+    assert main(argv, environ={"XDG_CONFIG_HOME": str(tmp_path / "config")}, out=io.StringIO(), err=err) == 2
+    assert err.getvalue().startswith("shopxo-mock: error: --out ") and message in err.getvalue()
+
+
+async def test_a_recording_that_cannot_be_kept_is_said_once_and_the_pass_through_goes_on(
+    aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer, tmp_path: Path
+) -> None:
+    shop = await aiohttp_server(shop_app())
+    settings = Settings(profile="current", upstream=str(shop.make_url("/")), forward="unmatched", builtin=False)
+    recording, err = Recording(Masker(KEY), "shop", "current"), io.StringIO()
+    upstream = Upstream(settings)
+    upstream.listeners += [recording.add, Keeper(recording, tmp_path / "gone" / "recorded.yaml", err).keep]
+    client = await aiohttp_client(create_app(settings, upstream=upstream))
+    for number in (1, 2):
+        answer = await client.get(query("goods/detail", uuid="phone-1") + f"&id={number}")
+        assert answer.status == 200 and (await answer.json())["data"]["goods"]["id"] == number
+    assert err.getvalue().count("cannot write it") == 1 and len(recording.exchanges) == 2
+    login = await client.post(query(uuid="phone-1"), json={"authcode": "code"})
+    assert await login.read() == login_answer()

@@ -3,15 +3,18 @@ through the upstream written down as scenarios (`upstream.record`).
 
 It serves like `shopxo-mock` (same flags), with two defaults of its own: every request no scenario
 matches goes upstream (`--forward unmatched`) and the shipped scenarios are left out (`--builtin`
-keeps them), so what the app does reaches the real shop and is recorded. On Ctrl-C (or SIGTERM)
-the recording is checked, by replaying this run's requests against a mock serving it (a reply
-the mock would not answer with the same bytes is kept as those bytes instead), and written,
-merged into the file when it exists.
+keeps them), so what the app does reaches the real shop and is recorded. The file (merged into
+when it exists) is written whole after every answer recorded, so a `kill -9` loses nothing; on
+Ctrl-C (or SIGTERM) the recording is checked, by replaying this run's requests against a mock
+serving it (a reply the mock would not answer with the same bytes is kept as those bytes
+instead), and written once more. An `--out` that cannot be written is refused before serving.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
 from pathlib import Path
 from typing import Mapping, TextIO
 
@@ -19,8 +22,9 @@ import yaml
 
 from ..catalogue import catalogue
 from ..settings import Settings
-from ..upstream.masking import Masker, key_file, load_key
-from ..upstream.proxy import Upstream
+from ..params import Call
+from ..upstream.masking import Masker, WeakKey, key_file, load_key
+from ..upstream.proxy import Relayed, Upstream
 from ..upstream.record import Recording
 from ..upstream.replay import check
 from ..web.serve import serving
@@ -45,6 +49,7 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
         settings = settings_from(p, args, environ)
         if settings.upstream is None:
             raise UsageError("--upstream is required: the ShopXO site to record")
+        writable(args.out)
         recording = Recording(_masker(args.keep_secrets, environ), settings.upstream, settings.profile)
         if args.out.exists():
             recording.merge_file(args.out)
@@ -62,6 +67,7 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
         return 0
     upstream = Upstream(settings)
     upstream.listeners.append(recording.add)
+    upstream.listeners.append(Keeper(recording, args.out, err).keep)
     code = serve(settings, scenarios, out, err, quiet=args.quiet, ready_json=args.ready_json, upstream=upstream)
     if code != 0:
         return code
@@ -76,7 +82,11 @@ def finish(recording: Recording, settings: Settings, path: Path, human: TextIO) 
         print(f"shopxo-mock: nothing passed through {settings.upstream}; {path} left as it was", file=human)
         return 0
     problems = asyncio.run(check(recording, settings, serving))
-    recording.write(path)
+    try:
+        recording.write(path)
+    except OSError as exc:
+        print(f"shopxo-mock: error: --out {path}: cannot write it ({exc.strerror or exc}); the file holds what was kept", file=human)
+        return 1
     answers = sum(len(entry.replies) for entry in recording.entries.values())
     print(
         f"shopxo-mock: recorded {len(recording.exchanges)} request(s) into {path}: "
@@ -94,5 +104,48 @@ def _masker(keep_secrets: bool, environ: Mapping[str, str]) -> Masker | None:
     path = key_file(environ)
     try:
         return Masker(load_key(path))
+    except WeakKey as exc:
+        raise UsageError(str(exc)) from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read or make the masking key {path} ({exc}); --keep-secrets records without masking") from None
+
+
+def writable(path: Path) -> None:
+    """Refuse, before anything is served, an `--out` the recording could not be written to: a
+    directory, one in a directory that does not exist, or where no file can be made."""
+    if path.is_dir():
+        raise UsageError(f"--out {path}: is a directory; name the scenario file, e.g. {path / 'recorded.yaml'}")
+    if not path.parent.is_dir():
+        raise UsageError(f"--out {path}: the directory {path.parent} does not exist; make it first")
+    probe = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot write in {path.parent} ({exc.strerror or exc})") from None
+
+
+class Keeper:
+    """A `proxy.Listener` after the recorder's: the file written whole after each answer recorded,
+    so a `kill -9` mid-session leaves every answer so far on disk (unchecked: the replay check runs
+    on Ctrl-C). A failed write is said once and does not stop the pass-through."""
+
+    def __init__(self, recording: Recording, path: Path, err: TextIO) -> None:
+        self.recording = recording
+        self.path = path
+        self.err = err
+        self.written = 0  # exchanges on disk
+        self.failing = False
+
+    def keep(self, call: Call, relayed: Relayed) -> None:
+        if len(self.recording.exchanges) == self.written:
+            return  # nothing new recorded (a picture, say)
+        try:
+            self.recording.write(self.path)
+        except OSError as exc:
+            if not self.failing:
+                print(f"shopxo-mock: error: --out {self.path}: cannot write it ({exc.strerror or exc}); will try again", file=self.err)
+            self.failing = True
+            return
+        self.failing = False
+        self.written = len(self.recording.exchanges)

@@ -29,6 +29,7 @@ Recording again into the same file merges: known answers are not added twice.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -229,10 +230,14 @@ class Recording:
         return head + yaml.dump(self.document(), Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1 << 20)
 
     def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """The file, whole or as it was: written beside it, flushed to disk, then renamed over it
+        (a hot-reloading mock never reads half a file, a `kill -9` or a power cut never leaves one)."""
         temporary = path.with_name(path.name + ".part")
-        temporary.write_text(self.dump(), encoding="utf-8")
-        temporary.replace(path)  # a hot-reloading mock never reads half a file
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(self.dump())
+            file.flush()
+            os.fsync(file.fileno())
+        temporary.replace(path)
 
 
 def match_of(call: Call, key: ActionKey, profile: str, pairs: Mapping[str, str]) -> dict[str, Any]:
