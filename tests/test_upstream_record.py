@@ -359,17 +359,40 @@ async def test_the_command_records_until_stopped_and_writes_a_file_that_replays(
 
 
 async def test_a_recorder_killed_mid_session_leaves_every_answer_so_far(aiohttp_server: AiohttpServer, tmp_path: Path) -> None:
+    """On disk in the journal beside the file as each answer passes; the next run merges it."""
     shop = await aiohttp_server(shop_app())
-    out = tmp_path / "recorded.yaml"
+    out, journal = tmp_path / "recorded.yaml", tmp_path / "recorded.yaml.journal"
     process = await start_recorder(str(shop.make_url("/")), out, tmp_path / "config")
     try:
         await a_session(process)
     finally:
         process.kill()  # SIGKILL: no Ctrl-C, no clean-up
         await process.wait()
+    lines = journal.read_text().splitlines()
+    assert [json.loads(line)["action"] for line in lines] == ["user/appminiuserauth", "goods/detail"]
+    assert REAL_TOKEN not in journal.read_text() and MOBILE not in journal.read_text()
+    assert not out.exists()
+    # The next run merges it before serving, then goes on as usual.
+    with journal.open("a") as file:
+        file.write('{"name": "cut-short-by-the-kill", "act')
+    again = await start_recorder(str(shop.make_url("/")), out, tmp_path / "config")
+    assert again.stdout is not None
+    await asyncio.wait_for(again.stdout.readline(), 20)
+    again.send_signal(signal.SIGINT)
+    _, stderr = await asyncio.wait_for(again.communicate(), 30)
+    assert again.returncode == 0 and f"merged 2 answer(s) a session that did not finish left in {journal} into {out}" in stderr.decode()
     assert [s.name for s in load_scenarios(tmp_path).scenarios] == ["recorded-goods-detail-1", "recorded-user-appminiuserauth-1"]
-    assert REAL_TOKEN not in out.read_text() and MOBILE not in out.read_text()
-    assert sorted(os.listdir(tmp_path)) == ["config", "recorded.yaml"]  # no half-written file beside it
+    assert not journal.exists() and REAL_TOKEN not in out.read_text()
+
+
+async def test_the_journal_is_gone_once_the_file_is_written(aiohttp_server: AiohttpServer, tmp_path: Path) -> None:
+    shop = await aiohttp_server(shop_app())
+    process = await start_recorder(str(shop.make_url("/")), tmp_path / "recorded.yaml", tmp_path / "config")
+    await a_session(process)
+    assert (tmp_path / "recorded.yaml.journal").exists()
+    process.send_signal(signal.SIGINT)
+    await asyncio.wait_for(process.communicate(), 30)
+    assert sorted(os.listdir(tmp_path)) == ["config", "recorded.yaml"]
 
 
 async def test_a_recorder_refuses_an_empty_masking_key_left_by_a_kill(aiohttp_server: AiohttpServer, tmp_path: Path) -> None:
@@ -412,7 +435,7 @@ async def test_a_recording_that_cannot_be_kept_is_said_once_and_the_pass_through
     settings = Settings(profile="current", upstream=str(shop.make_url("/")), forward="unmatched", builtin=False)
     recording, err = Recording(Masker(KEY), "shop", "current"), io.StringIO()
     upstream = Upstream(settings)
-    upstream.listeners += [recording.add, Keeper(recording, tmp_path / "gone" / "recorded.yaml", err).keep]
+    upstream.listeners += [recording.add, Keeper(recording, tmp_path / "gone" / "recorded.yaml.journal", err).keep]
     client = await aiohttp_client(create_app(settings, upstream=upstream))
     for number in (1, 2):
         answer = await client.get(query("goods/detail", uuid="phone-1") + f"&id={number}")

@@ -132,21 +132,39 @@ class Recording:
         """Take in the scenarios of an earlier recording (any scenario file in the same format)."""
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for scenario in document.get("scenarios", ()):
-            replies = [scenario["reply"]] if "reply" in scenario else list(scenario.get("replies", ()))
-            entry = Entry(
-                scenario["name"],
-                scenario.get("action", "user/appminiuserauth"),
-                dict(scenario.get("match", {})),
-                replies,
-                list(replies),
-                scenario.get("description", ""),
-            )
-            known = self.entries.get(entry.key)
-            if known is None:
-                self.entries[entry.key] = entry
-            else:
-                for reply in entry.replies:
-                    self._add_reply(known, reply, reply)
+            self._merge(scenario)
+
+    def merge_journal(self, path: Path) -> int:
+        """Take in the answers a session that did not finish left in its journal (`journal_line`),
+        and say how many; a last line cut short by a kill is left out."""
+        taken = 0
+        with open(path, encoding="utf-8", errors="replace") as file:
+            for line in file:
+                try:
+                    scenario = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(scenario, dict) and "reply" in scenario:
+                    self._merge(scenario)
+                    taken += 1
+        return taken
+
+    def _merge(self, scenario: Mapping[str, Any]) -> None:
+        replies = [scenario["reply"]] if "reply" in scenario else list(scenario.get("replies", ()))
+        entry = Entry(
+            scenario["name"],
+            scenario.get("action", "user/appminiuserauth"),
+            dict(scenario.get("match", {})),
+            replies,
+            list(replies),
+            scenario.get("description", ""),
+        )
+        known = self.entries.get(entry.key)
+        if known is None:
+            self.entries[entry.key] = entry
+        else:
+            for reply in entry.replies:
+                self._add_reply(known, reply, reply)
 
     # -- recording ------------------------------------------------------------------------------
 
@@ -213,6 +231,16 @@ class Recording:
         entry.replies[reply] = entry.raw[reply]
         return True
 
+    def journal_line(self, exchange: Exchange) -> str:
+        """One answer of this run as a line of the journal `shopxo-mock record` keeps beside its
+        file while it runs: a scenario with that one reply, as `merge_journal` reads it."""
+        entry = self.entries[exchange.entry]
+        scenario = {
+            "name": entry.name, "description": entry.description, "action": entry.action,
+            "match": entry.match, "reply": entry.replies[exchange.reply],
+        }  # fmt: skip
+        return json.dumps(scenario, ensure_ascii=False, separators=(",", ":")) + "\n"
+
     # -- writing --------------------------------------------------------------------------------
 
     def document(self) -> dict[str, Any]:
@@ -231,7 +259,7 @@ class Recording:
 
     def write(self, path: Path) -> None:
         """The file, whole or as it was: written beside it, flushed to disk, then renamed over it
-        (a hot-reloading mock never reads half a file, a `kill -9` or a power cut never leaves one)."""
+        (a hot-reloading mock never reads half a file, a `kill -9` never leaves one)."""
         temporary = path.with_name(path.name + ".part")
         with open(temporary, "w", encoding="utf-8") as file:
             file.write(self.dump())
