@@ -226,13 +226,15 @@ async def recorded_secrets(aiohttp_client: AiohttpClient, aiohttp_server: Aiohtt
     await client.get(query("user/secrets", uuid="phone-1") + "&keywords=" + MOBILE)
     sms = {"mobile": PHONE, "verify": REQUEST_SECRETS["verify"]}
     await client.post(query("user/appmobilebind", uuid="phone-1"), json=sms)
+    await client.get(query("page/contact", uuid="phone-1"))
     await client.close()
     return recording
 
 
 def secrets_of_the_session() -> list[str]:
     return [PHONE, "15912345678", "13612345678", "13712345678", "boss@corp.example", JWT.split(".", 1)[1], QQ_OPENID,
-            ID_CARD, "hunter2-secret", "2088123456789012", OPENID, MOBILE, *REQUEST_SECRETS.values()]  # fmt: skip
+            ID_CARD, "hunter2-secret", "2088123456789012", OPENID, MOBILE, "13512345678", "owner@corp.example",
+            *REQUEST_SECRETS.values()]  # fmt: skip
 
 
 async def test_a_recording_keeps_no_secret_wherever_it_stood(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> None:
@@ -240,6 +242,7 @@ async def test_a_recording_keeps_no_secret_wherever_it_stood(aiohttp_client: Aio
     text = recording.dump()
     assert [secret for secret in secrets_of_the_session() if secret in text] == []
     assert "/static/images/icon@2x.png" in text  # a picture's name is no e-mail
+    assert re.search(r"<p>店长 1[3-9]\d{9} &lt;[a-z]{5}@example\.com&gt;</p>", text)  # an HTML page too
 
 
 async def test_a_masked_value_keeps_its_shape_and_its_stand_in(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> None:

@@ -118,6 +118,9 @@ async def shop(request: web.Request) -> web.StreamResponse:
         return envelope(PHONE)
     if route == "user/secrets":
         return envelope(SECRETS_ANSWER)
+    if route == "page/contact":  # not JSON: the secrets are found in the text
+        page = "<p>店长 13512345678 &lt;owner@corp.example&gt;</p>".encode()
+        return web.Response(body=page, headers={"Content-Type": "text/html; charset=UTF-8"})
     if route == "share/index":  # the user's openid again, under a name that does not say so
         return envelope({"link": f"http://shop.example/?from={OPENID}"})
     if route == "page/broken":

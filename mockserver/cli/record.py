@@ -37,8 +37,9 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
     p = parser(environ, prog="shopxo-mock record")
     p.description = (
         "Serve as shopxo-mock does, send what no scenario answers to a real ShopXO (--upstream), and write what\n"
-        "passes through as a scenario file (--out) that replays the same bytes. Secrets (tokens, session keys,\n"
-        "openids, mobiles, e-mails) are masked consistently unless --keep-secrets. Stop with Ctrl-C to write."
+        "passes through as a scenario file (--out) that replays the same bytes. Secrets (tokens, openids, mobiles,\n"
+        "e-mails, id cards, passwords, wherever they stand) are masked consistently unless --keep-secrets. Stop\n"
+        "with Ctrl-C to write; until then each answer is kept in FILE.yaml.journal, merged by the next run."
     )
     p.help_out = out
     p.add_argument("--out", type=Path, required=True, metavar="FILE.yaml", help="the scenario file (merged into when it exists)")
