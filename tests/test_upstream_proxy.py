@@ -3,9 +3,11 @@ keeps answering itself, against upstreams the tests start (tests/upstream_standi
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
+import logging
 import shutil
 import ssl
 import subprocess
@@ -23,7 +25,7 @@ from mockserver.cli import main, parser, settings_from
 from mockserver.actions import ACTIONS
 from mockserver.served import JSON_FIELDS
 from mockserver.upstream.policy import STAND_IN_SHOP
-from mockserver.upstream.proxy import body_with_token, envelope_code, site_root, with_token
+from mockserver.upstream.proxy import body_with_token, envelope_code, site_root, with_token, within_root
 from mockserver.web import keys
 from uniapp import HEADERS, query
 from upstream_standin import COOKIE, COUNT, REAL_TOKEN, dead_port, garbage_server, login_answer, shop_app, slow_app
@@ -337,6 +339,101 @@ async def test_an_answer_over_the_bound_is_refused_in_the_envelope(make_client: 
     assert (await fetch(client, query("big/index") + "&size=1000"))[0] == 200
     status, _, body, _ = await fetch(client, query("big/index") + "&size=1001")
     assert status == 502 and "over 1000 bytes" in json.loads(body)["msg"]
+
+
+UPSTREAM_SECRET = "c0ffee0ddba11f00dfeedface0000001"  # an --upstream-token: a real user's, never shown
+
+
+async def assert_a_login_still_answers(client: Client) -> None:
+    login = await asyncio.wait_for(client.post(query(uuid="after"), json={"authcode": "after"}), 5)
+    assert login.status == 200 and (await login.json())["code"] == 0
+
+
+async def test_an_upstream_answering_garbage_never_shows_the_token(make_client: MakeClient, caplog: pytest.LogCaptureFixture) -> None:
+    """aiohttp's message quotes the URL (`url='...&token=...'`) and the bytes it could not parse,
+    here the request line echoed back: neither reaches the client, the journal or the log."""
+    caplog.set_level(logging.DEBUG)
+    async with garbage_server(echo=True) as url:
+        client = await make_client(profile="current", upstream=url, upstream_token=UPSTREAM_SECRET)
+        token = await mock_login(client)  # its requests go with UPSTREAM_SECRET in the query
+        status, _, body, _ = await fetch(client, query("goods/detail", token=token) + "&x=1")
+        answer = json.loads(body)
+        assert status == 502 and "answered something that is not HTTP: ClientResponseError: Bad status line" in answer["msg"]
+        admin = await (await client.get("/__mock/journal")).read()
+        assert journal(client)[-1]["upstream"]["error"] == answer["msg"]
+        for where in (body, admin, json.dumps(journal(client)).encode(), caplog.text.encode()):
+            assert UPSTREAM_SECRET.encode() not in where
+        assert b"x=1" not in body  # nor the client's own query
+        await assert_a_login_still_answers(client)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/api.php/../../admin.php", id="dot-dot"),
+        pytest.param("/api.php/%2e%2e/%2E%2E/admin.php", id="percent-dots"),
+        pytest.param("/api.php%2f..%2f..%2fadmin.php", id="percent-slashes"),
+        pytest.param("/api.php/..\\..\\admin.php", id="backslashes"),
+        pytest.param("/api.php/%252e%252e/%252e%252e/admin.php", id="encoded-twice"),
+    ],
+)
+async def test_a_path_leaving_the_upstreams_site_is_refused_unsent(make_client: MakeClient, aiohttp_server: AiohttpServer, path: str) -> None:
+    shop = await aiohttp_server(shop_app())
+    client = await make_client(profile="current", upstream=str(shop.make_url("/shop/")), forward="unmatched")
+    status, content_type, body, _ = await fetch(client, path + "?s=goods/detail")
+    answer = json.loads(body)
+    assert (status, content_type, answer["code"]) == (400, "application/json; charset=utf-8", -1)
+    assert "leaves the upstream's site /shop/" in answer["msg"] and shop.app[COUNT] == []
+    assert journal(client)[-1]["upstream"]["error"].startswith("not sent: ")
+    await assert_a_login_still_answers(client)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(query("echo/request"), id="api.php?s="),
+        pytest.param("/api.php/echo/request?application=app&x=%2e%2e", id="path-info"),
+        pytest.param("/api.php/echo/../echo/request?a=1", id="dot-dot-inside"),
+    ],
+)
+async def test_a_path_inside_the_upstreams_site_goes_exactly_as_sent(make_client: MakeClient, aiohttp_server: AiohttpServer, path: str) -> None:
+    shop = await aiohttp_server(shop_app())
+    client = await make_client(profile="current", upstream=str(shop.make_url("/shop/")), forward="unmatched")
+    status, _, body, _ = await fetch(client, path)
+    assert status == 200 and shop.app[COUNT] == ["/shop" + path]
+
+
+def test_within_root_resolves_as_the_upstreams_web_server_would() -> None:
+    assert within_root("/shop/", "/api.php?s=../../admin.php")  # the query is ThinkPHP's, not a path
+    assert within_root("/shop/", "/public/api.php/goods/detail")
+    assert not within_root("/shop/", "/..")
+    assert not within_root("/shop/", "/%2e%2e/shop2/api.php")  # /shop2 is not under /shop/
+    assert not within_root("/shop/", "/%25252e%25252e/admin.php")  # still decoding after every round
+    assert within_root("/", "/%2e%2e%2fapi.php")  # a site at the host's root: a server stops `..` there
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+async def test_an_answer_compressed_although_asked_not_to_reaches_the_client_readable(make_client: MakeClient, shop: TestServer, coding: str) -> None:
+    client = await make_client(profile="current", upstream=url_of(shop))
+    async with aiohttp.ClientSession(auto_decompress=False) as raw:
+        status, _, body, response = await fetch(raw, f"http://127.0.0.1:{client.port}{query('compressed/index')}&coding={coding}")
+    assert status == 200 and "Content-Encoding" not in response.headers
+    assert json.loads(body)["data"]["title"] == "联想笔记本电脑"
+
+
+async def test_an_encoding_the_mock_cannot_undo_is_passed_on_with_its_header(make_client: MakeClient, shop: TestServer) -> None:
+    client = await make_client(profile="current", upstream=url_of(shop))
+    async with aiohttp.ClientSession(auto_decompress=False) as raw:
+        _, _, body, response = await fetch(raw, f"http://127.0.0.1:{client.port}{query('compressed/index')}&coding=br")
+    assert response.headers["Content-Encoding"] == "br" and body.startswith(b"\x8b\x02\x80")
+
+
+async def test_a_compressed_answer_over_the_bound_once_unpacked_is_refused(make_client: MakeClient, shop: TestServer) -> None:
+    client = await make_client(profile="current", upstream=url_of(shop), upstream_max_body=100_000)
+    assert (await fetch(client, query("bomb/index") + "&size=100000"))[0] == 200
+    status, _, body, _ = await fetch(client, query("bomb/index") + "&size=5000000")  # 5 KB on the wire
+    assert status == 502 and "over 100000 bytes (--upstream-max-body)" in json.loads(body)["msg"]
+    await assert_a_login_still_answers(client)
 
 
 # -- the journal ---------------------------------------------------------------------------------

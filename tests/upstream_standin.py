@@ -3,9 +3,11 @@
 - `shop_app()`: an aiohttp app answering a few routes as ShopXO does (PHP's JSON bytes, the
   escaped -400 of `IsLogin()`, an existing user's login as a real v6.9 answered it, an HTML error
   page, a picture), and `echo/request`, which answers what reached it, so a test can see exactly
-  what the mock forwarded. It counts the requests it gets.
+  what the mock forwarded. It counts the requests it gets. `compressed/index?coding=gzip|deflate|br`
+  answers compressed although asked for identity; `bomb/index` a few KB of gzip that unpack to MBs.
 - `slow_app(seconds)`: answers, late.
-- `garbage_server()`: a TCP server answering bytes that are not HTTP.
+- `garbage_server(echo=True)`: a TCP server answering bytes that are not HTTP (with `echo`, the
+  request's own head, token and all, as a hostile upstream would, for the parser to quote).
 - `dead_port()`: a port nobody listens on.
 """
 
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gzip
 import json
 import socket
+import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -34,6 +38,18 @@ EXIT_TYPE: Final = "text/html; charset=UTF-8"
 COOKIE: Final = "PHPSESSID=ed42e04bcd99185b782657457d2ad7d4; path=/"
 # An existing user's login, as a real ShopXO v6.9 answered it (recorded with up.sh).
 LOGIN: Final = json.loads((Path(__file__).parent / "data" / "upstream" / "login_existing_v6.9.json").read_bytes())
+# Secrets as a real shop may answer them, under any key or none (`user/secrets`), and the phone
+# number v6.9's one-key decrypt answers as the bare `data` string.
+PHONE: Final = "13912345678"
+JWT: Final = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl"
+QQ_OPENID: Final = "8F2D7C1E4B3A59600718293A4B5C6D7E"
+ID_CARD: Final = "11010519491231002X"
+SECRETS_ANSWER: Final = {
+    "phoneNumber": "+86" + PHONE, "purePhoneNumber": PHONE, "countryCode": "86", "openId": QQ_OPENID,
+    "accessToken": JWT, "Mobile": "15912345678", "idcard_number": ID_CARD, "password": "hunter2-secret",
+    "alipay": {"user_id": "2088123456789012"}, "contacts": [{"tel": 13612345678}],
+    "note": "客服 13712345678，或写信给 boss@corp.example", "icon": "/static/images/icon@2x.png",
+}  # fmt: skip
 PICTURE: Final = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe"  # not UTF-8: no scenario can hold it
 COUNT: Final = web.AppKey("count", list[str])
 
@@ -98,6 +114,13 @@ async def shop(request: web.Request) -> web.StreamResponse:
         if not params.get("authcode"):
             return envelope("", "授权码为空", -1)
         return web.Response(body=login_answer(), headers={"Content-Type": JSON_TYPE, "Set-Cookie": COOKIE})
+    if route == "user/onekeyusermobiledecrypt":
+        return envelope(PHONE)
+    if route == "user/secrets":
+        return envelope(SECRETS_ANSWER)
+    if route == "page/contact":  # not JSON: the secrets are found in the text
+        page = "<p>店长 13512345678 &lt;owner@corp.example&gt;</p>".encode()
+        return web.Response(body=page, headers={"Content-Type": "text/html; charset=UTF-8"})
     if route == "share/index":  # the user's openid again, under a name that does not say so
         return envelope({"link": f"http://shop.example/?from={OPENID}"})
     if route == "page/broken":
@@ -106,6 +129,14 @@ async def shop(request: web.Request) -> web.StreamResponse:
         return web.Response(body=PICTURE, headers={"Content-Type": "image/png"})
     if route == "big/index":
         return web.Response(body=b"x" * int(params.get("size", 0)), headers={"Content-Type": "text/plain"})
+    if route == "compressed/index":  # although the mock asks for identity
+        plain = encode(Envelope("success", 0, {"title": "联想笔记本电脑"}))
+        coding = str(params.get("coding", "gzip"))
+        packed = gzip.compress(plain) if coding == "gzip" else zlib.compress(plain) if coding == "deflate" else b"\x8b\x02\x80" + plain
+        return web.Response(body=packed, headers={"Content-Type": JSON_TYPE, "Content-Encoding": coding})
+    if route == "bomb/index":
+        packed = gzip.compress(b"\0" * int(params.get("size", 0)))
+        return web.Response(body=packed, headers={"Content-Type": "text/plain", "Content-Encoding": "gzip"})
     if route == "away/index":
         return web.Response(status=302, headers={"Location": "http://shop.example/elsewhere"})
     controller = route.partition("/")[0]
@@ -130,12 +161,12 @@ def slow_app(seconds: float) -> web.Application:
 
 
 @asynccontextmanager
-async def garbage_server() -> AsyncIterator[str]:
+async def garbage_server(echo: bool = False) -> AsyncIterator[str]:
     """A server on 127.0.0.1 that answers any request with bytes that are not HTTP, then closes."""
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.read(1024)
-        writer.write(b"\x00\x01\x02 this is not HTTP at all\r\n\r\n")
+        head = await reader.read(1024)
+        writer.write(b"NOT-HTTP " + head if echo else b"\x00\x01\x02 this is not HTTP at all\r\n\r\n")
         await writer.drain()
         writer.close()
 

@@ -6,12 +6,18 @@ matches goes upstream (`--forward unmatched`) and the shipped scenarios are left
 keeps them), so what the app does reaches the real shop and is recorded. On Ctrl-C (or SIGTERM)
 the recording is checked, by replaying this run's requests against a mock serving it (a reply
 the mock would not answer with the same bytes is kept as those bytes instead), and written,
-merged into the file when it exists.
+merged into the file when it exists. Until then each answer recorded is appended, masked, to a
+journal beside the file (`FILE.yaml.journal`, flushed to disk), so a `kill -9` loses nothing:
+the next `record` into the same file merges it first. (Appending, not rewriting the whole file
+after each answer: that costs a dump of everything so far per request, 0.24 s for 300 answers of
+10 KB.) An `--out` that cannot be written is refused before serving.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
 from pathlib import Path
 from typing import Mapping, TextIO
 
@@ -19,8 +25,9 @@ import yaml
 
 from ..catalogue import catalogue
 from ..settings import Settings
-from ..upstream.masking import Masker, key_file, load_key
-from ..upstream.proxy import Upstream
+from ..params import Call
+from ..upstream.masking import Masker, WeakKey, key_file, load_key
+from ..upstream.proxy import Relayed, Upstream, site_root
 from ..upstream.record import Recording
 from ..upstream.replay import check
 from ..web.serve import serving
@@ -30,8 +37,9 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
     p = parser(environ, prog="shopxo-mock record")
     p.description = (
         "Serve as shopxo-mock does, send what no scenario answers to a real ShopXO (--upstream), and write what\n"
-        "passes through as a scenario file (--out) that replays the same bytes. Secrets (tokens, session keys,\n"
-        "openids, mobiles, e-mails) are masked consistently unless --keep-secrets. Stop with Ctrl-C to write."
+        "passes through as a scenario file (--out) that replays the same bytes. Secrets (tokens, openids, mobiles,\n"
+        "e-mails, id cards, passwords, wherever they stand) are masked consistently unless --keep-secrets. Stop\n"
+        "with Ctrl-C to write; until then each answer is kept in FILE.yaml.journal, merged by the next run."
     )
     p.help_out = out
     p.add_argument("--out", type=Path, required=True, metavar="FILE.yaml", help="the scenario file (merged into when it exists)")
@@ -45,15 +53,26 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
         settings = settings_from(p, args, environ)
         if settings.upstream is None:
             raise UsageError("--upstream is required: the ShopXO site to record")
-        recording = Recording(_masker(args.keep_secrets, environ), settings.upstream, settings.profile)
+        writable(args.out)
+        recording = Recording(_masker(args.keep_secrets, environ), site_root(settings.upstream), settings.profile)
         if args.out.exists():
             recording.merge_file(args.out)
+        journal = journal_of(args.out)
+        recovered = recording.merge_journal(journal) if journal.exists() else 0
     except UsageError as exc:
         return usage_error(err, str(exc))
     except SystemExit as exit_:
         return int(exit_.code or 0)
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         return usage_error(err, f"--out {args.out}: cannot merge into it ({type(exc).__name__}: {exc})")
+    human = err if args.ready_json else out
+    if recovered:  # a session killed before it could write: its answers go in first
+        try:
+            recording.write(args.out)
+            journal.unlink()
+        except OSError as exc:
+            return usage_error(err, f"--out {args.out}: cannot write it ({exc.strerror or exc})")
+        print(f"shopxo-mock: merged {recovered} answer(s) a session that did not finish left in {journal} into {args.out}", file=human)
     scenarios = load(p, settings, err)
     if isinstance(scenarios, int):
         return scenarios
@@ -62,10 +81,11 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
         return 0
     upstream = Upstream(settings)
     upstream.listeners.append(recording.add)
+    upstream.listeners.append(Keeper(recording, journal, err).keep)
     code = serve(settings, scenarios, out, err, quiet=args.quiet, ready_json=args.ready_json, upstream=upstream)
     if code != 0:
         return code
-    return finish(recording, settings, args.out, err if args.ready_json else out)
+    return finish(recording, settings, args.out, human)
 
 
 def finish(recording: Recording, settings: Settings, path: Path, human: TextIO) -> int:
@@ -76,7 +96,14 @@ def finish(recording: Recording, settings: Settings, path: Path, human: TextIO) 
         print(f"shopxo-mock: nothing passed through {settings.upstream}; {path} left as it was", file=human)
         return 0
     problems = asyncio.run(check(recording, settings, serving))
-    recording.write(path)
+    journal = journal_of(path)
+    try:
+        recording.write(path)
+    except OSError as exc:
+        kept = f"; {journal} keeps the answers for the next run" if journal.exists() else ""
+        print(f"shopxo-mock: error: --out {path}: cannot write it ({exc.strerror or exc}){kept}", file=human)
+        return 1
+    journal.unlink(missing_ok=True)
     answers = sum(len(entry.replies) for entry in recording.entries.values())
     print(
         f"shopxo-mock: recorded {len(recording.exchanges)} request(s) into {path}: "
@@ -94,5 +121,65 @@ def _masker(keep_secrets: bool, environ: Mapping[str, str]) -> Masker | None:
     path = key_file(environ)
     try:
         return Masker(load_key(path))
+    except WeakKey as exc:
+        raise UsageError(str(exc)) from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read or make the masking key {path} ({exc}); --keep-secrets records without masking") from None
+
+
+def writable(path: Path) -> None:
+    """Refuse, before anything is served, an `--out` the recording could not be written to: a
+    directory, one in a directory that does not exist, or where no file can be made."""
+    if path.is_dir():
+        raise UsageError(f"--out {path}: is a directory; name the scenario file, e.g. {path / 'recorded.yaml'}")
+    if not path.parent.is_dir():
+        raise UsageError(f"--out {path}: the directory {path.parent} does not exist; make it first")
+    probe = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot write in {path.parent} ({exc.strerror or exc})") from None
+
+
+def journal_of(path: Path) -> Path:
+    """Where a running recorder keeps each answer until it writes `path` (not `.yaml`: a mock
+    serving the directory does not load it)."""
+    return path.with_name(path.name + ".journal")
+
+
+class Keeper:
+    """A `proxy.Listener` after the recorder's: each new answer recorded appended to the journal
+    and flushed to disk, so a `kill -9` mid-session leaves every answer so far (unchecked: the
+    replay check runs on Ctrl-C). A failed write is said once and does not stop the pass-through;
+    the answer is still written with the rest on Ctrl-C."""
+
+    def __init__(self, recording: Recording, journal: Path, err: TextIO) -> None:
+        self.recording = recording
+        self.journal = journal
+        self.err = err
+        self.seen = 0  # exchanges looked at
+        self.kept: set[tuple[str, int]] = set()  # (entry, reply) in the journal
+        self.failing = False
+
+    def keep(self, call: Call, relayed: Relayed) -> None:
+        exchanges = self.recording.exchanges
+        if len(exchanges) == self.seen:
+            return  # nothing recorded (a picture, say)
+        self.seen = len(exchanges)
+        exchange = exchanges[-1]
+        mark = (exchange.entry, exchange.reply)
+        if mark in self.kept:
+            return  # an answer the journal holds already
+        try:
+            with open(self.journal, "a", encoding="utf-8") as file:
+                file.write(self.recording.journal_line(exchange))
+                file.flush()
+                os.fsync(file.fileno())
+        except OSError as exc:
+            if not self.failing:
+                print(f"shopxo-mock: error: {self.journal}: cannot write it ({exc.strerror or exc}); will try again", file=self.err)
+            self.failing = True
+            return
+        self.failing = False
+        self.kept.add(mark)

@@ -17,6 +17,9 @@ NOT_HTTP: Final = PREFIX + "answered something that is not HTTP: {reason}"
 CUT_SHORT: Final = PREFIX + "the answer was cut short: {reason}"
 TOO_LARGE: Final = PREFIX + "the answer is over {limit} bytes (--upstream-max-body)"
 FAILED: Final = PREFIX + "the request failed: {reason}"
+UNREADABLE: Final = PREFIX + "the answer's compression cannot be undone: {reason}"
+# A path that resolves outside the upstream's site (`/api.php/../../admin.php`): never sent.
+OUTSIDE_ROOT: Final = PREFIX + "the path leaves the upstream's site {root} once resolved (.., %2e, %2f, \\): not sent"
 # A route that needs a ShopXO login, asked with a token the mock minted (a mocked login): the
 # upstream knows no such user and would answer -400, which makes the client wipe its storage.
 MOCKED_LOGIN: Final = (

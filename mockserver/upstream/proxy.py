@@ -3,10 +3,18 @@
 The request goes as the client sent it: method, path, query and body bytes, and the headers a
 ShopXO reads (content type, cookies for `application=web` sessions, language, user agent); the
 token is the one `policy.upstream_token` says. The answer comes back unchanged: status, content
-type, bytes (and `Set-Cookie`, `Location`: a redirect is passed on, not followed). What cannot
-come back (no connection, no answer in time, not HTTP, cut short, over the size bound) is
-answered in the envelope with code -1 and HTTP 502 (504 for a timeout), naming the upstream and
-the route, never with a traceback.
+type, bytes (and `Set-Cookie`, `Location`: a redirect is passed on, not followed), but for an
+upstream that compresses although asked not to: gzip and deflate are undone (the recorder and the
+diff read plain bytes; the decoded size is bounded like the rest), any other coding (br) is passed
+on with its `Content-Encoding` for the client to undo. What cannot come back (no connection, no
+answer in time, not HTTP, cut short, over the size bound) is answered in the envelope with code -1
+and HTTP 502 (504 for a timeout), naming the upstream and the route, never with a traceback, and
+in the mock's own words: aiohttp's messages quote the URL, query and token included, and the
+upstream's bytes, which may echo them (`_reason`).
+
+A path that would leave the upstream's site root once its web server decoded and resolved it
+(`/api.php/../../admin.php`, `%2e%2e`, `%2f`, backslashes) is refused in the envelope and never
+sent: a ShopXO under `/shop/` must not serve `/admin.php` (`within_root`).
 
 aiohttp's client only: one session per upstream, made on first use inside the running loop,
 with no cookie jar (one client's session cookie must never reach another's request).
@@ -15,11 +23,13 @@ with no cookie jar (one client's session cookie must never reach another's reque
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import ssl
 import time
+import zlib
 from typing import Callable, Final
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import aiohttp
 from multidict import CIMultiDict
@@ -47,6 +57,12 @@ CHUNK: Final = 64 * 1024
 # `{"msg":"…","code":N,` — a ShopXO envelope's code, read without parsing the whole answer.
 _CODE = re.compile(rb'^\{"msg":"(?:[^"\\]|\\.)*","code":(-?\d+)[,}]')
 _TOKEN_PAIR = re.compile(r"(?:^|(?<=&))token=[^&]*")
+# A URL in an error text (aiohttp's `url='...'`, a redirect's target): replaced by the site root.
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]*")
+# The upstream's own bytes quoted by aiohttp's parser (b'...'): they may echo the request line.
+_QUOTED_BYTES = re.compile(r"""b(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+DECODED: Final = frozenset({"gzip", "x-gzip", "deflate"})  # undone here; any other is passed on
+DECODE_ROUNDS: Final = 3  # %252e: a server or a PHP router decoding twice still stays inside
 
 
 @per_request
@@ -75,6 +91,7 @@ class Upstream:
         if settings.upstream is None:
             raise ValueError("no upstream configured")
         self.root = site_root(settings.upstream)
+        self.root_path = URL(self.root).path  # what a forwarded path must stay under, e.g. /shop/
         self.mode = Forward(settings.forward)
         self.token = settings.upstream_token
         self.timeout = settings.upstream_timeout
@@ -89,6 +106,9 @@ class Upstream:
     async def forward(self, call: Call, raw_path: str, ctx: Context) -> Relayed:
         route = call.route.name
         where = f"{self.root}{raw_path.lstrip('/').partition('?')[0]}"
+        if not within_root(self.root_path, raw_path):
+            text = say.OUTSIDE_ROOT.format(upstream=self.root, route=route, root=self.root_path)
+            return Relayed(UpstreamVisit(where, NO_ANSWER, 0.0, "not sent: " + text), Answer(Envelope(text, m.FAIL), status=400))
         token = upstream_token(call, ctx, self.token)
         if isinstance(token, Envelope):
             return Relayed(UpstreamVisit(where, NO_ANSWER, 0.0, "not sent: " + token.msg), Answer(token))
@@ -97,7 +117,9 @@ class Upstream:
             status, content_type, headers, body = await self._exchange(call, raw_path, token)
         except Failure as failure:
             ms = (time.perf_counter() - started) * 1000
-            text = failure.text.format(upstream=self.root, route=route, seconds=self.timeout, limit=self.max_body)
+            secrets = (self.token or "", call.text("token"), raw_path.partition("?")[2])
+            reason = _scrubbed(failure.reason, where, secrets)
+            text = failure.text.format(upstream=self.root, route=route, seconds=self.timeout, limit=self.max_body, reason=reason)
             answer = Answer(Envelope(text, m.FAIL), status=failure.status)
             return Relayed(UpstreamVisit(where, failure.upstream_status, ms, text), answer)
         ms = (time.perf_counter() - started) * 1000
@@ -136,23 +158,30 @@ class Upstream:
                     if len(received) > self.max_body:
                         raise Failure(say.TOO_LARGE, upstream_status=response.status)
                 returned = tuple((name, value) for name in RETURNED_HEADERS for value in response.headers.getall(name, ()))
-                return response.status, response.headers.get("Content-Type"), returned, bytes(received)
+                body = bytes(received)
+                coding = response.headers.get("Content-Encoding", "").strip().lower()
+                if coding and coding != "identity":
+                    if coding in DECODED:
+                        body = decoded(body, coding, self.max_body, response.status)
+                    else:  # br and the like: the client can undo it, the mock cannot (no decoder)
+                        returned += (("Content-Encoding", response.headers["Content-Encoding"]),)
+                return response.status, response.headers.get("Content-Type"), returned, body
         except Failure:
             raise
         except (TimeoutError, aiohttp.ServerTimeoutError):
             raise Failure(say.TIMED_OUT, status=504) from None
         except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
-            raise Failure(say.TLS_FAILED, reason=_reason(exc)) from None
+            raise Failure(say.TLS_FAILED, reason=exc) from None
         except aiohttp.ClientConnectorError as exc:
-            raise Failure(say.REFUSED, reason=_reason(exc)) from None
+            raise Failure(say.REFUSED, reason=exc) from None
         except aiohttp.ServerDisconnectedError:
             raise Failure(say.DISCONNECTED) from None
         except aiohttp.ClientPayloadError as exc:
-            raise Failure(say.CUT_SHORT, reason=_reason(exc)) from None
+            raise Failure(say.CUT_SHORT, reason=exc) from None
         except aiohttp.ClientResponseError as exc:  # the parser's refusals: not an HTTP answer
-            raise Failure(say.NOT_HTTP, reason=_reason(exc)) from None
+            raise Failure(say.NOT_HTTP, reason=exc) from None
         except (aiohttp.ClientError, OSError, ValueError) as exc:
-            raise Failure(say.FAILED, reason=_reason(exc)) from None
+            raise Failure(say.FAILED, reason=exc) from None
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -176,18 +205,89 @@ class Failure(Exception):
     """Why the upstream's answer cannot be passed on: one of `messages`, and the HTTP status the
     mock's envelope goes with."""
 
-    def __init__(self, text: str, *, status: int = 502, upstream_status: int = NO_ANSWER, reason: str = "") -> None:
+    def __init__(
+        self, text: str, *, status: int = 502, upstream_status: int = NO_ANSWER, reason: BaseException | str | None = None
+    ) -> None:
         super().__init__(text)
-        # Formatted now for the reason, later for the upstream and route (`Upstream.forward`).
-        self.text = text.replace("{reason}", reason.replace("{", "{{").replace("}", "}}"))
+        self.text = text  # formatted with the upstream, route and scrubbed reason by `Upstream.forward`
         self.status = status
         self.upstream_status = upstream_status
+        self.reason = reason
 
 
-def _reason(exc: BaseException) -> str:
-    """An exception in one line, as a person reads it (aiohttp's own words, less the noise)."""
-    text = str(exc) or type(exc).__name__
+def _reason(exc: BaseException | str | None) -> str:
+    """What went wrong in one line: the exception's class and its description, without the parts
+    that quote the request (a ClientResponseError's URL) or the upstream's bytes."""
+    if exc is None or isinstance(exc, str):
+        return exc or ""
+    if isinstance(exc, aiohttp.ClientResponseError):
+        text = exc.message  # not str(exc): that adds `url='...?token=...'`
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        os_error = exc.os_error
+        text = f"{exc.host}:{exc.port}: {os_error.strerror or str(os_error) or type(os_error).__name__}"
+    else:
+        text = str(exc)
+    text = text.split("\n", 1)[0].strip().rstrip(":")  # the parser's first line; the rest quotes bytes
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _scrubbed(exc: BaseException | str | None, where: str, secrets: tuple[str, ...]) -> str:
+    """`_reason` made safe to show anywhere: any URL becomes `where` (site root and path, no
+    query), quoted bytes go, and no secret (the tokens, the query) is left in, however quoted."""
+    text = _QUOTED_BYTES.sub("b'...'", _reason(exc))
+    text = _URL.sub(lambda _: where, text)
+    for secret in secrets:
+        if len(secret) >= 3:
+            for form in {secret, quote(secret, safe=""), quote(secret, safe="=&"), repr(secret)[1:-1]}:
+                text = text.replace(form, "***")
     return " ".join(text.split())[:200]
+
+
+def within_root(root_path: str, raw_path: str) -> bool:
+    """Would `raw_path` (the client's path and query, joined to the site root) stay under
+    `root_path` once the upstream's web server had it? It decodes percent-escapes (`%2e`, `%2f`;
+    twice, for a router that decodes again), takes a backslash as a separator (IIS, PHP on
+    Windows) and resolves `.` and `..`, as Apache, nginx and PHP's built-in server do."""
+    path = raw_path.partition("?")[0]
+    if "." not in path and "%" not in path and "\\" not in path:
+        return True  # the client's own forms (api.php?s=..., api.php/goods/detail): nothing to resolve
+    for _ in range(DECODE_ROUNDS):
+        decoded_path = unquote(path, errors="surrogateescape").replace("\\", "/")
+        full = root_path + decoded_path.lstrip("/")
+        resolved = posixpath.normpath(full)
+        if resolved.startswith("//"):
+            resolved = "/" + resolved.lstrip("/")
+        if not (resolved + "/").startswith(root_path):
+            return False
+        if decoded_path == path:
+            return True
+        path = decoded_path
+    return False  # still changing after every round: no server decodes that often, nor lets it in
+
+
+def decoded(body: bytes, coding: str, limit: int, status: int) -> bytes:
+    """A gzip or deflate body undone, at most `limit` bytes of it (a small bomb stays small)."""
+    gzip = coding != "deflate"
+    error: Exception | None = None
+    for bits in (16 + zlib.MAX_WBITS,) if gzip else (zlib.MAX_WBITS, -zlib.MAX_WBITS):  # deflate: zlib or raw
+        out = bytearray()
+        rest = body
+        try:
+            while rest:
+                inflater = zlib.decompressobj(bits)
+                out += inflater.decompress(rest, limit + 1 - len(out))
+                if len(out) > limit or inflater.unconsumed_tail:
+                    raise Failure(say.TOO_LARGE, upstream_status=status)
+                if not inflater.eof:
+                    raise zlib.error("the compressed answer is cut short")
+                rest = inflater.unused_data  # gzip allows several members one after another
+                if not (gzip and rest.startswith(b"\x1f\x8b")):
+                    break  # padding after the last member, as some servers send: not the answer's
+        except zlib.error as exc:
+            error = exc
+            continue
+        return bytes(out)
+    raise Failure(say.UNREADABLE, upstream_status=status, reason=f"{coding}: {error}")
 
 
 def site_root(url: str) -> str:

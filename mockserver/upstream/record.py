@@ -1,9 +1,10 @@
 """What passed through the upstream, as a scenario file that replays the same bytes (decision 13).
 
 Each answer becomes a reply of a scenario keyed by what a replay can send again:
-- the route (`action`) and the request's own parameters (`match.params`, exact), less the ones
-  that change from one run to the next or are secret: `uuid`, `token`, `authcode`, the client's
-  brand, theme, position and referrer, and anything secret-sounding (`masking.SECRET_NAME`);
+- the route (`action`) and the request's own parameters (`match.params`, exact, masked), less the
+  ones that change from one run to the next or are secret: `uuid`, `token`, `authcode`, the
+  client's brand, theme, position and referrer, anything secret-sounding (`masking.SECRET_NAME`:
+  `encrypted_data`, `iv`, `verify`, ...) and the phone `code` of the one-key mobile routes;
 - on a route that needs a login (the release's `IsLogin()` routes: `cart/*`, `order/*`, ...) also
   the token, as recorded (masked: the stand-in the recorded login answered), since there the
   answer is the token's user's; a replay with any other token gets the mock's own answer, the
@@ -28,6 +29,7 @@ Recording again into the same file merges: known answers are not added twice.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -39,13 +41,15 @@ from ..contract import messages as m
 from ..contract.routes import ActionKey, outcomes_for
 from ..envelope import JSON_TYPE, Encoding, Envelope, encode
 from ..params import Call, scalar_text
-from .masking import SECRET_NAME, Masker, apply
+from .masking import Masker, apply, secret_name
 from .policy import needs_login
 from .proxy import Relayed
 
 NOISE: Final = frozenset(
     {"uuid", "token", "authcode", "application_client_brand", "theme", "ajax", "user_lng", "user_lat", "mzt_token", "referrer"}
 )
+# The one-key mobile routes: their `code` is WeChat's one-time code for the user's phone number.
+PHONE_CODE_ROUTES: Final[frozenset[ActionKey]] = frozenset({("User", "onekeyusermobiledecrypt"), ("User", "onekeyusermobilebind")})
 MAX_REPLIES: Final = 16  # answers that change every time (a clock, a counter) stop growing the file here
 NAME_PREFIX: Final = "recorded-"
 EXIT_TYPE: Final = "text/html; charset=UTF-8"  # PHP's default, on the escaped envelopes (§2.3)
@@ -128,21 +132,39 @@ class Recording:
         """Take in the scenarios of an earlier recording (any scenario file in the same format)."""
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for scenario in document.get("scenarios", ()):
-            replies = [scenario["reply"]] if "reply" in scenario else list(scenario.get("replies", ()))
-            entry = Entry(
-                scenario["name"],
-                scenario.get("action", "user/appminiuserauth"),
-                dict(scenario.get("match", {})),
-                replies,
-                list(replies),
-                scenario.get("description", ""),
-            )
-            known = self.entries.get(entry.key)
-            if known is None:
-                self.entries[entry.key] = entry
-            else:
-                for reply in entry.replies:
-                    self._add_reply(known, reply, reply)
+            self._merge(scenario)
+
+    def merge_journal(self, path: Path) -> int:
+        """Take in the answers a session that did not finish left in its journal (`journal_line`),
+        and say how many; a last line cut short by a kill is left out."""
+        taken = 0
+        with open(path, encoding="utf-8", errors="replace") as file:
+            for line in file:
+                try:
+                    scenario = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(scenario, dict) and "reply" in scenario:
+                    self._merge(scenario)
+                    taken += 1
+        return taken
+
+    def _merge(self, scenario: Mapping[str, Any]) -> None:
+        replies = [scenario["reply"]] if "reply" in scenario else list(scenario.get("replies", ()))
+        entry = Entry(
+            scenario["name"],
+            scenario.get("action", "user/appminiuserauth"),
+            dict(scenario.get("match", {})),
+            replies,
+            list(replies),
+            scenario.get("description", ""),
+        )
+        known = self.entries.get(entry.key)
+        if known is None:
+            self.entries[entry.key] = entry
+        else:
+            for reply in entry.replies:
+                self._add_reply(known, reply, reply)
 
     # -- recording ------------------------------------------------------------------------------
 
@@ -158,10 +180,9 @@ class Recording:
         document = _json(text)
         pairs = self.secrets
         if self.masker is not None:
-            request_secrets = {name: scalar_text(value) for name, value in call.params.items() if SECRET_NAME.search(name)}
             # Every secret seen so far, not only this answer's: an openid one answer names as such
             # may come back in another under a name that says nothing (a link, a note).
-            pairs.update(self.masker.replacements(document, request_secrets))
+            pairs.update(self.masker.replacements(document, call.params, text))
             text = apply(text, pairs)
             document = _json(text)
         status, content_type = relayed.visit.status, relayed.content_type or ""
@@ -210,6 +231,16 @@ class Recording:
         entry.replies[reply] = entry.raw[reply]
         return True
 
+    def journal_line(self, exchange: Exchange) -> str:
+        """One answer of this run as a line of the journal `shopxo-mock record` keeps beside its
+        file while it runs: a scenario with that one reply, as `merge_journal` reads it."""
+        entry = self.entries[exchange.entry]
+        scenario = {
+            "name": entry.name, "description": entry.description, "action": entry.action,
+            "match": entry.match, "reply": entry.replies[exchange.reply],
+        }  # fmt: skip
+        return json.dumps(scenario, ensure_ascii=False, separators=(",", ":")) + "\n"
+
     # -- writing --------------------------------------------------------------------------------
 
     def document(self) -> dict[str, Any]:
@@ -227,20 +258,25 @@ class Recording:
         return head + yaml.dump(self.document(), Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1 << 20)
 
     def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """The file, whole or as it was: written beside it, flushed to disk, then renamed over it
+        (a hot-reloading mock never reads half a file, a `kill -9` never leaves one)."""
         temporary = path.with_name(path.name + ".part")
-        temporary.write_text(self.dump(), encoding="utf-8")
-        temporary.replace(path)  # a hot-reloading mock never reads half a file
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(self.dump())
+            file.flush()
+            os.fsync(file.fileno())
+        temporary.replace(path)
 
 
 def match_of(call: Call, key: ActionKey, profile: str, pairs: Mapping[str, str]) -> dict[str, Any]:
     """What a replay of this request sends again (see the module's docstring); `pairs`: the
     masker's stand-ins."""
     params = {
-        name: scalar_text(value)
+        name: apply(scalar_text(value), pairs)
         for name, value in sorted(call.params.items())
-        if name not in NOISE and not SECRET_NAME.search(name) and not isinstance(value, (dict, list))
-    }
+        if name not in NOISE and not secret_name(name) and not isinstance(value, (dict, list))
+        and not (name == "code" and key in PHONE_CODE_ROUTES)
+    }  # fmt: skip
     match: dict[str, Any] = {}
     token = call.text("token")
     if token and needs_login(key, profile):
@@ -248,9 +284,9 @@ def match_of(call: Call, key: ActionKey, profile: str, pairs: Mapping[str, str])
     if "user" in outcomes_for(key):
         uuid = call.text("uuid")
         if uuid:
-            params["uuid"] = uuid
+            params["uuid"] = apply(uuid, pairs)
         elif call.text("authcode"):
-            match["authcode"] = call.text("authcode")
+            match["authcode"] = apply(call.text("authcode"), pairs)
     if params:
         match["params"] = dict(sorted(params.items()))
     return match
