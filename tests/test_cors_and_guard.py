@@ -354,6 +354,15 @@ def test_a_lan_bind_prints_the_lan_url_and_the_guard() -> None:
     assert "on the LAN http://192.0.2.10:8080/" in text and "admin API  loopback only" in text
 
 
+def test_with_a_token_the_banner_says_everybody_sends_it() -> None:
+    assert "admin API  token required from every caller, this machine too" in banner(Settings(admin_token="t"), EMPTY)
+
+
+def test_the_banner_names_the_allowed_hosts() -> None:
+    text = banner(Settings(allowed_hosts=("abc.ngrok-free.app", ".lan")), EMPTY)
+    assert "hosts      admin API and dashboard also at abc.ngrok-free.app, .lan (--allowed-host)" in text
+
+
 def test_a_loopback_bind_prints_no_lan_url() -> None:
     assert "on the LAN" not in banner(Settings(), EMPTY, ["192.0.2.10"])
 
