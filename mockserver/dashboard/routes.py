@@ -43,8 +43,8 @@ PAGE_HEADERS: Final = {
         "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    # Not no-referrer: under it a browser sends `Origin: null` with the page's own POSTs, which the
-    # guard refuses as a page of another origin would be.
+    # Not no-referrer: under it the Fetch standard has a browser send `Origin: null` with the
+    # page's own POSTs (Firefox does; Chromium sends the origin), which the guard refuses.
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-cache",
 }
