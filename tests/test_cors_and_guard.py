@@ -166,7 +166,7 @@ async def test_a_text_post_from_origin_null_binds_nothing(make_client: MakeClien
     client, before = await prepared(make_client)
     body = json.dumps({"scenario": "site-closed"})
     response = await client.post("/__mock/use", data=body, headers={"Content-Type": "text/plain", "Origin": "null"})
-    assert "Origin null" in await refused_and_unharmed(client, response, before)
+    assert "Origin 'null'" in await refused_and_unharmed(client, response, before)
     assert runtime(client).state.bindings.active is None
 
 
@@ -298,11 +298,11 @@ async def test_the_api_answers_any_host_with_cors_for_any_origin(make_client: Ma
     assert (preflight.status, preflight.headers["Access-Control-Allow-Origin"]) == (204, EVIL)
 
 
-async def request_without_host(client: Client, extra: str = "") -> int:
-    """An HTTP/1.0 request as old tools send it, with no Host header: its status."""
+async def raw_status(client: Client, head: bytes) -> int:
+    """The status of a request sent byte for byte (what aiohttp's client will not send)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
     try:
-        writer.write(f"GET /__mock/health HTTP/1.0\r\n{extra}\r\n".encode())
+        writer.write(head)
         await writer.drain()
         status_line = await asyncio.wait_for(reader.readline(), 5)
         return int(status_line.split()[1])
@@ -311,11 +311,30 @@ async def request_without_host(client: Client, extra: str = "") -> int:
 
 
 async def test_without_host_loopback_is_answered(make_client: MakeClient) -> None:
-    assert await request_without_host(await make_client()) == 200
+    """HTTP/1.0 as old tools send it, with no Host header."""
+    assert await raw_status(await make_client(), b"GET /__mock/health HTTP/1.0\r\n\r\n") == 200
 
 
 async def test_without_host_a_forwarded_request_is_refused(make_client: MakeClient) -> None:
-    assert await request_without_host(await make_client(), "X-Forwarded-For: 198.51.100.4\r\n") == 403
+    head = b"GET /__mock/health HTTP/1.0\r\nX-Forwarded-For: 198.51.100.4\r\n\r\n"
+    assert await raw_status(await make_client(), head) == 403
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        pytest.param(b"X-Mock-Admin-Token: \xff\xfe", 401, id="token"),
+        pytest.param(b"Origin: http://\xff.example", 403, id="origin"),
+        pytest.param(b"Host: \xff.example", 403, id="host"),
+    ],
+)
+async def test_bytes_that_are_not_utf8_are_refused_not_failed(make_client: MakeClient, header: bytes, status: int) -> None:
+    client = await make_client(admin_token="s3cret")
+    head = b"GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + header + b"\r\n\r\n"
+    if header.startswith(b"Host:"):
+        head = head.replace(b"Host: 127.0.0.1\r\n", b"")
+    assert await raw_status(client, head) == status
+    assert (await login(client))["code"] == 0
 
 
 # -- through a proxy or a tunnel on this machine ------------------------------------------------

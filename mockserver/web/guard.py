@@ -106,7 +106,7 @@ class Guard:
             origin = headers.get("Origin")
             site = headers.get("Sec-Fetch-Site", "").lower()
             if (origin is not None and not _own_origin(origin, request, forwarded is not None)) or site in CROSS_SITE:
-                sender = f"Origin {origin}" if origin is not None else f"Sec-Fetch-Site: {site}"
+                sender = f"Origin {origin!r}" if origin is not None else f"Sec-Fetch-Site: {site}"
                 return refuse(
                     403,
                     f"a page of another origin ({sender}) may not call the admin API or read the dashboard, and "
@@ -125,7 +125,8 @@ class Guard:
                 )
             return None
         sent = headers.get(TOKEN_HEADER) or headers.get("Authorization", "").removeprefix("Bearer ")
-        if not hmac.compare_digest(sent.encode(), self.token):
+        # Headers arrive decoded with surrogateescape: the bytes sent, whatever they are.
+        if not hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), self.token):
             return refuse(401, f"this mock has an admin token (--admin-token): send it in {TOKEN_HEADER} or Authorization: Bearer")
         return None
 
