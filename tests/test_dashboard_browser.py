@@ -399,6 +399,18 @@ def test_the_token_prompt_guards_a_non_loopback_start(lan_mock: str, open_page: 
     assert page.evaluate("sessionStorage.getItem('shopxo-mock-admin-token')") == TOKEN
 
 
+def test_with_a_token_the_page_asks_for_it_on_this_machine_too(mock: Callable[..., str], open_page: OpenPage) -> None:
+    """A tunnel makes remote callers look like loopback, so a token is asked of everybody."""
+    base = mock(admin_token=TOKEN)
+    page = open_page(f"{base}__mock/", live=False).page
+    page.locator("#token-dialog").wait_for(state="visible")
+    page.fill("#token-input", TOKEN)
+    page.click("#token-form button")
+    page.wait_for_selector("#live[data-state=live]")
+    login(base, "status-2")
+    page.locator("#rows .row .scenario", has_text="status-disabled").wait_for()
+
+
 # -- pages of other origins -------------------------------------------------------------------
 
 # A page of another origin tries what the issue's reproductions did, through the browser: a
