@@ -2,7 +2,7 @@
 
 JSON in, JSON out; each route parses its request into a task of `control` and sends what the
 task returns. Errors are `{"error": "<reason>"}` with a 4xx status. Every route is wrapped in the
-same layers: the guard (`guard`: this machine's Host names, no page of another origin, callers
+same layers: the guard (`web.guard`: this machine's Host names, no page of another origin, callers
 off this machine or behind a proxy only with the admin token, everybody with it when there is
 one), and JSON for every refusal and failure. No CORS here: no page of another origin may read
 or steer the mock; the API keeps its CORS for H5 builds.
