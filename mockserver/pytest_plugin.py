@@ -28,6 +28,7 @@ import pytest
 from .cli.values import boolean, config_item, unknown_users
 from .settings import Settings
 from .suggest import did_you_mean
+from .web.guard import TOKEN_HEADER
 from .web.serve import START_TIMEOUT, InThread
 
 MARKER = "shopxo_mock"
@@ -120,7 +121,10 @@ class MockServer:
 
     def _admin(self, method: str, call: str, document: dict[str, Any] | None = None) -> Any:
         data = json.dumps(document).encode() if document is not None else None
-        request = urllib.request.Request(f"{self.url}__mock/{call}", data=data, method=method)
+        # With an admin token the mock asks it of every caller, this one too.
+        token = self.settings.admin_token
+        headers = {TOKEN_HEADER: token} if token is not None else {}
+        request = urllib.request.Request(f"{self.url}__mock/{call}", data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=START_TIMEOUT) as response:
                 return json.loads(response.read())

@@ -56,7 +56,10 @@ class Settings:
     journal_size: int = 1000
     cors: bool = True  # answer browsers' preflights and tag responses for H5 front-ends
     cors_origins: tuple[str, ...] = ()  # empty: any origin
-    admin_token: str | None = None  # required from callers not on loopback
+    admin_token: str | None = None  # when set, required from every admin caller (loopback too)
+    # Host names the admin API and the dashboard answer besides localhost, *.localhost, IP
+    # addresses and `host` (web.guard); ".example.com": that domain and its subdomains.
+    allowed_hosts: tuple[str, ...] = ()
     watch: bool = False  # hot reload (the CLI turns it on)
     warm_up: bool = False  # make the Faker pools in a thread at start (the CLI turns it on)
     hang_seconds: float = 30.0

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import DATA
 from mockserver import __version__
-from mockserver.cli import main, parser
+from mockserver.cli import main, parser, settings_from
 from mockserver.cli.announce import banner, ready_document
 from mockserver.scenarios.loader import load_scenarios, scenario_files
 from mockserver.settings import SHIPPED_FIXTURES, Settings
@@ -127,6 +127,15 @@ BAD_COMMAND_LINES = [
         "argument --cors-origin: 'localhost:5173' is not an origin (scheme://host[:port], e.g. http://localhost:5173)",
         id="origin-without-scheme",
     ),
+    pytest.param(["--allowed-host", ""], "argument --allowed-host: must not be empty", id="allowed-host-empty"),
+    pytest.param(["--allowed-host", " "], "argument --allowed-host: must not be empty", id="allowed-host-blank"),
+    *(
+        pytest.param(["--allowed-host", name], f"argument --allowed-host: {name!r} is not a host name (a name without scheme, port or path, e.g. abc.ngrok-free.app, or .ngrok-free.app for the domain and its subdomains)", id=f"allowed-host-{why}")
+        for name, why in [
+            ("https://a.example", "url"), ("a.example:8080", "port"), ("a.example/x", "path"),
+            ("a b.example", "space"), ("*.example", "wildcard"), (".", "dot"), ("a..example", "empty-label"),
+        ]
+    ),  # fmt: skip
     pytest.param(["--no-watch=yes"], "argument --no-watch: ignored explicit argument 'yes'", id="flag-with-value"),
     pytest.param(["--colour"], "unrecognized arguments: --colour", id="unknown-flag"),
 ]
@@ -165,6 +174,13 @@ BAD_ENVIRONMENTS = [
         {"SHOPXO_MOCK_ADMIN_TOKEN": "  "},
         "SHOPXO_MOCK_ADMIN_TOKEN: must not be empty",
         id="admin-token-blank",
+    ),
+    pytest.param({"SHOPXO_MOCK_ALLOWED_HOSTS": "a.example,,b.example"}, "SHOPXO_MOCK_ALLOWED_HOSTS: must not be empty", id="allowed-hosts-empty-item"),
+    pytest.param({"SHOPXO_MOCK_ALLOWED_HOSTS": " "}, "SHOPXO_MOCK_ALLOWED_HOSTS: must not be empty", id="allowed-hosts-blank"),
+    pytest.param(
+        {"SHOPXO_MOCK_ALLOWED_HOSTS": "a.example,b.example:8080"},
+        f"SHOPXO_MOCK_ALLOWED_HOSTS: 'b.example:8080' is not a host name (a name without scheme, port or path, e.g. abc.ngrok-free.app, or .ngrok-free.app for the domain and its subdomains)",
+        id="allowed-hosts-port",
     ),
     pytest.param(
         {"SHOPXO_MOCK_SCENARIO": "status-disabeld"},
@@ -218,6 +234,7 @@ TWINS = [
     ("SHOPXO_MOCK_SINGLE_USE_CODES", "--single-use-codes", "yes", True),
     ("SHOPXO_MOCK_CODE_TTL", "--code-ttl", "2.5", 2.5),
     ("SHOPXO_MOCK_ADMIN_TOKEN", "--admin-token", "s3cret", "s3cret"),
+    ("SHOPXO_MOCK_ALLOWED_HOSTS", "--allowed-host", "a.example, .Tunnel.example.", ["a.example", ".tunnel.example."]),
     ("SHOPXO_MOCK_UPSTREAM", "--upstream", "https://shop.example.com/", "https://shop.example.com/"),
     ("SHOPXO_MOCK_FORWARD", "--forward", "unmatched", "unmatched"),
     ("SHOPXO_MOCK_UPSTREAM_TOKEN", "--upstream-token", "0123abcd", "0123abcd"),
@@ -244,6 +261,31 @@ def test_help_lists_every_environment_variable_with_its_flag() -> None:
     table = help_text().partition("\nenvironment variables")[2]
     rows = [line.split()[:2] for line in table.splitlines() if line.startswith("  SHOPXO_MOCK_")]
     assert rows == [[variable, flag] for variable, flag, _, _ in TWINS]
+
+
+def allowed_hosts(*argv: str, environ: dict[str, str] | None = None) -> tuple[str, ...]:
+    p = parser(environ or {})
+    return settings_from(p, p.parse_args(list(argv)), environ or {}).allowed_hosts
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "hosts"),
+    [
+        pytest.param([], {}, (), id="none"),
+        pytest.param(["--allowed-host", "a.example", "--allowed-host", ".b.example"], {}, ("a.example", ".b.example"), id="repeated"),
+        pytest.param([], {"SHOPXO_MOCK_ALLOWED_HOSTS": "a.example,.b.example"}, ("a.example", ".b.example"), id="variable"),
+        pytest.param(["--allowed-host", "c.example"], {"SHOPXO_MOCK_ALLOWED_HOSTS": "a.example"}, ("c.example",), id="flag-wins"),
+        pytest.param(["--allowed-host", "c.example"], {"SHOPXO_MOCK_ALLOWED_HOSTS": "bad:1"}, ("c.example",), id="flag-wins-over-bad"),
+    ],
+)
+def test_allowed_hosts_reach_the_settings(argv: list[str], environ: dict[str, str], hosts: tuple[str, ...]) -> None:
+    assert allowed_hosts(*argv, environ=environ) == hosts
+
+
+def test_help_explains_allowed_host() -> None:
+    text = " ".join(help_text().split())
+    assert "--allowed-host NAME a Host name the admin API and the dashboard also answer" in text
+    assert "SHOPXO_MOCK_ALLOWED_HOSTS --allowed-host (several, separated by ',')" in text
 
 
 def test_the_readme_and_help_name_the_same_variables() -> None:

@@ -21,7 +21,9 @@ import struct
 import subprocess
 import sys
 import time
+import threading
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Final, Iterator
 
@@ -395,6 +397,120 @@ def test_the_token_prompt_guards_a_non_loopback_start(lan_mock: str, open_page: 
     page.wait_for_selector("#live[data-state=live]")
     assert not dialog.is_visible()
     assert page.evaluate("sessionStorage.getItem('shopxo-mock-admin-token')") == TOKEN
+
+
+def test_with_a_token_the_page_asks_for_it_on_this_machine_too(mock: Callable[..., str], open_page: OpenPage) -> None:
+    """A tunnel makes remote callers look like loopback, so a token is asked of everybody."""
+    base = mock(admin_token=TOKEN)
+    page = open_page(f"{base}__mock/", live=False).page
+    page.locator("#token-dialog").wait_for(state="visible")
+    page.fill("#token-input", TOKEN)
+    page.click("#token-form button")
+    page.wait_for_selector("#live[data-state=live]")
+    login(base, "status-2")
+    page.locator("#rows .row .scenario", has_text="status-disabled").wait_for()
+
+
+# -- pages of other origins -------------------------------------------------------------------
+
+# A page of another origin tries what the issue's reproductions did, through the browser: a
+# no-cors form POST to reset everything, a text/plain POST to switch every device, a read of the
+# journal, and a real form submitted (into a frame, so the page stays). `MOCK` is the mock's root.
+HOSTILE_PAGE: Final = """<!doctype html><meta charset="utf-8"><title>elsewhere</title>
+<iframe name="sink"></iframe>
+<form id="form" method="post" action="MOCK__mock/reset?scope=all" target="sink"></form>
+<script>
+const M = "MOCK__mock/";
+window.results = {};
+async function attempt(name, go) {
+  try { results[name] = await go(); } catch (error) { results[name] = "failed: " + error; }
+}
+(async () => {
+  await attempt("reset", async () => (await fetch(M + "reset?scope=all", { method: "POST", mode: "no-cors", body: new URLSearchParams() })).type);
+  await attempt("use", async () => (await fetch(M + "use", {
+    method: "POST", mode: "no-cors", headers: { "Content-Type": "text/plain" }, body: JSON.stringify({ scenario: "site-closed" }),
+  })).type);
+  await attempt("read", async () => await (await fetch(M + "journal", { credentials: "include" })).text());
+  document.getElementById("form").submit();
+  results.done = true;
+})();
+</script>
+"""
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[Callable[[str, str], str]]:
+    """`elsewhere(mock_url, name)`: the hostile page, served on 127.0.0.1 at another port (another
+    origin), reached as http://<name>:<port>/; its URL."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def serve_page(mock_url: str, name: str) -> str:
+        body = HOSTILE_PAGE.replace("MOCK", mock_url).encode()
+
+        class Page(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        servers.append(server)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return f"http://{name}:{server.server_address[1]}/"
+
+    yield serve_page
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("name", [pytest.param("127.0.0.1", id="same-site"), pytest.param("localhost", id="cross-site")])
+def test_a_page_of_another_origin_cannot_reset_switch_or_read(
+    mock: Callable[..., str], chromium: Browser, elsewhere: Callable[[str, str], str], name: str
+) -> None:
+    base = mock()
+    admin(base, "POST", "use", {"scenario": "status-disabled", "device": PHONE_B})
+    assert login(base, SEED)["code"] == 0
+    before = admin(base, "GET", "bindings"), admin(base, "GET", "journal")["count"]
+    context = chromium.new_context()
+    context.set_default_timeout(WAIT_MS)
+    try:
+        page = context.new_page()
+        statuses: list[int] = []
+        page.on("response", lambda response: statuses.append(response.status) if "/__mock/" in response.url else None)
+        page.goto(elsewhere(base, name))
+        until(page, "window.results && window.results.done === true")
+        deadline = time.monotonic() + WAIT_MS / 1000
+        # The read fails before Playwright sees its answer; the form's answer comes last.
+        while len(statuses) < 3 and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        results = page.evaluate("window.results")
+    finally:
+        context.close()
+    assert results["read"].startswith("failed: TypeError")  # no CORS header: the browser keeps the journal
+    assert statuses == [403] * 3  # reset, use, the form
+    assert (admin(base, "GET", "bindings"), admin(base, "GET", "journal")["count"]) == before
+    assert login(base, "any-code", uuid=PHONE_A)["code"] == 0  # not site-closed
+    assert login(base, "any-code", uuid=PHONE_B)["code"] == -110  # the binding kept
+
+
+def test_beside_them_the_dashboard_on_its_own_origin_works(mock: Callable[..., str], open_page: OpenPage) -> None:
+    """Its POSTs carry its own Origin (Referrer-Policy same-origin; no-referrer would send null)."""
+    base = mock()
+    page = open_page(f"{base}__mock/").page
+    login(base, "status-2")
+    page.locator("#rows .row .scenario", has_text="status-disabled").wait_for()
+    page.click("#tab-server")
+    page.check("#scopes input[value=all]")
+    page.click("#reset")
+    page.click("#tab-requests")
+    until(page, "document.querySelectorAll('#rows .row').length === 0")
+    assert admin(base, "GET", "journal")["count"] == 0
 
 
 # -- keeping up ------------------------------------------------------------------------------

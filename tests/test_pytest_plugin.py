@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,16 @@ def test_reset_forgets_tokens_and_clear_drops_bindings(shopxo_mock: MockServer) 
     assert login(shopxo_mock, "abc")["code"] == -110
     shopxo_mock.clear()
     assert login(shopxo_mock, "abc")["code"] == 0
+
+
+@pytest.mark.shopxo_mock(admin_token="s3cret")
+def test_with_an_admin_token_the_helpers_send_it(shopxo_mock: MockServer) -> None:
+    """The mock asks every admin caller for its token, this machine too: the helpers send it."""
+    shopxo_mock.use("status-disabled", device="phone-1")
+    assert login(shopxo_mock, "abc", uuid="phone-1")["code"] == -110
+    assert shopxo_mock.assert_requested("user/appminiuserauth", uuid="phone-1", times=1)
+    assert shopxo_mock.reset("all") and login(shopxo_mock, "abc", uuid="phone-1")["code"] == 0
+    with pytest.raises(urllib.error.HTTPError) as refused:  # as any caller without it
+        urllib.request.urlopen(f"{shopxo_mock.url}__mock/journal", timeout=10)
+    refused.value.close()
+    assert refused.value.code == 401

@@ -44,6 +44,8 @@ from ..web.accesslog import LOG_FORMAT, ToStream
 from ..web.serve import run
 from .announce import banner, lan_addresses, ready_document
 from .values import (
+    allowed_host,
+    allowed_hosts,
     boolean,
     config_item,
     forward_mode,
@@ -109,13 +111,23 @@ class Parser(argparse.ArgumentParser):
         return "argument --" + dest.replace("_", "-")
 
 
+class Replacing(argparse.Action):
+    """Repeatable, as `append`; its first use replaces the default (the environment twin's values),
+    so a flag on the command line wins over its variable, as everywhere."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
+        current = getattr(namespace, self.dest)
+        setattr(namespace, self.dest, [*([] if current is self.default else current), values])
+
+
 def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
     """Flags, most with an environment twin (SHOPXO_MOCK_PORT=9000 is --port 9000)."""
     twins: list[str] = []
 
-    def default(name: str, value: object, check: Callable[[str], object] | None = None) -> object:
-        variable, flag = ENV_PREFIX + name.upper(), "--" + name.replace("_", "-")
-        twins.append(f"  {variable:<30}{flag}" + (" (1/0, true/false, yes/no, on/off)" if check is boolean else ""))
+    def default(name: str, value: object, check: Callable[[str], object] | None = None, flag: str = "", note: str = "") -> object:
+        variable, flag = ENV_PREFIX + name.upper(), flag or "--" + name.replace("_", "-")
+        note = note or (" (1/0, true/false, yes/no, on/off)" if check is boolean else "")
+        twins.append(f"  {variable:<30}{flag}{note}")
         text = environ.get(variable, "")
         if not text:  # compose files and CI often export a variable empty to mean "not set"
             return value
@@ -229,7 +241,17 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
         type=nonempty,
         metavar="TOKEN",
         default=default("admin_token", None, nonempty),
-        help="let callers off this machine use the admin API when they send this token",
+        help="require this token from every caller of the admin API and the dashboard's data (this machine too); "
+        "callers off this machine or behind a proxy or tunnel are refused without one",
+    )
+    p.add_argument(
+        "--allowed-host",
+        action=Replacing,
+        type=allowed_host,
+        metavar="NAME",
+        default=default("allowed_hosts", [], allowed_hosts, "--allowed-host", " (several, separated by ',')"),
+        help="a Host name the admin API and the dashboard also answer, e.g. a tunnel's (.example.com: the domain "
+        "and its subdomains); repeatable; always answered: localhost, *.localhost, IP addresses, --host",
     )
     add_upstream_flags(p, default)
     p.add_argument(
@@ -393,6 +415,7 @@ def settings_from(p: Parser, args: argparse.Namespace, environ: Mapping[str, str
         cors=not args.no_cors,
         cors_origins=tuple(args.cors_origin),
         admin_token=args.admin_token,
+        allowed_hosts=tuple(args.allowed_host),
         journal_size=args.journal_size,
         max_body=args.max_body,
         sms_code=args.sms_code,

@@ -52,11 +52,16 @@ def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = ()) 
             "unmatched": "every request no scenario matches",
         }
         lines.append(f"  upstream   {settings.upstream} ({what.get(settings.forward, settings.forward)})")
-    if settings.host in ("0.0.0.0", "::", ""):
+    everywhere = settings.host in ("0.0.0.0", "::", "")
+    if everywhere:
         for address in lan:
             lines.append(f"  on the LAN http://{address}:{settings.port}/  (the app's request_url on a real device)")
-        guard = "token required from other hosts" if settings.admin_token else "loopback only (--admin-token to open it)"
-        lines.append(f"  admin API  {guard}")
+    if settings.admin_token:
+        lines.append("  admin API  token required from every caller, this machine too (X-Mock-Admin-Token)")
+    elif everywhere:
+        lines.append("  admin API  loopback only (--admin-token to open it)")
+    if settings.allowed_hosts:
+        lines.append(f"  hosts      admin API and dashboard also at {', '.join(settings.allowed_hosts)} (--allowed-host)")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
 

@@ -23,6 +23,7 @@ from ..upstream.policy import FORWARD_MODES
 MAX_PORT = 65535
 BOOLEAN_WORDS = {**dict.fromkeys(("1", "true", "yes", "on"), True), **dict.fromkeys(("0", "false", "no", "off"), False)}
 SETTING_NAME = re.compile(r"[A-Za-z0-9_]+")
+HOST_NAME = re.compile(r"\.?[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*\.?")
 
 
 N = TypeVar("N", int, float)
@@ -111,6 +112,25 @@ def origin(text: str) -> str:
             f"{text!r} is not an origin (scheme://host[:port], e.g. http://localhost:5173)"
         )
     return text
+
+
+def allowed_host(text: str) -> str:
+    """A host name the admin API and the dashboard also answer (as Vite's allowedHosts): a name as
+    in a URL, without scheme, port or path; a leading dot allows the domain and its subdomains."""
+    name = text.strip().lower()
+    if not name:
+        raise argparse.ArgumentTypeError("must not be empty")
+    if not HOST_NAME.fullmatch(name):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a host name (a name without scheme, port or path, e.g. abc.ngrok-free.app, "
+            f"or .ngrok-free.app for the domain and its subdomains)"
+        )
+    return name
+
+
+def allowed_hosts(text: str) -> list[str]:
+    """Several `allowed_host`s separated by commas (the environment twin of --allowed-host)."""
+    return [allowed_host(item) for item in text.split(",")]
 
 
 def config_item(text: str) -> tuple[str, Any]:

@@ -1,9 +1,11 @@
 """The dashboard's routes: the page and its files, the live stream, a request opened.
 
-The page and its files hold no data and are served to anyone: a browser on another machine has
-to load the page before it can be asked for the admin token. Every route with data sits behind
-the admin API's own guard (`web.admin.guard`: loopback, or the token), and every change the page
-makes is a call of the admin API itself. The stream is Server-Sent Events on a StreamResponse,
+Everything here is behind the admin API's guard (`web.guard`): this machine's Host names and
+no page of another origin. The page and its files hold no data and need no token: a browser
+cannot send one when it opens a page, and a browser on another machine has to load the page
+before it can be asked for it. Every route with data takes the guard whole (the token when the
+server has one, or loopback only without), and every change the page makes is a call of the
+admin API itself. The stream is Server-Sent Events on a StreamResponse,
 read by the page with fetch() rather than EventSource, which cannot send the token's header.
 """
 
@@ -22,7 +24,8 @@ from aiohttp.typedefs import Handler
 from .. import control
 from ..journal import Query
 from ..runtime import Runtime
-from ..web.admin import PREFIX, as_json, guard, reply
+from ..web.admin import PREFIX, as_json, reply
+from ..web.guard import Guard
 from ..web.layers import wrapped
 from .feed import ROWS, Feed, detail, row, server
 
@@ -40,7 +43,9 @@ PAGE_HEADERS: Final = {
         "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Not no-referrer: under it the Fetch standard has a browser send `Origin: null` with the
+    # page's own POSTs (Firefox does; Chromium sends the origin), which the guard refuses.
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-cache",
 }
 STREAM_HEADERS: Final = {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store"}
@@ -56,15 +61,16 @@ class Dashboard:
         self.page_bytes = folder.joinpath("index.html").read_bytes()
         self.files = {name: (folder.joinpath(name).read_bytes(), kind) for name, kind in FILES.items()}
 
-    def mount(self, app: web.Application) -> None:
+    def mount(self, app: web.Application, guard: Guard) -> None:
         """The page at /__mock/ and the rest under /__mock/dashboard/. Mount it before the admin
         API's sub-application: /__mock/ is inside that prefix, and the router tries the routes of
         one prefix in the order they were added."""
         router = app.router
-        router.add_get(PREFIX, self.to_page)
-        router.add_get(PAGE, self.page)
-        router.add_get(f"{BASE}/static/{{name}}", self.static)
-        layers = [guard, as_json]
+        page = [guard.page]  # its refusals are JSON; /__mock redirects and a missing file is a 404
+        router.add_get(PREFIX, wrapped(self.to_page, page))
+        router.add_get(PAGE, wrapped(self.page, page))
+        router.add_get(f"{BASE}/static/{{name}}", wrapped(self.static, page))
+        layers = [guard.data, as_json]
         router.add_get(f"{BASE}/events", wrapped(self.events, layers))
         router.add_get(f"{BASE}/server", wrapped(self.server, layers))
         router.add_get(f"{BASE}/requests/{{id}}", wrapped(self.request, layers))

@@ -2,15 +2,14 @@
 
 JSON in, JSON out; each route parses its request into a task of `control` and sends what the
 task returns. Errors are `{"error": "<reason>"}` with a 4xx status. Every route is wrapped in the
-same layers: CORS when on, the guard (callers not on loopback are refused unless the server has
-an admin token and they send it: `X-Mock-Admin-Token: <token>` or `Authorization: Bearer
-<token>`), and JSON for every refusal and failure.
+same layers: the guard (`web.guard`: this machine's Host names, no page of another origin, callers
+off this machine or behind a proxy only with the admin token, everybody with it when there is
+one), and JSON for every refusal and failure. No CORS here: no page of another origin may read
+or steer the mock; the API keeps its CORS for H5 builds.
 """
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import json
 import logging
 from typing import Any, Awaitable, Callable, Final
@@ -22,11 +21,10 @@ from .. import control
 from ..runtime import Runtime
 from ..suggest import did_you_mean
 from . import keys
-from .cors import Cors
-from .layers import Layer, wrapped
+from .guard import Guard
+from .layers import wrapped
 
 PREFIX: Final = "/__mock"
-TOKEN_HEADER: Final = "X-Mock-Admin-Token"
 log = logging.getLogger(__name__)
 
 Route = Callable[[web.Request, Runtime], Awaitable[Any]]
@@ -131,12 +129,11 @@ CALLS: Final = ", ".join(f"{method} {PREFIX}{path}" for method, path, _ in ROUTE
 # -- the sub-application -------------------------------------------------------------------
 
 
-def admin_app(cors: Cors | None = None) -> web.Application:
+def admin_app(guard: Guard) -> web.Application:
     """The admin API as a sub-application, each route in the same layers (see `layers`: as the
     sub-application's middlewares they would cost every API request a layer too)."""
     app = web.Application()
-    layers: list[Layer] = [cors.around] if cors else []
-    layers += [guard, as_json]
+    layers = [guard.data, as_json]
     by_path: dict[str, dict[str, Route]] = {}
     for method, path, route in ROUTES:
         by_path.setdefault(path, {})[method] = route
@@ -159,25 +156,6 @@ def _by_method(methods: dict[str, Route]) -> Handler:
 
 async def unknown(request: web.Request) -> web.Response:
     return reply({"error": f"no admin call {request.method} {request.path}; calls: {CALLS}"}, 404)
-
-
-def is_loopback(remote: str | None) -> bool:
-    try:
-        return remote is not None and ipaddress.ip_address(remote).is_loopback
-    except ValueError:
-        return False
-
-
-async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Admin calls from off this machine need the admin token."""
-    if not is_loopback(request.remote):
-        token = request.config_dict[keys.RUNTIME].settings.admin_token
-        sent = request.headers.get(TOKEN_HEADER) or request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if token is None:
-            return reply({"error": "the admin API answers loopback only; start with --admin-token to allow others"}, 403)
-        if not hmac.compare_digest(sent.encode(), token.encode()):
-            return reply({"error": f"send the admin token in {TOKEN_HEADER}"}, 401)
-    return await handler(request)
 
 
 async def as_json(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -15,6 +15,7 @@ from ..upstream.proxy import Upstream
 from . import admin, keys
 from .accesslog import TO_LOGGER, AccessLog
 from .cors import Cors
+from .guard import Guard
 from .handlers import Api
 from .images import static
 from .layers import wrapped
@@ -61,9 +62,10 @@ def create_app(
 
         app.on_cleanup.append(close_upstream)
     cors = Cors(settings.cors_origins) if settings.cors else None
+    guard = Guard(settings)  # everything under /__mock/; the API and /static/ answer any Host, with CORS
     dashboard = Dashboard(runtime)
-    dashboard.mount(app)  # before the admin API: its page, /__mock/, is inside the admin prefix
-    app.add_subapp(admin.PREFIX, admin.admin_app(cors))
+    dashboard.mount(app, guard)  # before the admin API: its page, /__mock/, is inside the admin prefix
+    app.add_subapp(admin.PREFIX, admin.admin_app(guard))
     app.router.add_route("*", "/static/{path:.*}", wrapped(static, [cors.around] if cors else []))
     app.router.add_route("*", "/{tail:.*}", dashboard.keeping_answers(Api(runtime, cors, upstream).handle))
     return app
