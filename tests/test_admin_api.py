@@ -207,10 +207,11 @@ async def test_an_unknown_reset_scope_is_refused_with_the_scopes(make_client: Ma
 
 async def test_a_body_nested_to_the_bound_is_read(make_client: MakeClient) -> None:
     client = await make_client()
-    status, document = await admin(client, "POST", "/use", None, '{"scenario": "status-disabled", "x": ' + "[" * 31 + "]" * 31 + "}")
+    status, _ = await admin(client, "POST", "/use", None, '{"scenario": "status-disabled", "x": ' + "[" * 31 + "]" * 31 + "}")
     assert status == 200
     assert (await login(client))["code"] == -110
 
 
 def test_json_depth_counts_arrays_and_objects() -> None:
-    assert [json_depth(document) for document in (7, [], {"a": [1, {"b": []}]}, [[[[]]]])] == [0, 1, 4, 4]
+    documents: list[Any] = [7, [], {"a": [1, {"b": []}]}, [[[[]]]]]
+    assert [json_depth(document) for document in documents] == [0, 1, 4, 4]

@@ -161,7 +161,8 @@ def test_a_server_out_of_descriptors_logs_it_briefly_and_answers_again(tmp_path:
         resource.setrlimit(resource.RLIMIT_NOFILE, (DESCRIPTORS, DESCRIPTORS))
 
     err_path = tmp_path / "stderr.txt"
-    argv = [sys.executable, "-m", "mockserver", "--port", "0", "--ready-json", "--quiet", "--no-watch", "--header-timeout", "1"]
+    argv = [sys.executable, "-m", "mockserver", "--port", "0", "--ready-json", "--quiet", "--no-watch"]
+    argv += ["--header-timeout", "1"]
     with err_path.open("w") as err:
         process = subprocess.Popen(
             argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=err, text=True, preexec_fn=lower_the_limit

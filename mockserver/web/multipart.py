@@ -51,7 +51,10 @@ async def read_form(
     files: dict[str, Upload] = {}
     parts = 0
     try:
-        reader = await request.multipart() if raw is None else MultipartReader(request.headers, _replayed(request, raw), max_field_size=MAX_LINE)
+        if raw is None:
+            reader = await request.multipart()
+        else:  # as request.multipart() would read it, from the bytes kept
+            reader = MultipartReader(request.headers, _replayed(request, raw), max_field_size=MAX_LINE)
         while (part := await reader.next()) is not None:
             parts += 1
             if parts > max_fields:
