@@ -136,7 +136,8 @@ def scalar_text(value: Any) -> str:
 # PHP's `max_input_nesting_level` (64): `a[x]` is one level. PHP drops a deeper variable with a
 # warning only its log shows; the mock refuses it instead (`TooDeep`), so the client's author sees why.
 MAX_NESTING: Final = 64
-_PHP_INT_KEY = re.compile(r"0|-?[1-9][0-9]{0,18}")  # a key PHP stores as an integer (roughly: no int64 overflow check)
+_PHP_INT_KEY = re.compile(r"0|-?[1-9][0-9]{0,18}")  # a key PHP stores as an integer, if it fits in 64 bits
+_PHP_INT_MAX = 2**63 - 1
 
 
 class TooDeep(ValueError):
@@ -184,8 +185,8 @@ def php_pairs(pairs: Iterable[tuple[str, str]], max_nesting: int = MAX_NESTING) 
         for index, part in enumerate(path):
             if part:
                 key = part
-                if _PHP_INT_KEY.fullmatch(part) and int(part) >= node.next_index:
-                    node.next_index = int(part) + 1
+                if _PHP_INT_KEY.fullmatch(part) and node.next_index <= (number := int(part)) <= _PHP_INT_MAX:
+                    node.next_index = number + 1
             else:
                 key = str(node.next_index)
                 node.next_index += 1
