@@ -97,3 +97,8 @@ keys = st.builds(
 @given(st.lists(st.tuples(keys, st.text(max_size=3)), max_size=30))
 def test_the_merge_equals_the_plain_one(pairs: list[tuple[str, str]]) -> None:
     assert php_pairs(pairs) == reference(pairs)
+
+
+def test_a_key_past_64_bit_integers_is_a_string_key() -> None:
+    assert php_pairs(pairs_of("a[9223372036854775808]=x&a[]=y")) == {"a": {"9223372036854775808": "x", "0": "y"}}
+    assert php_pairs(pairs_of("a[9223372036854775806]=x&a[]=y"))["a"]["9223372036854775807"] == "y"
