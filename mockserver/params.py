@@ -133,8 +133,37 @@ def scalar_text(value: Any) -> str:
     return str(value)
 
 
-def php_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """Key/value pairs as PHP fills `$_GET`/`$_POST`: the last duplicate wins, `a[]` and `a[k]` nest."""
+# PHP's `max_input_nesting_level` (64): `a[x]` is one level. PHP drops a deeper variable with a
+# warning only its log shows; the mock refuses it instead (`TooDeep`), so the client's author sees why.
+MAX_NESTING: Final = 64
+_PHP_INT_KEY = re.compile(r"0|-?[1-9][0-9]{0,18}")  # a key PHP stores as an integer, if it fits in 64 bits
+_PHP_INT_MAX = 2**63 - 1
+
+
+class TooDeep(ValueError):
+    """A parameter name nested deeper than PHP's `max_input_nesting_level`."""
+
+    def __init__(self, name: str, depth: int) -> None:
+        super().__init__(f"{name[:40]}... is nested {depth} deep")
+        self.name = name.partition("[")[0][:40]  # its head: the rest is hundreds of brackets
+        self.depth = depth
+
+
+class _Node(dict[str, Any]):
+    """One PHP array while pairs are merged: `next_index` is what `a[]` appends at, PHP's
+    nNextFreeElement (the largest integer key + 1, at least 0), kept rather than counted."""
+
+    __slots__ = ("next_index",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_index = 0
+
+
+def php_pairs(pairs: Iterable[tuple[str, str]], max_nesting: int = MAX_NESTING) -> dict[str, Any]:
+    """Key/value pairs as PHP fills `$_GET`/`$_POST`: the last duplicate wins, `a[]` and `a[k]` nest.
+    Linear in the pairs (every `a[]` costs the same however many came before); TooDeep past
+    `max_nesting` brackets."""
     pairs = list(pairs)
     if not any("[" in key for key, _ in pairs):
         return {key: value for key, value in pairs if key}  # the usual case: flat parameters
@@ -147,27 +176,36 @@ def php_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
             result[head] = value
             continue
         path = _BRACKETS.findall("[" + tail)
+        if len(path) > max_nesting:
+            raise TooDeep(raw_key, len(path))
         node = result.get(head)
-        if not isinstance(node, dict):
-            node = result[head] = {}
+        if not isinstance(node, _Node):
+            node = result[head] = _Node()
+        last = len(path) - 1
         for index, part in enumerate(path):
-            last = index == len(path) - 1
-            key = part if part else str(sum(1 for k in node if k.isdigit()))
-            if last:
+            if part:
+                key = part
+                if _PHP_INT_KEY.fullmatch(part) and node.next_index <= (number := int(part)) <= _PHP_INT_MAX:
+                    node.next_index = number + 1
+            else:
+                key = str(node.next_index)
+                node.next_index += 1
+            if index == last:
                 node[key] = value
             else:
                 child = node.get(key)
-                if not isinstance(child, dict):
-                    child = node[key] = {}
+                if not isinstance(child, _Node):
+                    child = node[key] = _Node()
                 node = child
     return {key: _as_list(value) for key, value in result.items()}
 
 
 def _as_list(value: Any) -> Any:
-    """PHP arrays with keys 0..n-1 encode as JSON lists; keep that shape for `a[]` parameters."""
-    if isinstance(value, dict):
+    """PHP arrays with keys 0..n-1 encode as JSON lists; keep that shape for `a[]` parameters.
+    (Recursive: `php_pairs` bounds the depth.)"""
+    if isinstance(value, _Node):
         items = {k: _as_list(v) for k, v in value.items()}
-        if list(items) == [str(i) for i in range(len(items))]:
+        if value.next_index == len(items) and all(k == str(i) for i, k in enumerate(items)):
             return list(items.values())
         return items
     return value

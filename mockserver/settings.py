@@ -28,6 +28,13 @@ DEFAULT_MAX_BODY: Final = 1024**2
 # aiohttp refuses request lines and header values over 8 KiB with a bare 400; clients that put
 # long tokens or many parameters in the URL get served up to this length instead.
 MAX_LINE: Final = 64 * 1024
+# Fields of one query string or form body (urlencoded: pairs; multipart: parts): PHP's
+# max_input_vars and aiohttp's client_max_fields are 1000 too. Past it: 413.
+DEFAULT_MAX_FIELDS: Final = 1000
+# Seconds a connection may take to send a request's line and headers (the first request and each
+# later one on a keep-alive connection), before it is closed; Node's headersTimeout is 60 s, but
+# the mock serves this machine, where a full request head takes microseconds.
+DEFAULT_HEADER_TIMEOUT: Final = 10.0
 DEFAULT_FORWARD: Final = "unmodelled"
 # Under the client's own 10 s, so it reads the mock's message rather than giving up first.
 DEFAULT_UPSTREAM_TIMEOUT: Final = 8.0
@@ -48,6 +55,7 @@ class Settings:
     locale: str = DEFAULT_LOCALE
     config: Mapping[str, Any] = field(default_factory=dict)  # admin settings over contract.site's
     max_body: int = DEFAULT_MAX_BODY
+    max_fields: int = DEFAULT_MAX_FIELDS  # more fields in a query or form body answer 413
     scenario: str | None = None  # the globally active scenario (--scenario)
     single_use_codes: bool = False
     code_ttl: float | None = None
@@ -63,6 +71,7 @@ class Settings:
     watch: bool = False  # hot reload (the CLI turns it on)
     warm_up: bool = False  # make the Faker pools in a thread at start (the CLI turns it on)
     hang_seconds: float = 30.0
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT  # a request head not complete by then: connection closed
     body_timeout: float = 10.0  # a body trickling in slower than this answers 408  # a `hang` fault answers nothing for this long (client gives up at 10 s)
     # A real ShopXO behind the mock (mockserver/upstream): what the mock does not answer goes there.
     upstream: str | None = None  # the site root, e.g. https://shop.example.com/

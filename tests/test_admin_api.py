@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import MakeClient
+from mockserver.web.admin import json_depth
 from uniapp import HEADERS, query
 
 Client = TestClient[Any, Application]
@@ -71,6 +72,8 @@ async def test_use_binds_a_scenario(make_client: MakeClient, binding: dict[str, 
         pytest.param({"scenario": "status-disabled", "device": 7}, None, 400, "'device' must be a non-empty string", id="device-not-a-string"),
         pytest.param(None, "{not json", 400, "the body is not JSON", id="not-json"),
         pytest.param(None, "[1, 2]", 400, "the body must be a JSON object", id="not-an-object"),
+        pytest.param(None, '{"scenario": ' + "[" * 33 + "]" * 33 + "}", 400, "the body is nested deeper than 32 levels", id="too-deep"),
+        pytest.param(None, "[" * 100_000 + "]" * 100_000, 400, "the body is nested deeper than 32 levels", id="deeper-than-json-recurses"),
     ],
 )  # fmt: skip
 async def test_use_refuses_bad_input(make_client: MakeClient, body: Any, raw: str | None, status: int, error: str) -> None:
@@ -200,3 +203,15 @@ async def test_an_unknown_reset_scope_is_refused_with_the_scopes(make_client: Ma
     status, document = await admin(client := await make_client(), "POST", "/reset", {"scope": "bindngs"})
     assert status == 400 and document["error"].startswith("unknown scope 'bindngs' (did you mean bindings?); scopes: users, ")
     assert (await admin(client, "POST", "/reset", {"scope": 3}))[0] == 400
+
+
+async def test_a_body_nested_to_the_bound_is_read(make_client: MakeClient) -> None:
+    client = await make_client()
+    status, _ = await admin(client, "POST", "/use", None, '{"scenario": "status-disabled", "x": ' + "[" * 31 + "]" * 31 + "}")
+    assert status == 200
+    assert (await login(client))["code"] == -110
+
+
+def test_json_depth_counts_arrays_and_objects() -> None:
+    documents: list[Any] = [7, [], {"a": [1, {"b": []}]}, [[[[]]]]]
+    assert [json_depth(document) for document in documents] == [0, 1, 4, 4]

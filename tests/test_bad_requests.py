@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import json
 import urllib.request
 from typing import Any
@@ -132,4 +133,84 @@ async def test_a_client_that_disconnects_mid_request_leaves_the_server_serving(m
     client = await make_client()
     await raw_exchange(client, SLOW_HEAD, b'{"auth', close=True)
     await asyncio.sleep(0.1)
+    await still_serving(client)
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def refusal_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What the server logged at ERROR or above: a client's mistake must log no traceback."""
+    return [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_a_query_nested_deeper_than_php_allows_is_refused(make_client: MakeClient, caplog: pytest.LogCaptureFixture) -> None:
+    client = await make_client()
+    response = await client.post(query() + "&a" + "[x]" * 900 + "=1", json={"authcode": "x"}, headers=JSON)
+    answer = await response.json()
+    assert response.status == 400 and answer["code"] == -1
+    assert "nested 900 deep" in answer["msg"] and "max_input_nesting_level" in answer["msg"]
+    assert refusal_logged(caplog) == []
+    await still_serving(client)
+
+
+async def test_a_query_nested_as_deep_as_php_allows_is_served(make_client: MakeClient) -> None:
+    client = await make_client()
+    answer = await (await client.post(query() + "&a" + "[x]" * 64 + "=1", json={"authcode": "x"}, headers=JSON)).json()
+    assert answer["code"] == 0
+
+
+async def test_a_form_body_nested_too_deep_is_refused(make_client: MakeClient, caplog: pytest.LogCaptureFixture) -> None:
+    client = await make_client()
+    response = await client.post(query(), data=b"authcode=x&a" + b"[]" * 65 + b"=1", headers=FORM)
+    assert response.status == 400 and "nested 65 deep" in (await response.json())["msg"]
+    assert refusal_logged(caplog) == []
+    await still_serving(client)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "says"),
+    [
+        pytest.param(FORM["Content-Type"], b"authcode=\xff\xfe", "can't decode byte 0xff", id="invalid-utf8"),
+        pytest.param(FORM["Content-Type"] + "; charset=no-such", b"authcode=x", "unknown encoding", id="unknown-charset"),
+    ],
+)
+async def test_a_form_body_that_is_not_text_is_refused(
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture, content_type: str, body: bytes, says: str
+) -> None:
+    client = await make_client()
+    response = await client.post(query(), data=body, headers={"Content-Type": content_type})
+    answer = await response.json()
+    assert response.status == 400 and answer["code"] == -1
+    assert answer["msg"].startswith("shopxo-mock: the form body is not text") and says in answer["msg"]
+    assert refusal_logged(caplog) == []
+    await still_serving(client)
+
+
+async def test_a_form_body_with_more_fields_than_the_bound_is_413(make_client: MakeClient) -> None:
+    client = await make_client(max_fields=5)
+    url = "/api.php?s=user/appminiuserauth&application_client_type=weixin"  # 2 query pairs
+    served = await (await client.post(url, data="authcode=x&" + "&".join(f"f{i}=1" for i in range(4)), headers=FORM)).json()
+    assert served["code"] == 0
+    response = await client.post(url, data="authcode=x&" + "&".join(f"f{i}=1" for i in range(5)), headers=FORM)
+    answer = await response.json()
+    assert response.status == 413 and answer["code"] == -1
+    assert "more than 5 fields" in answer["msg"] and "--max-fields" in answer["msg"]
+    assert (await (await client.post(url, data="authcode=after", headers=FORM)).json())["code"] == 0
+
+
+async def test_a_query_with_more_pairs_than_the_bound_is_413(make_client: MakeClient) -> None:
+    client = await make_client(max_fields=12)  # the client's own query has 10
+    served = await (await client.post(query() + "&f=1&g=2", json={"authcode": "x"}, headers=JSON)).json()
+    assert served["code"] == 0
+    response = await client.post(query() + "&f=1&g=2&h=3", json={"authcode": "x"}, headers=JSON)
+    answer = await response.json()
+    assert response.status == 413 and "the query string has more than 12 fields" in answer["msg"]
+    await still_serving(client)
+
+
+async def test_17900_form_fields_are_refused_and_logins_go_on(make_client: MakeClient) -> None:
+    client = await make_client()
+    response = await client.post(query(), data="&".join(["a[]=1"] * 17_900), headers=FORM)
+    assert response.status == 413
     await still_serving(client)

@@ -77,6 +77,12 @@ BAD_COMMAND_LINES = [
     ),
     pytest.param(["--max-body", "-1"], "argument --max-body: '-1' is not a positive integer", id="max-body-negative"),
     pytest.param(["--max-body", "0"], "argument --max-body: '0' is not a positive integer", id="max-body-zero"),
+    pytest.param(["--max-fields", "0"], "argument --max-fields: '0' is not a positive integer", id="max-fields-zero"),
+    pytest.param(
+        ["--header-timeout", "0"],
+        "argument --header-timeout: '0' is not a positive number of seconds",
+        id="header-timeout-zero",
+    ),
     pytest.param(["--sms-code", ""], "argument --sms-code: must not be empty", id="sms-code-empty"),
     pytest.param(["--sms-code", "  "], "argument --sms-code: must not be empty", id="sms-code-blank"),
     pytest.param(["--admin-token", ""], "argument --admin-token: must not be empty", id="admin-token-empty"),
@@ -238,6 +244,8 @@ TWINS = [
     ("SHOPXO_MOCK_UPSTREAM", "--upstream", "https://shop.example.com/", "https://shop.example.com/"),
     ("SHOPXO_MOCK_FORWARD", "--forward", "unmatched", "unmatched"),
     ("SHOPXO_MOCK_UPSTREAM_TOKEN", "--upstream-token", "0123abcd", "0123abcd"),
+    ("SHOPXO_MOCK_MAX_FIELDS", "--max-fields", "5000", 5000),
+    ("SHOPXO_MOCK_HEADER_TIMEOUT", "--header-timeout", "2.5", 2.5),
 ]
 
 
@@ -249,6 +257,12 @@ PARSED_TWINS = [twin for twin in TWINS if twin[0] != "SHOPXO_MOCK_FIXTURES"]
 def test_a_variable_sets_its_flag_checked_and_converted(variable: str, flag: str, text: str, value: object) -> None:
     dest = flag.removeprefix("--").replace("-", "_")
     assert getattr(parser({variable: text}).parse_args([]), dest) == value
+
+
+def test_the_connection_and_parsing_bounds_reach_the_settings() -> None:
+    p = parser({})
+    settings = settings_from(p, p.parse_args(["--max-fields", "20", "--header-timeout", "0.5"]), {})
+    assert (settings.max_fields, settings.header_timeout) == (20, 0.5)
 
 
 def help_text() -> str:

@@ -5,6 +5,8 @@ after the answer (`web.multipart`, `web.handlers`)."""
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 from typing import Any, Final
 
 import pytest
@@ -174,3 +176,48 @@ async def test_json_and_urlencoded_bodies_carry_no_files(make_client: MakeClient
     assert await last_call_files(client) == {}
     await client.post(query(UPLOAD), data={"file": "x"})
     assert await last_call_files(client) == {}
+
+
+LOGIN_WAIT: Final = 5.0  # seconds: generous; a body that held the loop held every login for 10-33 s
+
+
+async def test_17900_parts_are_refused_while_a_concurrent_login_answers(make_client: MakeClient) -> None:
+    client = await make_client(max_body=2 * 1024**2)  # so that the parts, not the bytes, are refused
+    body = raw_form(*[text_part("a[]", "1")] * 17_900)
+    assert len(body) > 1024**2
+    flood = asyncio.create_task(client.post(query(), data=io.BytesIO(body), headers={**MULTIPART, "Content-Length": str(len(body))}))
+    await asyncio.sleep(0)  # the flood's request is on its way
+    login = await asyncio.wait_for(client.post(query(), json={"authcode": "during"}), LOGIN_WAIT)
+    assert (await login.json())["code"] == 0
+    response = await flood
+    answer = await response.json()
+    assert response.status == 413 and "more than 1000 fields" in answer["msg"] and "--max-fields" in answer["msg"]
+
+
+async def test_parts_up_to_the_bound_are_read(make_client: MakeClient) -> None:
+    client = await make_client(profile="current", max_fields=10)  # the client's query has 10 pairs
+    body = raw_form(*[text_part("a[]", str(i)) for i in range(9)], text_part("b", "9"))
+    response = await client.post(query(UPLOAD), data=body, headers=MULTIPART)
+    assert response.status == 200
+    assert (await journal_params(client))["a"] == [str(i) for i in range(9)]
+
+
+async def test_one_part_past_the_bound_is_413(make_client: MakeClient) -> None:
+    client = await make_client(profile="current", max_fields=10)
+    body = raw_form(*[text_part("a[]", str(i)) for i in range(11)])
+    response = await client.post(query(UPLOAD), data=body, headers=MULTIPART)
+    assert (response.status, (await response.json())["code"]) == (413, -1)
+
+
+@pytest.mark.parametrize("upstream", [None, "http://127.0.0.1:9/"], ids=["parsed-as-it-streams", "kept-for-an-upstream"])
+async def test_a_part_header_line_over_64_kib_is_refused(
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture, upstream: str | None
+) -> None:
+    client = await make_client(profile="current", upstream=upstream)
+    part = b'Content-Disposition: form-data; name="a"\r\nX-Long: ' + b"y" * 70_000 + b"\r\n\r\nv"
+    response = await client.post(query(UPLOAD), data=raw_form(part), headers=MULTIPART)
+    answer = await response.json()
+    assert response.status == 400 and answer["code"] == -1
+    assert answer["msg"] == "shopxo-mock: a multipart part's headers cannot be read: a header line is longer than 65536 bytes"
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert (await (await client.post(query(), json={"authcode": "after"})).json())["code"] == 0

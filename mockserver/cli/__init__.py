@@ -27,9 +27,11 @@ from ..scenarios.loader import ScenarioLoadError, load_scenarios
 from ..scenarios.model import ScenarioSet
 from ..settings import (
     DEFAULT_FORWARD,
+    DEFAULT_HEADER_TIMEOUT,
     DEFAULT_HOST,
     DEFAULT_LOCALE,
     DEFAULT_MAX_BODY,
+    DEFAULT_MAX_FIELDS,
     DEFAULT_PORT,
     DEFAULT_UPSTREAM_MAX_BODY,
     DEFAULT_UPSTREAM_TIMEOUT,
@@ -265,6 +267,22 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
         help="larger request bodies answer 413 (default %(default)s)",
     )
     p.add_argument(
+        "--max-fields",
+        type=positive_integer,
+        default=default("max_fields", DEFAULT_MAX_FIELDS, positive_integer),
+        metavar="N",
+        help="a query string or form body with more fields (multipart: parts) answers 413; PHP's "
+        "max_input_vars (default %(default)s)",
+    )
+    p.add_argument(
+        "--header-timeout",
+        type=seconds,
+        default=default("header_timeout", DEFAULT_HEADER_TIMEOUT, seconds),
+        metavar="SECONDS",
+        help="close a connection that has not sent a complete request head this long after it opened "
+        "or after its last answer: half-sent and idle connections (default %(default)s)",
+    )
+    p.add_argument(
         "--sms-code", type=nonempty, default="123456", metavar="CODE", help="the verification code every 'SMS' carries"
     )
     p.add_argument("--list", action="store_true", help="print the scenario catalogue and exit")
@@ -418,6 +436,8 @@ def settings_from(p: Parser, args: argparse.Namespace, environ: Mapping[str, str
         allowed_hosts=tuple(args.allowed_host),
         journal_size=args.journal_size,
         max_body=args.max_body,
+        max_fields=int(args.max_fields),
+        header_timeout=float(args.header_timeout),
         sms_code=args.sms_code,
         unknown_users=args.unknown_users,
         upstream=args.upstream,

@@ -188,6 +188,18 @@ NOT_AN_API_PATH: Final = (
 )
 INTERNAL_ERROR: Final = "shopxo-mock internal error: {error}"
 UNKNOWN_SCENARIO: Final = "shopxo-mock: no scenario named '{name}'{hint}"
+# Requests no PHP would read as they are, refused in the envelope (HTTP 400/413, code FAIL): each
+# says which bound, and how to raise it where the mock has a flag for it.
+TOO_MANY_FIELDS: Final = (
+    "shopxo-mock: the {where} has more than {limit} fields (PHP's max_input_vars is 1000 too); "
+    "start with --max-fields N to allow more"
+)
+TOO_DEEP: Final = (
+    "shopxo-mock: the parameter {name} is nested {depth} deep; PHP allows {limit} (max_input_nesting_level) "
+    "and drops anything deeper"
+)
+FORM_NOT_TEXT: Final = "shopxo-mock: the form body is not text in its charset ({charset}): {error}"
+MULTIPART_UNREADABLE: Final = "shopxo-mock: a multipart part's headers cannot be read: {error}"
 # A real route the mock has no model of, and that no scenario file declares: the journal's note,
 # and (after "shopxo-mock: ") the answer's msg, with code FAIL.
 NO_MODEL_NOTE: Final = (

@@ -28,6 +28,9 @@ PREFIX: Final = "/__mock"
 log = logging.getLogger(__name__)
 
 Route = Callable[[web.Request, Runtime], Awaitable[Any]]
+# No admin call takes more than a few levels; a deeper body is refused before a task walks it
+# (json.loads itself raises RecursionError, not ValueError, near a thousand).
+MAX_JSON_DEPTH: Final = 32
 
 
 def reply(document: Any, status: int = 200) -> web.Response:
@@ -43,9 +46,29 @@ async def body(request: web.Request) -> dict[str, Any]:
         document = json.loads(raw)
     except ValueError as exc:
         raise control.TaskError(400, f"the body is not JSON: {exc}") from None
+    except RecursionError:
+        too_deep = True
+    else:
+        too_deep = json_depth(document) > MAX_JSON_DEPTH
+    if too_deep:
+        raise control.TaskError(400, f"the body is nested deeper than {MAX_JSON_DEPTH} levels")
     if not isinstance(document, dict):
         raise control.TaskError(400, "the body must be a JSON object")
     return document
+
+
+def json_depth(document: Any) -> int:
+    """How deep arrays and objects nest in a parsed JSON document (a scalar: 0), without recursion."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            pending.extend((item, depth + 1) for item in value if isinstance(item, (dict, list)))
+    return deepest
 
 
 # -- routes: request -> task ------------------------------------------------------------------

@@ -38,7 +38,7 @@ def create_app(
         scenarios = load_scenarios(settings.layers, settings.locale)
     runtime = Runtime.start(settings, scenarios)
     # No middleware anywhere (see `layers`): the API handler answers its own errors and CORS.
-    app = web.Application(client_max_size=settings.max_body)
+    app = web.Application(client_max_size=settings.max_body, client_max_fields=settings.max_fields)
     app[keys.RUNTIME] = runtime
     if access_log is not None:
         runtime.observe(access_log.write)

@@ -14,6 +14,7 @@ import time
 from typing import Any, Awaitable, Final, TypeVar
 
 from aiohttp import web
+from yarl import query_to_pairs
 
 from .. import params
 from ..actions import closed, lookup
@@ -54,6 +55,7 @@ class Api:
         settings = runtime.settings
         self.body_timeout = settings.body_timeout
         self.max_body = settings.max_body
+        self.max_fields = settings.max_fields
         self.hang_seconds = settings.hang_seconds
         self._urls: Memo[str, UrlInputs | None] = Memo(URLS_REMEMBERED)
 
@@ -68,6 +70,9 @@ class Api:
         except web.HTTPException as exc:
             # Transport-level refusals (body too large, too slow, ...) keep their HTTP status.
             response = respond(Envelope(exc.reason, m.FAIL), status=exc.status)
+        except params.TooDeep as exc:  # from the query or the body: PHP would drop the parameter
+            text = m.TOO_DEEP.format(name=exc.name, depth=exc.depth, limit=params.MAX_NESTING)
+            response = respond(Envelope(text, m.FAIL), status=400)
         except Exception as exc:
             log.exception("unhandled error answering %s %s", request.method, request.path)  # no query: it may hold a token
             # As ShopXO's ExceptionHandle answers when the client sends ajax=ajax (it always does).
@@ -81,7 +86,7 @@ class Api:
         started = time.perf_counter()
         if request.method == "OPTIONS":
             return web.Response(status=204, headers=OPTIONS_HEADERS)
-        url = self._urls.get(request.raw_path, lambda: parse_url(request))
+        url = self._urls.get(request.raw_path, lambda: parse_url(request, self.max_fields))
         if url is None:
             return respond(Envelope(m.NOT_AN_API_PATH, m.UNKNOWN_ROUTE), status=404)
         call = await self._collect(request, url)
@@ -151,11 +156,11 @@ class Api:
                 raw = await self._raw_body(request)
                 body = params.decode_json_body(raw)
             elif kind is params.BodyKind.FORM:
-                posted = await self._within_time(request.post())
-                form = params.php_pairs((k, v) for k, v in posted.items() if isinstance(v, str))
+                form = params.php_pairs(await self._form_pairs(request))
                 body = dict(form)
             elif kind is params.BodyKind.MULTIPART:
-                fields, files = await self._within_time(read_form(request, self.max_body, raw if keep else None))
+                reading = read_form(request, self.max_body, self.max_fields, raw if keep else None)
+                fields, files = await self._within_time(reading)
                 form = params.php_pairs(fields)
                 body = dict(form)
         return params.complete_call(
@@ -169,6 +174,24 @@ class Api:
             raw_body=raw,
             files=files,
         )
+
+    async def _form_pairs(self, request: web.Request) -> list[tuple[str, str]]:
+        """An urlencoded body's pairs, as aiohttp's `post()` reads them (its charset, its field
+        cap) but with refusals that say what is wrong: `post()` lets a body that is not text in
+        its charset, or an unknown charset, escape as a bare exception."""
+        data = await self._within_time(request.read())
+        if not data:
+            return []
+        charset = request.charset or "utf-8"
+        try:
+            text = data.rstrip().decode(charset)
+        except (UnicodeDecodeError, LookupError) as exc:
+            reason = m.FORM_NOT_TEXT.format(charset=charset, error=exc)
+            raise web.HTTPBadRequest(reason=reason) from None
+        try:
+            return query_to_pairs(text, max_fields=self.max_fields, encoding=charset)
+        except ValueError:
+            raise too_many_fields("form body", self.max_fields) from None
 
     async def _raw_body(self, request: web.Request) -> bytes:
         content = request.content
@@ -188,12 +211,21 @@ class Api:
             raise web.HTTPRequestTimeout(reason="the request body did not arrive in time") from None
 
 
-def parse_url(request: web.Request) -> UrlInputs | None:
+def parse_url(request: web.Request, max_fields: int) -> UrlInputs | None:
     """The route and query of an API URL (None: not an API path); memoised per raw URL. The
-    client's own URLs have nothing to unquote and are split as they are; others go through yarl."""
+    client's own URLs have nothing to unquote and are split as they are; others go through yarl.
+    413 past `max_fields` query pairs."""
     plain = params.split_plain_url(request.raw_path)
-    path, pairs = plain if plain is not None else (request.path, request.query.items())
+    path, pairs = plain if plain is not None else (request.path, list(request.query.items()))
+    if len(pairs) > max_fields:
+        raise too_many_fields("query string", max_fields)
     return params.api_url_inputs(path, pairs)
+
+
+def too_many_fields(where: str, limit: int) -> web.HTTPRequestEntityTooLarge:
+    """aiohttp's own answer past its field cap (413), saying which bound and how to raise it."""
+    text = m.TOO_MANY_FIELDS.format(where=where, limit=limit)
+    return web.HTTPRequestEntityTooLarge(max_size=limit, reason=text)
 
 
 def fingerprint(request: web.Request, call: Call) -> Fingerprint:

@@ -9,6 +9,10 @@ that send `multipart/form-data` come here. As PHP does:
 - a repeated name keeps the last (`$_FILES[name]`; text fields go through `params.php_pairs`);
 - a body that is not valid multipart (no boundary, cut short) gives the parts read before the fault;
   a file the body ends inside is `partial` (PHP's UPLOAD_ERR_PARTIAL), a text field there is dropped.
+Bounded, unlike PHP in one way: past `max_fields` parts (PHP's max_input_vars + max_file_uploads,
+its `max_multipart_body_parts`) the body is refused with a 413, as aiohttp refuses a form with too
+many fields, where PHP reads on with a warning. Part headers PHP could not read either (a line
+over the header-line limit, too many lines) are a 400 rather than a truncated form.
 """
 
 from __future__ import annotations
@@ -16,31 +20,57 @@ from __future__ import annotations
 import asyncio
 
 from aiohttp import BodyPartReader, MultipartReader, hdrs, web
+from aiohttp.multipart import content_disposition_filename, parse_content_disposition
+from aiohttp.http_exceptions import BadHttpMessage, LineTooLong
 from aiohttp.streams import StreamReader
 
+from ..contract import messages as m
 from ..params import Upload
+from ..settings import MAX_LINE
 
-CHUNK = 64 * 1024
+# aiohttp copies about two reads' worth of the buffered body for every part it opens: small
+# reads keep that small for the many short parts of a form, and a file still comes in few.
+CHUNK = 8 * 1024
+# A body read already parses without waiting for the network, so without this a many-part body
+# would hold the event loop for all its parts at once; every so many parts, other requests run.
+PARTS_BETWEEN_YIELDS = 8
 
 Fields = list[tuple[str, str]]
 
 
-async def read_form(request: web.Request, max_body: int, raw: bytes | None = None) -> tuple[Fields, dict[str, Upload]]:
+async def read_form(
+    request: web.Request, max_body: int, max_fields: int, raw: bytes | None = None
+) -> tuple[Fields, dict[str, Upload]]:
     """The text fields (in order) and the files of a multipart request; from `raw`, its bytes
-    read already (kept for an upstream), when given."""
+    read already (kept for an upstream), when given. 413 past `max_fields` parts; 400 for part
+    headers that cannot be read."""
     announced = request.content_length
     if announced is not None and announced > max_body:
         raise web.HTTPRequestEntityTooLarge(max_size=max_body, actual_size=announced)
     fields: Fields = []
     files: dict[str, Upload] = {}
+    parts = 0
     try:
-        reader = await request.multipart() if raw is None else MultipartReader(request.headers, _replayed(request, raw))
+        if raw is None:
+            reader = await request.multipart()
+        else:  # as request.multipart() would read it, from the bytes kept
+            reader = MultipartReader(request.headers, _replayed(request, raw), max_field_size=MAX_LINE)
         while (part := await reader.next()) is not None:
+            parts += 1
+            if parts > max_fields:
+                text = m.TOO_MANY_FIELDS.format(where="multipart body", limit=max_fields)
+                raise web.HTTPRequestEntityTooLarge(max_size=max_fields, actual_size=parts, reason=text)
+            if parts % PARTS_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)
             if not isinstance(part, BodyPartReader):
                 await part.release()
                 continue
             data = await _part_bytes(part, request, max_body)
-            name, filename, closed = part.name, part.filename, part.at_eof()
+            # Once per part: aiohttp's `name` and `filename` each parse the header again, slowly.
+            _, disposition = parse_content_disposition(part.headers.get(hdrs.CONTENT_DISPOSITION))
+            name = content_disposition_filename(disposition, "name")
+            filename = content_disposition_filename(disposition, "filename")
+            closed = part.at_eof()
             if not name:
                 continue
             if filename is not None:
@@ -49,6 +79,11 @@ async def read_form(request: web.Request, max_body: int, raw: bytes | None = Non
                 fields.append((name, data.decode("utf-8", "replace")))
     except (ValueError, AssertionError):  # not multipart as PHP could read it: what was read so far
         pass  # (aiohttp asserts when a part runs past the end of the body)
+    except LineTooLong:
+        error = f"a header line is longer than {MAX_LINE} bytes"
+        raise web.HTTPBadRequest(reason=m.MULTIPART_UNREADABLE.format(error=error)) from None
+    except BadHttpMessage as exc:
+        raise web.HTTPBadRequest(reason=m.MULTIPART_UNREADABLE.format(error=exc.message)) from None
     return fields, files
 
 

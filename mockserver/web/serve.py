@@ -11,10 +11,11 @@ from typing import AsyncIterator, Callable, Final
 from aiohttp import web
 
 from ..scenarios.model import ScenarioSet
-from ..settings import MAX_LINE, Settings
+from ..settings import Settings
 from ..upstream.proxy import Upstream
 from .accesslog import AccessLog
 from .app import create_app
+from .connections import start_runner
 
 START_TIMEOUT: Final = 10.0
 
@@ -40,10 +41,7 @@ def run(
 
 async def _serve(app: web.Application, settings: Settings, ready: Callable[[int], None]) -> None:
     # handle_signals: SIGINT and SIGTERM raise GracefulExit, which ends asyncio.run after cleanup.
-    runner = web.AppRunner(
-        app, handle_signals=True, access_log=None, max_line_size=MAX_LINE, max_field_size=MAX_LINE
-    )
-    await runner.setup()
+    runner = await start_runner(app, settings, handle_signals=True)
     try:
         await web.TCPSite(runner, settings.host, settings.port).start()
         ready(int(runner.addresses[0][1]))
@@ -59,8 +57,7 @@ async def serving(
     """A mock on this event loop, on 127.0.0.1 and a free port, for as long as the block runs:
     its base URL (the command line's diff and record check against it)."""
     app = create_app(settings, scenarios, access_log=None, upstream=upstream)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None, max_line_size=MAX_LINE, max_field_size=MAX_LINE)
-    await runner.setup()
+    runner = await start_runner(app, settings)
     try:
         await web.TCPSite(runner, "127.0.0.1", 0).start()
         yield f"http://127.0.0.1:{int(runner.addresses[0][1])}/"
@@ -99,10 +96,7 @@ class InThread:
         asyncio.set_event_loop(self._loop)
         try:
             app = create_app(self.settings)
-            self._runner = web.AppRunner(
-                app, handle_signals=False, access_log=None, max_line_size=MAX_LINE, max_field_size=MAX_LINE
-            )
-            self._loop.run_until_complete(self._runner.setup())
+            self._runner = self._loop.run_until_complete(start_runner(app, self.settings))
             site = web.TCPSite(self._runner, "127.0.0.1", 0)
             self._loop.run_until_complete(site.start())
             self.port = int(self._runner.addresses[0][1])
