@@ -355,6 +355,15 @@ async def test_entries_dropped_for_the_budget_do_not_clear_the_pages(make_client
     await answers_promptly(client)
 
 
+async def test_the_dashboard_says_how_many_went_for_the_budget(make_client: MakeClient) -> None:
+    client = await make_client(journal_bytes=64 * 1024)
+    for number in range(10):
+        await login(client, f"code-{number}", pad="x" * 100_000)
+    journal = (await (await client.get("/__mock/dashboard/server")).json())["journal"]
+    assert journal["dropped"] == runtime_of(client).journal.dropped > 0
+    assert journal["count"] == 10 - journal["dropped"]
+
+
 async def next_event(response: ClientResponse) -> tuple[str, dict[str, Any]]:
     """The next event of a dashboard stream (pings skipped): its name and its JSON."""
     async with asyncio.timeout(WAIT):

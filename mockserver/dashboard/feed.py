@@ -206,7 +206,7 @@ def server(runtime: Runtime, feed: Feed) -> dict[str, Any]:
         "clock": control.clock(runtime),
         "bindings": control.bindings(runtime),
         "devices": devices(entries),
-        "journal": {"count": len(entries), "size": runtime.journal.size},
+        "journal": {"count": len(entries), "size": runtime.journal.size, "dropped": runtime.journal.dropped},
         "reset_scopes": list(control.RESET_SCOPES),
         "reset_default": "clients",
     }
