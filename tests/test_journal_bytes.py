@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from aiohttp import ClientResponse, web
+from aiohttp import ClientResponse, FormData, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from conftest import MakeClient
 from mockserver import Settings, create_app, cut
 from mockserver.dashboard import routes
 from mockserver.journal import Journal
-from mockserver.params import build_call
+from mockserver.params import Upload, build_call
 from mockserver.routing import resolve
 from mockserver.runtime import Runtime
 from mockserver.served import Served
@@ -170,6 +170,20 @@ async def test_many_60_kb_headers_stay_small(traced: None) -> None:
         assert held < 30 * 32 * 1024  # was 6 MB an entry
         assert estimate >= held
         await answers_promptly(client)
+
+
+async def test_a_large_upload_keeps_its_files_name_and_its_fields_cut(make_client: MakeClient) -> None:
+    client = await make_client(profile="current")
+    form = FormData()
+    form.add_field("nickname", "n" * 300_000)
+    form.add_field("file", b"\x89PNG" + b"\0" * 500_000, filename="a.png", content_type="image/png")
+    response = await client.post(query("personal/useravatarupload"), data=form)
+    assert response.status == 200  # answered in the envelope (not a picture: refused, as ShopXO does)
+    (record,) = runtime_of(client).journal.find()
+    assert record.weight < 32 * 1024
+    assert record.call.files == {"file": Upload("a.png", "image/png", b"")}
+    assert record.call.params["nickname"] == "n" * cut.VALUE_KEPT + "…[cut: 300,000 characters]"
+    await answers_promptly(client)
 
 
 def entry(number: int, weight: int) -> Served:
