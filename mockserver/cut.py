@@ -4,11 +4,11 @@ The journal keeps the last thousand requests for whoever reads them. Kept whole,
 a 0.9 MB body costs it a megabyte and more (the bytes, and the parameters decoded from them), so
 a burst of them fills the machine. An entry is weighed when it is made, with arithmetic on what
 the request arrived with (`weight`: no walk of its values, so the usual small login pays a few
-additions and one comparison); only an entry heavier than `LARGE` is copied here with every
-large value cut to `VALUE_KEPT` characters (bytes for headers and a raw body), `ENTRY_KEPT` in
-all, and a marker after it: `…[cut: 912,345 characters]` (`…[cut: 912,345 bytes]`). A container (a JSON object,
-`a[]` parameters) larger than `CONTAINER_KEPT` characters of JSON is kept as that JSON text,
-cut. Past `ITEMS_KEPT` parameters or headers the rest are left out and counted under `CUT_KEY`.
+additions and one comparison); only an entry heavier than `LARGE` is copied here, each large
+value cut to `VALUE_KEPT` characters (bytes for headers and a raw body), `ENTRY_KEPT` in all,
+with a marker after it: `…[cut: 912,345 characters]` (`…[cut: 912,345 bytes]`). A container (a
+JSON object, `a[]` parameters) longer than `CONTAINER_KEPT` characters of JSON is kept as that
+JSON text, cut. Past `ITEMS_KEPT` parameters or headers the rest are counted under `CUT_KEY`.
 A request under `LARGE` is kept as it came: its entry reads byte for byte as before.
 
 Only the journal's record is cut (and what shares it: the access log, the dashboard); the
@@ -22,7 +22,7 @@ import json
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
-from .params import Call, RawHeaders
+from .params import Call, RawHeaders, Upload
 from .served import Served
 
 # Measured with tracemalloc (bench-free: tests/test_journal_bytes.py and the commit that made
@@ -36,12 +36,13 @@ JSON_WEIGHT: Final = 7
 PARAM_BYTES: Final = 128  # a parameter's key, value and slots in two dicts (params and body)
 LARGE: Final = 16 * 1024  # an entry weighing more is kept cut
 VALUE_KEPT: Final = 2048  # characters (bytes) of one value kept
-ENTRY_KEPT: Final = 8192  # ... and of all of an entry's values past SMALL; the rest keep only their marker
+ENTRY_KEPT: Final = 8192  # ... and of all of an entry's values past SMALL (the rest: only their marker)
 SMALL: Final = 64  # a value this short is kept whole however much the entry kept before it
 CONTAINER_KEPT: Final = 256  # characters of JSON up to which a container is kept as it is
 ITEMS_KEPT: Final = 64  # parameters (headers) kept of a request, in order
 CUT_KEY: Final = "…"  # the parameter (header) that counts those left out
 MARKER: Final = "…[cut: {size:,} {unit}]"
+NOT_JSON: Final = "…[cut: a value that cannot be written as JSON]"
 
 
 def weight(path: str, call: Call, body_bytes: int) -> int:
@@ -77,23 +78,19 @@ def kept(entry: Served) -> Served:
         mock_scenario=cutter.text(call.mock_scenario),
         headers=cutter.headers(call.headers),
         raw_body=cutter.raw(call.raw_body),
-        files=MappingProxyType(
-            {
-                cutter.text(name): upload._replace(filename=cutter.text(upload.filename), content_type=cutter.text(upload.content_type))
-                for name, upload in list(call.files.items())[:ITEMS_KEPT]
-            }
-        ),
-        device=cutter.text(call.device),
+        files=MappingProxyType({cutter.text(name): cutter.upload(file) for name, file in list(call.files.items())[:ITEMS_KEPT]}),
+        device=cutter.value(call.device),  # the uuid parameter's own string: kept once
     )
     pick = entry.pick
     if pick is not None:
-        pick = dataclasses.replace(pick, near_misses=tuple(cutter.text(miss) for miss in pick.near_misses), note=cutter.text(pick.note))
+        misses = tuple(cutter.text(miss) for miss in pick.near_misses)
+        pick = dataclasses.replace(pick, near_misses=misses, note=cutter.text(pick.note))
     upstream = entry.upstream
     if upstream is not None:
         upstream = dataclasses.replace(upstream, url=cutter.text(upstream.url), error=cutter.text(upstream.error))
-    return dataclasses.replace(
-        entry, url=cutter.text(entry.url), call=kept_call, pick=pick, upstream=upstream, notice=cutter.text(entry.notice), weight=cutter.weight
-    )
+    url, notice = cutter.text(entry.url), cutter.text(entry.notice)
+    weighed = cutter.weight
+    return dataclasses.replace(entry, url=url, call=kept_call, pick=pick, upstream=upstream, notice=notice, weight=weighed)
 
 
 def _items(mapping: Mapping[str, Any], cutter: _Cutter) -> list[tuple[str, Any]]:
@@ -151,12 +148,15 @@ class _Cutter:
             return value
         try:
             text = json.dumps(value, ensure_ascii=False)
-        except (ValueError, TypeError, RecursionError):
-            return self.text(MARKER.format(size=0, unit="characters: not JSON"))
+        except (ValueError, TypeError, RecursionError):  # too deep: parameters come from JSON or a form
+            return self.text(NOT_JSON)
         if len(text) <= CONTAINER_KEPT:
             self.weight += 24 * len(text)  # `[{},{}]`: a 72-byte dict per three characters
             return value
         return self.text(text)
+
+    def upload(self, upload: Upload) -> Upload:
+        return upload._replace(filename=self.text(upload.filename), content_type=self.text(upload.content_type))
 
     def mapping(self, mapping: Mapping[str, Any]) -> dict[str, Any]:
         kept = {key: self.value(value) for key, value in _items(mapping, self)}

@@ -125,6 +125,16 @@ def test_cutting_keeps_the_small_values_whole() -> None:
     assert kept["params"] == {"uuid": "phone", "authcode": "a", "pad": "y" * cut.VALUE_KEPT + "…[cut: 5,000 characters]"}
 
 
+def test_past_the_parameters_kept_the_rest_are_counted_and_a_large_list_is_kept_as_its_text() -> None:
+    body: dict[str, Any] = {f"p{number}": "v" for number in range(200)}
+    body["p0"] = [{"k": number} for number in range(1000)]
+    call = build_call(resolve("user/appminiuserauth"), {}, body, None, "http://x")
+    params = cut.kept(Served(1, 0.0, "POST", "/api.php", call, None, 0, 200, 1.0)).call.params
+    assert len(params) == cut.ITEMS_KEPT + 1 and params["…"] == f"…[cut: {200 - cut.ITEMS_KEPT} more parameters]"
+    text = json.dumps(body["p0"], ensure_ascii=False)
+    assert params["p0"] == text[: cut.VALUE_KEPT] + f"…[cut: {len(text):,} characters]"
+
+
 # -- the byte budget -------------------------------------------------------------------------------
 
 
