@@ -12,6 +12,7 @@ from typing import Any, Final, Mapping
 from .catalogue import scenario_json
 from .journal import QUERY_FIELDS, Query
 from .runtime import Runtime
+from .served import Served
 from .state import CLIENT_STATE, Scope
 from .suggest import closest, did_you_mean
 from .version import __version__
@@ -50,6 +51,15 @@ def bindings(runtime: Runtime) -> dict[str, Any]:
 
 def journal(runtime: Runtime, filters: Mapping[str, str]) -> dict[str, Any]:
     """The requests served, filtered by action, authcode, uuid, scenario, since, limit."""
+    head, found = journal_found(runtime, filters)
+    return {**head, "requests": [e.as_json() for e in found]}
+
+
+def journal_found(runtime: Runtime, filters: Mapping[str, str]) -> tuple[dict[str, Any], list[Served]]:
+    """`journal`'s document without its requests, and the entries found, for a caller that
+    writes them a few at a time (`web.admin.JournalStream`). Besides the count and the entry
+    bound, the byte budget, the estimate of what the journal holds, and how many entries went
+    (oldest first) to stay within the budget since the journal was last emptied."""
     unknown = set(filters) - set(QUERY_FIELDS)
     if unknown:
         raise TaskError(400, f"unknown filter(s): {', '.join(sorted(unknown))}; filters: {', '.join(QUERY_FIELDS)}")
@@ -61,8 +71,9 @@ def journal(runtime: Runtime, filters: Mapping[str, str]) -> dict[str, Any]:
         )
     except ValueError:
         raise TaskError(400, "'since' must be Unix seconds and 'limit' a whole number") from None
-    found = runtime.journal.find(query)
-    return {"count": len(found), "size": runtime.journal.size, "requests": [e.as_json() for e in found]}
+    kept = runtime.journal
+    found = kept.find(query)
+    return {"count": len(found), "size": kept.size, "budget": kept.budget, "bytes": kept.bytes, "dropped": kept.dropped}, found
 
 
 def clock(runtime: Runtime) -> dict[str, Any]:

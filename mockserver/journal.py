@@ -2,6 +2,11 @@
 
 Each entry says which scenario answered and by which rule, or, when none did, which built-in
 rule answered and why the candidate scenarios for that authcode did not match (near misses).
+
+Bounded twice: by entries (`size`) and by bytes (`budget`), each entry counted at the estimate
+the edge made of it (`cut.ENTRY_BYTES` + `Served.weight`; a large request's entry is kept cut,
+`mockserver.cut`). Counting is two additions a request; the oldest go first while either bound
+is passed, and those that went for the bytes are counted (`dropped`).
 """
 
 from __future__ import annotations
@@ -10,9 +15,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Final
 
+from .cut import ENTRY_BYTES
 from .served import Served
-
-DEFAULT_SIZE: Final = 1000
+from .settings import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +45,23 @@ QUERY_FIELDS: Final = ("action", "authcode", "uuid", "scenario", "since", "limit
 
 
 class Journal:
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, size: int = DEFAULT_JOURNAL_SIZE, budget: int = DEFAULT_JOURNAL_BYTES) -> None:
         self.size = size
-        self._entries: deque[Served] = deque(maxlen=size)
+        self.budget = budget
+        self.bytes = 0  # the estimate of what the entries hold
+        self.dropped = 0  # entries let go, oldest first, to stay within the budget (not the count)
+        self.clears = 0  # times emptied: a reader tells a clear from entries dropped
+        self._entries: deque[Served] = deque()
 
     def record(self, entry: Served) -> None:
-        self._entries.append(entry)
+        entries = self._entries
+        if len(entries) >= self.size:
+            self.bytes -= ENTRY_BYTES + entries.popleft().weight
+        entries.append(entry)
+        self.bytes += ENTRY_BYTES + entry.weight
+        while self.bytes > self.budget and len(entries) > 1:  # the newest stays, whatever it weighs
+            self.bytes -= ENTRY_BYTES + entries.popleft().weight
+            self.dropped += 1
 
     def find(self, query: Query = Query()) -> list[Served]:
         found = [entry for entry in self._entries if query.admits(entry)]
@@ -53,6 +69,8 @@ class Journal:
 
     def clear(self) -> None:
         self._entries.clear()
+        self.bytes = self.dropped = 0
+        self.clears += 1
 
     def __len__(self) -> int:
         return len(self._entries)

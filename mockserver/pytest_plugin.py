@@ -107,12 +107,16 @@ class MockServer:
             raise AssertionError(f"expected no request matching {self._describe(action, filters)}, got {len(found)}.\n{self._received()}")
 
     def _received(self) -> str:
-        entries = self.requests()
+        journal = self._admin("GET", "journal")
+        entries: list[dict[str, Any]] = journal["requests"]
+        # The oldest requests went to keep the journal within its bytes: the list is not all.
+        dropped = journal.get("dropped", 0)
+        gone = f"\n({dropped} older request(s) dropped for the journal's byte budget, --journal-bytes)" if dropped else ""
         if not entries:
-            return "The mock received no request."
+            return "The mock received no request." + gone
         lines = [f"  {e['method']} {e['action']} {json.dumps(e['params'], ensure_ascii=False)} -> "
                  f"{e['scenario'] or '[' + e['rule'] + ']'} code={e['code']} status={e['status']}" for e in entries]  # fmt: skip
-        return "The mock received:\n" + "\n".join(lines)
+        return "The mock received:\n" + "\n".join(lines) + gone
 
     @staticmethod
     def _describe(action: str | None, filters: dict[str, str]) -> str:

@@ -75,7 +75,7 @@ class Runtime:
 
     @classmethod
     def start(cls, settings: Settings, scenarios: ScenarioSet) -> Runtime:
-        journal = Journal(settings.journal_size)
+        journal = Journal(settings.journal_size, settings.journal_bytes)
         context = create_context(settings, scenarios)
         return cls(settings, context, journal, observers=[journal.record], later_client=context.profile.later_client)
 

@@ -39,6 +39,17 @@ DEFAULT_FORWARD: Final = "unmodelled"
 # Under the client's own 10 s, so it reads the mock's message rather than giving up first.
 DEFAULT_UPSTREAM_TIMEOUT: Final = 8.0
 DEFAULT_UPSTREAM_MAX_BODY: Final = 8 * 1024**2
+DEFAULT_JOURNAL_SIZE: Final = 1000
+# The journal's byte budget (as `mockserver.cut` estimates entries). A thousand logins take
+# ~3.8 MB of it (~2.3 MB measured), so the count bounds the usual journal, this only one of large
+# requests (each kept cut, ~10-20 KB); a quarter of the mock's own ~60 MB.
+DEFAULT_JOURNAL_BYTES: Final = 16 * 1024**2
+# Dashboard event streams open at once: a person has a tab or two open; each stream costs a
+# socket's buffers and a tick's work.
+DEFAULT_DASHBOARD_STREAMS: Final = 8
+# A stream whose write has not gone out after this long is closed: a tab that stopped reading
+# (a suspended laptop, a stuck client) holds no buffers for ever.
+DEFAULT_STREAM_WRITE_SECONDS: Final = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +72,10 @@ class Settings:
     code_ttl: float | None = None
     sms_code: str = "123456"
     unknown_users: str = "real"  # a key of context.UNKNOWN_USERS
-    journal_size: int = 1000
+    journal_size: int = DEFAULT_JOURNAL_SIZE
+    journal_bytes: int = DEFAULT_JOURNAL_BYTES  # the journal drops its oldest past this many bytes
+    dashboard_streams: int = DEFAULT_DASHBOARD_STREAMS  # the next stream is refused (429)
+    stream_write_seconds: float = DEFAULT_STREAM_WRITE_SECONDS
     cors: bool = True  # answer browsers' preflights and tag responses for H5 front-ends
     cors_origins: tuple[str, ...] = ()  # empty: any origin
     admin_token: str | None = None  # when set, required from every admin caller (loopback too)

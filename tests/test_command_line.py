@@ -244,6 +244,9 @@ TWINS = [
     ("SHOPXO_MOCK_UPSTREAM", "--upstream", "https://shop.example.com/", "https://shop.example.com/"),
     ("SHOPXO_MOCK_FORWARD", "--forward", "unmatched", "unmatched"),
     ("SHOPXO_MOCK_UPSTREAM_TOKEN", "--upstream-token", "0123abcd", "0123abcd"),
+    ("SHOPXO_MOCK_JOURNAL_SIZE", "--journal-size", "50", 50),
+    ("SHOPXO_MOCK_JOURNAL_BYTES", "--journal-bytes", "1048576", 1048576),
+    ("SHOPXO_MOCK_DASHBOARD_STREAMS", "--dashboard-streams", "2", 2),
     ("SHOPXO_MOCK_MAX_FIELDS", "--max-fields", "5000", 5000),
     ("SHOPXO_MOCK_HEADER_TIMEOUT", "--header-timeout", "2.5", 2.5),
 ]

@@ -55,6 +55,16 @@ def test_a_failed_assertion_shows_what_was_received(shopxo_mock: MockServer) -> 
     assert '"authcode": "abc"' in str(failure.value)
 
 
+@pytest.mark.shopxo_mock(journal_bytes=20_000)
+def test_a_failed_assertion_says_when_older_requests_were_dropped_for_the_budget(shopxo_mock: MockServer) -> None:
+    for number in range(10):  # ~3.8 KB each as the journal counts them: the first ones go
+        login(shopxo_mock, f"code-{number}")
+    with pytest.raises(AssertionError) as failure:
+        shopxo_mock.assert_requested(authcode="code-0")
+    assert "older request(s) dropped for the journal's byte budget, --journal-bytes" in str(failure.value)
+    assert login(shopxo_mock, "abc")["code"] == 0
+
+
 @pytest.mark.shopxo_mock(profile="current")
 def test_the_marker_sets_the_profile(shopxo_mock: MockServer) -> None:
     assert isinstance(login(shopxo_mock, "abc")["data"]["id"], int)

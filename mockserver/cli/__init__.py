@@ -26,9 +26,12 @@ from ..contract.profiles import DEFAULT_PROFILE, PROFILES
 from ..scenarios.loader import ScenarioLoadError, load_scenarios
 from ..scenarios.model import ScenarioSet
 from ..settings import (
+    DEFAULT_DASHBOARD_STREAMS,
     DEFAULT_FORWARD,
     DEFAULT_HEADER_TIMEOUT,
     DEFAULT_HOST,
+    DEFAULT_JOURNAL_BYTES,
+    DEFAULT_JOURNAL_SIZE,
     DEFAULT_LOCALE,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_FIELDS,
@@ -257,7 +260,25 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
     )
     add_upstream_flags(p, default)
     p.add_argument(
-        "--journal-size", type=positive_integer, default=1000, metavar="N", help="requests the journal keeps"
+        "--journal-size",
+        type=positive_integer,
+        default=default("journal_size", DEFAULT_JOURNAL_SIZE, positive_integer),
+        metavar="N",
+        help="requests the journal keeps (default %(default)s)",
+    )
+    p.add_argument(
+        "--journal-bytes",
+        type=positive_integer,
+        default=default("journal_bytes", DEFAULT_JOURNAL_BYTES, positive_integer),
+        metavar="BYTES",
+        help="bytes the journal keeps, as it estimates them; the oldest requests go first (default %(default)s)",
+    )
+    p.add_argument(
+        "--dashboard-streams",
+        type=positive_integer,
+        default=default("dashboard_streams", DEFAULT_DASHBOARD_STREAMS, positive_integer),
+        metavar="N",
+        help="dashboard pages open at once; the next is refused (default %(default)s)",
     )
     p.add_argument(
         "--max-body",
@@ -435,6 +456,8 @@ def settings_from(p: Parser, args: argparse.Namespace, environ: Mapping[str, str
         admin_token=args.admin_token,
         allowed_hosts=tuple(args.allowed_host),
         journal_size=args.journal_size,
+        journal_bytes=args.journal_bytes,
+        dashboard_streams=args.dashboard_streams,
         max_body=args.max_body,
         max_fields=int(args.max_fields),
         header_timeout=float(args.header_timeout),

@@ -20,6 +20,7 @@ from collections import OrderedDict, deque
 from typing import Any, Final
 
 from .. import control
+from ..cut import MARKER
 from ..journal import Query
 from ..records import per_request
 from ..runtime import Runtime
@@ -31,6 +32,7 @@ ANSWERS_KEPT: Final = 200  # answers' bytes kept ...
 ANSWER_BYTES_KEPT: Final = 8 * 1024 * 1024  # ... and at most this many bytes of them
 DEVICES_LISTED: Final = 30  # devices offered for "use for this device", newest first
 MSG_SHOWN: Final = 80  # characters of an envelope's msg shown in a row
+ROW_TEXT: Final = 200  # characters of a device, authcode or client type shown in a row
 _ENVELOPE_START: Final = b'{"msg":'  # how every envelope the mock encodes begins (envelope.py)
 _DECODER: Final = json.JSONDecoder()
 
@@ -139,9 +141,9 @@ def row(entry: Served, kept: Kept | None) -> dict[str, Any]:
         "time": entry.time,
         "method": entry.method,
         "action": entry.action,
-        "client_type": entry.client_type,
-        "device": entry.device,
-        "authcode": entry.authcode,
+        "client_type": short(entry.client_type),
+        "device": short(entry.device),
+        "authcode": short(entry.authcode),
         "scenario": entry.scenario,
         "rule": entry.rule,
         "code": entry.code,
@@ -150,6 +152,12 @@ def row(entry: Served, kept: Kept | None) -> dict[str, Any]:
         "note": bool(entry.note or entry.notice),
         "msg": envelope_msg(kept.body) if kept else "",
     }
+
+
+def short(text: str) -> str:
+    """A value as a row shows it: a request under `cut.LARGE` keeps its values whole, and every
+    open page is sent 500 rows at once; the request opened shows them all."""
+    return text if len(text) <= ROW_TEXT else text[:ROW_TEXT] + MARKER.format(size=len(text), unit="characters")
 
 
 def envelope_msg(body: bytes) -> str:
@@ -198,7 +206,7 @@ def server(runtime: Runtime, feed: Feed) -> dict[str, Any]:
         "clock": control.clock(runtime),
         "bindings": control.bindings(runtime),
         "devices": devices(entries),
-        "journal": {"count": len(entries), "size": runtime.journal.size},
+        "journal": {"count": len(entries), "size": runtime.journal.size, "dropped": runtime.journal.dropped},
         "reset_scopes": list(control.RESET_SCOPES),
         "reset_default": "clients",
     }

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
+import socket
 import time
 from importlib import resources
 from typing import Any, Final, Iterator
@@ -29,10 +31,14 @@ from ..web.guard import Guard
 from ..web.layers import wrapped
 from .feed import ROWS, Feed, detail, row, server
 
+log = logging.getLogger(__name__)
 PAGE: Final = f"{PREFIX}/"
 BASE: Final = f"{PREFIX}/dashboard"
 TICK: Final = 0.1  # seconds between batches: ten updates a second at most, whatever the load
 SERVER_EVERY: Final = 5  # ticks between looks at the server document (sent when it changed)
+# Bytes the kernel may hold for a stream's socket (it doubles the figure); loopback and tunnels
+# alike drain a reading page's batches far faster than ten a second fill this.
+STREAM_SEND_BUFFER: Final = 256 * 1024
 PING_SECONDS: Final = 15.0  # a comment line on a quiet stream, so a closed tab is noticed
 FILES: Final = {"app.js": "text/javascript", "style.css": "text/css"}
 # The page runs only its own script and style and talks only to this server; nothing it shows
@@ -137,28 +143,50 @@ class Dashboard:
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         """The live stream: `hello` (the journal's last rows and the server), then `rows` in
-        batches, `server` when it changed, `cleared` when the journal was emptied."""
+        batches, `server` when it changed, `cleared` when the journal was emptied. At most
+        `dashboard_streams` at once (each holds a socket's buffers and costs every tick); a
+        stream whose write has not gone out within `stream_write_seconds` is closed."""
+        settings = self.runtime.settings
+        if self.feed.watchers >= settings.dashboard_streams:
+            raise control.TaskError(
+                429,
+                f"{self.feed.watchers} dashboard streams are open, the most --dashboard-streams allows "
+                f"({settings.dashboard_streams}); close a dashboard tab, or start with a larger --dashboard-streams",
+            )
         response = web.StreamResponse(headers=STREAM_HEADERS)
-        await response.prepare(request)
-        with self.watching(), contextlib.suppress(ConnectionError):
-            await self._stream(request, response)
+        with self.watching(), contextlib.suppress(ConnectionError):  # counted before the first await
+            await response.prepare(request)
+            bound_send_buffer(request)
+            try:
+                await self._stream(request, response)
+            except TimeoutError:
+                log.info("a dashboard stream read nothing for %.0f s: closed", settings.stream_write_seconds)
+                if request.transport is not None:
+                    request.transport.abort()  # close() would wait to send what the reader never takes
         return response
 
     async def _stream(self, request: web.Request, response: web.StreamResponse) -> None:
         runtime, feed = self.runtime, self.feed
+        seconds = runtime.settings.stream_write_seconds
+
+        async def send(data: bytes) -> None:
+            async with asyncio.timeout(seconds):
+                await response.write(data)
+
         seen = feed.seen
         state = server(runtime, feed)
         rows = [row(e, feed.answers.get(e)) for e in runtime.journal.find(Query(limit=ROWS))]
-        await response.write(event("hello", {"rows": rows, "server": state}))
-        last_state, journal_size = unchanging(state), len(runtime.journal)
+        await send(event("hello", {"rows": rows, "server": state}))
+        last_state, clears = unchanging(state), runtime.journal.clears
         written, ticks = time.monotonic(), 0
         while not runtime.stopping.is_set() and not gone(request):
             await asyncio.sleep(TICK)
             ticks += 1
             chunks: list[bytes] = []
-            if len(runtime.journal) < journal_size:
+            # Not a shorter journal: entries also go for its byte budget.
+            if runtime.journal.clears != clears:
                 chunks.append(event("cleared", {}))
-            journal_size = len(runtime.journal)
+            clears = runtime.journal.clears
             entries, skipped = feed.since(seen)
             seen = feed.seen
             if entries:
@@ -171,7 +199,7 @@ class Dashboard:
             if not chunks and time.monotonic() - written >= PING_SECONDS:
                 chunks.append(b": ping\n\n")
             if chunks:
-                await response.write(b"".join(chunks))
+                await send(b"".join(chunks))
                 written = time.monotonic()
 
 
@@ -184,6 +212,16 @@ def unchanging(state: dict[str, Any]) -> str:
     """The server document less what moves by itself (uptime, the clock's now): what is worth
     sending again when it changes."""
     return json.dumps({**state, "uptime": 0, "clock": state["clock"]["offset"]}, sort_keys=True)
+
+
+def bound_send_buffer(request: web.Request) -> None:
+    """Cap the kernel's send buffer of a stream's socket: left to grow, a tab that stops reading
+    has the kernel hold megabytes for it (200 such streams held 197 MB)."""
+    transport = request.transport
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, STREAM_SEND_BUFFER)
 
 
 def gone(request: web.Request) -> bool:

@@ -10,6 +10,7 @@ or steer the mock; the API keeps its CORS for H5 builds.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any, Awaitable, Callable, Final
@@ -19,12 +20,14 @@ from aiohttp.typedefs import Handler
 
 from .. import control
 from ..runtime import Runtime
+from ..served import Served
 from ..suggest import did_you_mean
 from . import keys
 from .guard import Guard
 from .layers import wrapped
 
 PREFIX: Final = "/__mock"
+import asyncio
 log = logging.getLogger(__name__)
 
 Route = Callable[[web.Request, Runtime], Awaitable[Any]]
@@ -33,8 +36,12 @@ Route = Callable[[web.Request, Runtime], Awaitable[Any]]
 MAX_JSON_DEPTH: Final = 32
 
 
+def dumps(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False)
+
+
 def reply(document: Any, status: int = 200) -> web.Response:
-    return web.json_response(document, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+    return web.json_response(document, status=status, dumps=dumps)
 
 
 async def body(request: web.Request) -> dict[str, Any]:
@@ -125,7 +132,44 @@ async def reload(request: web.Request, runtime: Runtime) -> web.Response:
 
 
 async def journal(request: web.Request, runtime: Runtime) -> Any:
-    return control.journal(runtime, request.query)
+    return JournalStream(*control.journal_found(runtime, request.query))
+
+
+class JournalStream(web.StreamResponse):
+    """`control.journal`'s document, the same bytes `reply` would send, written `BATCH` entries
+    at a time with the event loop free between batches: a thousand large entries took seconds to
+    encode in one go, and every login waited for them. The entries are those found when the call
+    came (a list of references); a slow reader holds the server to a batch, not the document.
+    The body is written in `write_eof`, as `web.Response` writes its own, so the layers around
+    the route (CORS) still set headers before it goes."""
+
+    def __init__(self, head: dict[str, Any], entries: list[Served]) -> None:
+        super().__init__()
+        self.content_type, self.charset = "application/json", "utf-8"
+        self.head, self.entries = head, entries
+        self.method = "GET"
+
+    async def prepare(self, request: web.BaseRequest) -> Any:
+        self.method = request.method
+        return await super().prepare(request)
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        if self.method != "HEAD" and self.prepared and not self._eof_sent:
+            try:
+                await self._write_document()
+            except ConnectionError:  # the reader left: nothing more to send
+                return
+        await super().write_eof(data)
+
+    async def _write_document(self) -> None:
+        document = dumps({**self.head, "requests": []})
+        await self.write(document[: -len("]}")].encode())
+        entries = self.entries
+        for start in range(0, len(entries), BATCH):
+            batch = ", ".join(dumps(entry.as_json()) for entry in entries[start : start + BATCH])
+            await self.write((", " + batch if start else batch).encode())
+            await asyncio.sleep(0)  # write() waits only for a full buffer; let the API in
+        await self.write(b"]}")
 
 
 async def clear_journal(request: web.Request, runtime: Runtime) -> Any:

@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Final, TypeVar
 from aiohttp import web
 from yarl import query_to_pairs
 
-from .. import params
+from .. import cut, params
 from ..actions import closed, lookup
 from ..actions.catalogue import no_such_route
 from ..actions.steps import Answer
@@ -121,22 +121,25 @@ class Api:
         code = body.code if isinstance(body, Envelope) else None
         if code == m.LOGIN_EXPIRED_CODE:  # the client wipes its storage, uuid and all
             wipes.told(fingerprint(request, call), call.device)
+        raw_path = request.raw_path
+        weight = cut.weight(raw_path, call, request.content.total_bytes)
         # Positional, in field order (records.per_request says why).
-        runtime.served(
-            Served(
-                next(runtime.ids),  # id
-                ctx.state.clock.now(),  # time
-                request.method,  # method
-                request.raw_path,  # url
-                call if call.files is NO_UPLOADS else call.without_file_bytes(),  # call: no file kept
-                answer.pick,  # pick
-                code,  # code
-                NO_ANSWER if body in DROPPED else response.status,  # status
-                (time.perf_counter() - started) * 1000,  # latency_ms
-                notice,  # notice
-                None if relayed is None else relayed.visit,  # upstream
-            )
+        served = Served(
+            next(runtime.ids),  # id
+            ctx.state.clock.now(),  # time
+            request.method,  # method
+            raw_path,  # url
+            call if call.files is NO_UPLOADS else call.without_file_bytes(),  # call: no file kept
+            answer.pick,  # pick
+            code,  # code
+            NO_ANSWER if body in DROPPED else response.status,  # status
+            (time.perf_counter() - started) * 1000,  # latency_ms
+            notice,  # notice
+            None if relayed is None else relayed.visit,  # upstream
+            weight,  # weight
         )
+        # One comparison for the usual request; a large one is kept cut by every observer.
+        runtime.served(served if weight <= cut.LARGE else cut.kept(served))
         return response
 
     async def _collect(self, request: web.Request, url: UrlInputs) -> Call:

@@ -508,7 +508,8 @@ function setServer(server) {
     ["scenarios", `${server.scenarios} from ${server.files} file(s)`],
     ["hot reload", server.hot_reload ? "on" : "off"],
   ]);
-  $("journal-count").textContent = `${server.journal.count} of ${server.journal.size} kept`;
+  const dropped = server.journal.dropped ? `; ${server.journal.dropped} older dropped for --journal-bytes` : "";
+  $("journal-count").textContent = `${server.journal.count} of ${server.journal.size} kept${dropped}`;
   for (const { device, client_type } of [...server.devices].reverse()) {
     if (!state.devices.has(device)) seeDevice(device, client_type);
   }
