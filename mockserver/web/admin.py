@@ -27,7 +27,7 @@ from .guard import Guard
 from .layers import wrapped
 
 PREFIX: Final = "/__mock"
-import asyncio
+BATCH: Final = 50  # journal entries encoded per write (a cut entry is a few KiB of JSON at most)
 log = logging.getLogger(__name__)
 
 Route = Callable[[web.Request, Runtime], Awaitable[Any]]
