@@ -156,7 +156,7 @@ def move_clock(runtime: Runtime, change: Mapping[str, Any]) -> dict[str, Any]:
         low, high = low - current.offset, high - current.offset
     within = f"{low:.0f} to {high:.0f} seconds now: the clock stays between {RANGE}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TaskError(400, f"'{name}' must be a number of seconds, from {within}")
+        raise TaskError(400, f"'{name}' must be a number of seconds")
     # A JSON integer has no bound (10**400 cannot even be a float): compare before converting.
     if not low <= value <= high:  # NaN fails every comparison
         raise TaskError(400, f"'{name}' must be from {within}")

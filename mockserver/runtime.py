@@ -23,7 +23,7 @@ from .journal import Journal
 from .params import Call
 from .payloads import Payloads
 from .scenarios.loader import ScenarioError, ScenarioLoadError, load_scenarios
-from .scenarios.model import ScenarioSet
+from .scenarios.model import Place, ScenarioSet
 from .scenarios.selection import UnknownScenario
 from .served import Served
 from .settings import Settings
@@ -72,6 +72,11 @@ class Runtime:
     # A client the profile does not fit, looked for until one is seen (then None: said once).
     later_client: LaterClient | None = None
     last_reload: Reloaded | None = None  # None: not reloaded since start
+    # Reloads run one at a time (`reload`): how many were asked for, how many the loads so far cover.
+    _reloading: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+    _reloads_asked: int = field(default=0, init=False, repr=False)
+    _reloads_covered: int = field(default=0, init=False, repr=False)
+    _reload_problems: list[ScenarioError] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def start(cls, settings: Settings, scenarios: ScenarioSet) -> Runtime:
@@ -110,17 +115,40 @@ class Runtime:
 
     async def reload(self) -> list[ScenarioError]:
         """Load the fixtures layers again and swap them in if they are sound; else keep serving the last
-        good set. Returns the problems found. State survives wherever its scenario still exists."""
+        good set. Returns the problems found. State survives wherever its scenario still exists.
+
+        One load at a time, in a thread: the API keeps answering meanwhile, and the new set is swapped
+        in on the loop. A reload asked for during a load waits for it, then one more load serves every
+        caller that waited (a file saved during a load is read by the next); a caller whose request a
+        load started after already covers gets that load's answer."""
+        self._reloads_asked += 1
+        ticket = self._reloads_asked
+        async with self._reloading:
+            if self._reloads_covered < ticket:
+                self._reloads_covered = self._reloads_asked
+                self._reload_problems = await self._load_and_swap()
+            return list(self._reload_problems)
+
+    async def _load_and_swap(self) -> list[ScenarioError]:
         settings = self.settings
         try:
-            scenarios = await asyncio.to_thread(load_scenarios, settings.layers, settings.locale)
+            scenarios = await asyncio.to_thread(
+                load_scenarios, settings.layers, settings.locale, max_bytes=settings.max_scenario_bytes
+            )
         except ScenarioLoadError as exc:
-            problems = "\n".join(f"  {error}" for error in exc.errors)
-            log.error("%d problem(s) in the scenario files; still serving the last good set:\n%s", len(exc.errors), problems)
-            self.last_reload = Reloaded(time.time(), tuple(exc.errors))
-            return exc.errors
+            return self._failed(exc.errors)
+        except Exception as exc:  # a loader bug must not kill the watcher nor leave the reload unreported
+            log.exception("reloading the scenario files failed")
+            where = ", ".join(map(str, settings.layers)) or "fixtures"
+            return self._failed([ScenarioError(Place(where, 1, 1), f"cannot load: {type(exc).__name__}: {exc}")])
         self.state.prune(scenarios.by_name)
         self.context = dataclasses.replace(self.context, scenarios=scenarios, payloads=Payloads())
         log.info("reloaded %d scenario(s) from %d file(s)", len(scenarios.scenarios), len(scenarios.files))
         self.last_reload = Reloaded(time.time(), ())
         return []
+
+    def _failed(self, errors: list[ScenarioError]) -> list[ScenarioError]:
+        problems = "\n".join(f"  {error}" for error in errors)
+        log.error("%d problem(s) in the scenario files; still serving the last good set:\n%s", len(errors), problems)
+        self.last_reload = Reloaded(time.time(), tuple(errors))
+        return errors

@@ -32,6 +32,11 @@ DEFAULT_FORWARD: Final = "unmodelled"
 # Under the client's own 10 s, so it reads the mock's message rather than giving up first.
 DEFAULT_UPSTREAM_TIMEOUT: Final = 8.0
 DEFAULT_UPSTREAM_MAX_BODY: Final = 8 * 1024**2
+# The scenario files read at start and at each reload, added up across every layer. Twice a file's
+# own bound (a recording that large still loads beside the rest), 18 times the benchmark's 10,000
+# scenarios and 900 times the shipped set; at some 70 bytes of memory per byte of terse YAML, a
+# load stays near 1 GB at worst, where 8 MB of generated scenarios had taken 8 s and 570 MB.
+DEFAULT_MAX_SCENARIO_BYTES: Final = 16 * 1024**2
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,7 @@ class Settings:
     sms_code: str = "123456"
     unknown_users: str = "real"  # a key of context.UNKNOWN_USERS
     journal_size: int = 1000
+    max_scenario_bytes: int = DEFAULT_MAX_SCENARIO_BYTES  # the scenario files' sizes added up, all layers
     cors: bool = True  # answer browsers' preflights and tag responses for H5 front-ends
     cors_origins: tuple[str, ...] = ()  # empty: any origin
     admin_token: str | None = None  # required from callers not on loopback

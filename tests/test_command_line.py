@@ -221,6 +221,7 @@ TWINS = [
     ("SHOPXO_MOCK_UPSTREAM", "--upstream", "https://shop.example.com/", "https://shop.example.com/"),
     ("SHOPXO_MOCK_FORWARD", "--forward", "unmatched", "unmatched"),
     ("SHOPXO_MOCK_UPSTREAM_TOKEN", "--upstream-token", "0123abcd", "0123abcd"),
+    ("SHOPXO_MOCK_MAX_SCENARIO_BYTES", "--max-scenario-bytes", "1024", 1024),
 ]
 
 

@@ -193,3 +193,84 @@ async def test_unreadable_files_at_reload_keep_the_old_set(make_client: MakeClie
     writer(tmp_path / "t.yaml")
     assert [str(p).rsplit("/", 1)[-1][:11] for p in await reload_now(client.app)] == ["t.yaml:1:1:"]
     assert await msg(client, "a") == "before"
+
+
+# -- what the file system puts where a scenario file should be ------------------------------------
+
+
+def symlink_loop(folder: Path) -> str:
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    return "loop.yaml:1:1: a symlink loop: it leads back to itself, never to a file"
+
+
+def dangling_symlink(folder: Path) -> str:
+    (folder / "gone.yaml").symlink_to("deleted.yaml")
+    return "gone.yaml:1:1: a symlink to nothing (it points to deleted.yaml)"
+
+
+def fifo(folder: Path) -> str:
+    os.mkfifo(folder / "pipe.yaml")
+    return "pipe.yaml:1:1: not a plain file (a FIFO); scenario files are plain files"
+
+
+def over_the_total(folder: Path) -> str:
+    (folder / "t.yaml").write_text(ANSWER.replace("answer", "other").replace("authcode: a", "authcode: b") % ("x" * 2000))
+    return "t.yaml:1:1: the scenario files add up to "
+
+
+FILE_SYSTEM = [
+    pytest.param(symlink_loop, id="symlink-loop"),
+    pytest.param(dangling_symlink, id="dangling-symlink"),
+    pytest.param(fifo, id="fifo"),
+    pytest.param(over_the_total, id="over-max-scenario-bytes"),
+]
+
+
+async def login_in_time(client: Client, authcode: str) -> str:
+    return await asyncio.wait_for(msg(client, authcode), 5)
+
+
+@pytest.mark.parametrize("make", FILE_SYSTEM)
+async def test_a_file_that_cannot_be_read_fails_the_reload_like_a_broken_file(make_client: MakeClient, tmp_path: Path, make: Any) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path, max_scenario_bytes=1500)
+    expected = make(tmp_path)
+    response = await client.post("/__mock/reload")
+    document = await response.json()
+    assert (response.status, document["reloaded"], len(document["problems"])) == (422, False, 1)
+    assert document["problems"][0].startswith(f"{tmp_path}/{expected}")
+    server = await (await client.get("/__mock/dashboard/server")).json()
+    assert (server["reload"]["ok"], server["reload"]["problems"]) == (False, document["problems"])
+    assert await login_in_time(client, "a") == "before"
+
+
+async def test_a_symlink_loop_leaves_the_watcher_watching(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path, watch=True)
+    runtime = client.app[keys.RUNTIME]
+    await asyncio.sleep(0.3)  # let the watcher start
+    symlink_loop(tmp_path)
+    for _ in range(200):  # until the watcher's reload has run and failed, at most 10 s
+        if runtime.last_reload is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert runtime.last_reload is not None and "a symlink loop" in str(runtime.last_reload.problems[0])
+    assert await login_in_time(client, "a") == "before"
+    (tmp_path / "loop.yaml").unlink()
+    (tmp_path / "s.yaml").write_text(ANSWER % "after")
+    assert await poll(client, "a", "after") == "after"
+    assert runtime.last_reload.problems == ()
+
+
+async def test_a_failing_loader_is_reported_as_a_failed_reload(make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the loader raises, the reload answers 422 and the last good set stays."""
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("Symlink loop from 'x'")
+
+    monkeypatch.setattr("mockserver.runtime.load_scenarios", broken)
+    response = await client.post("/__mock/reload")
+    assert (response.status, (await response.json())["problems"]) == (422, [f"{tmp_path}:1:1: cannot load: RuntimeError: Symlink loop from 'x'"])
+    assert await login_in_time(client, "a") == "before"

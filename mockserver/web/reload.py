@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import AsyncIterator
+import logging
+from typing import AsyncIterator, Final
 
 from aiohttp import web
 
 from ..scenarios.loader import SUFFIXES, ScenarioError
 from . import keys
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS: Final = 1.0
 
 
 async def reload_now(app: web.Application) -> list[ScenarioError]:
@@ -27,14 +31,23 @@ def _scenario_file(_: object, path: str) -> bool:
 
 
 async def _watch(app: web.Application) -> None:
+    """Reload on every batch of saves until the server stops. Nothing the files or the watcher do
+    ends it: a reload reports its own problems (`Runtime.reload`), and a watcher that fails (a
+    folder removed and made again, ...) is started again after a pause."""
     from watchfiles import awatch
 
     runtime = app[keys.RUNTIME]
     layers = runtime.settings.layers
     if not layers:
         return  # --no-builtin and no --fixtures: nothing to watch
-    async for _ in awatch(*layers, watch_filter=_scenario_file, stop_event=runtime.stopping):
-        await runtime.reload()
+    while not runtime.stopping.is_set():
+        try:
+            async for _ in awatch(*layers, watch_filter=_scenario_file, stop_event=runtime.stopping):
+                await runtime.reload()
+        except Exception:
+            log.exception("watching the scenario files failed; watching again in %g s", RETRY_SECONDS)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(runtime.stopping.wait(), RETRY_SECONDS)
 
 
 async def watching(app: web.Application) -> AsyncIterator[None]:
