@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -274,3 +275,85 @@ async def test_a_failing_loader_is_reported_as_a_failed_reload(make_client: Make
     response = await client.post("/__mock/reload")
     assert (response.status, (await response.json())["problems"]) == (422, [f"{tmp_path}:1:1: cannot load: RuntimeError: Symlink loop from 'x'"])
     assert await login_in_time(client, "a") == "before"
+
+
+# -- a reload loads off the loop, one at a time ---------------------------------------------------
+
+
+class Gate:
+    """Holds the first load (in its thread) at its first file until `open`: a load in progress,
+    for as long as a test needs, without timing anything. Counts the loads."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import mockserver.runtime
+        from mockserver.scenarios import loader
+
+        self.entered, self.opened, self.loads = threading.Event(), threading.Event(), 0
+        load_file, load_scenarios = loader._load_file, loader.load_scenarios
+
+        def held(*args: Any) -> Any:
+            if not self.entered.is_set():
+                self.entered.set()
+                self.opened.wait(10)
+            return load_file(*args)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.loads += 1
+            return load_scenarios(*args, **kwargs)
+
+        monkeypatch.setattr(loader, "_load_file", held)
+        monkeypatch.setattr(mockserver.runtime, "load_scenarios", counted)
+
+    async def reached(self) -> None:
+        assert await asyncio.to_thread(self.entered.wait, 10)
+
+    def open(self) -> None:
+        self.opened.set()
+
+
+def many_scenarios(folder: Path, count: int) -> None:
+    lines = [f"  - name: s{i}\n    match: {{authcode: code-{i}}}\n    reply: {{error: {{code: -1, msg: m{i}}}}}\n" for i in range(count)]
+    for start in range(0, count, 1000):
+        (folder / f"many{start}.yaml").write_text(HEAD + "".join(lines[start : start + 1000]))
+
+
+async def test_a_login_is_answered_while_a_big_reload_loads(make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    many_scenarios(tmp_path, 20000)  # some 1.5 MB: allowed
+    gate = Gate(monkeypatch)
+    reload = asyncio.create_task(client.post("/__mock/reload"))
+    await gate.reached()
+    assert await login_in_time(client, "a") == "before"
+    assert not reload.done()
+    gate.open()
+    response = await asyncio.wait_for(reload, 30)
+    assert (response.status, (await response.json())["scenarios"]) == (200, 20001)
+    assert await login_in_time(client, "code-19999") == "m19999"
+
+
+async def test_reloads_asked_during_a_load_run_once_after_it(make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    gate = Gate(monkeypatch)
+    first = asyncio.create_task(reload_now(client.app))
+    await gate.reached()
+    (tmp_path / "s.yaml").write_text(ANSWER % "after")  # saved during the first load
+    later = [asyncio.create_task(reload_now(client.app)) for _ in range(3)]
+    await asyncio.sleep(0.05)
+    assert (gate.loads, any(task.done() for task in later)) == (1, False)  # waiting, not loading beside it
+    gate.open()
+    assert await asyncio.wait_for(asyncio.gather(first, *later), 10) == [[], [], [], []]
+    assert gate.loads == 2
+    assert await login_in_time(client, "a") == "after"
+
+
+async def test_a_reload_asked_after_a_load_loads_again(make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    gate = Gate(monkeypatch)
+    gate.open()
+    assert await reload_now(client.app) == []
+    (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")
+    assert len(await reload_now(client.app)) == 1
+    assert gate.loads == 2
