@@ -4,6 +4,7 @@ and runtime state survives where its scenario still exists."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import threading
@@ -357,3 +358,27 @@ async def test_a_reload_asked_after_a_load_loads_again(make_client: MakeClient, 
     (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")
     assert len(await reload_now(client.app)) == 1
     assert gate.loads == 2
+
+
+@pytest.mark.parametrize("owns", [True, False], ids=["own-process", "embedded"])
+async def test_a_reload_pauses_and_freezes_the_collector_only_in_a_process_of_its_own(
+    make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, owns: bool
+) -> None:
+    """The command line's server (`serve.run`) owns its process: while a reload loads, the
+    collector's full collections would walk the growing set again and again with the API waiting
+    on the GIL; a server embedded in another program leaves that program's collector alone."""
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    client.app[keys.RUNTIME].owns_collector = owns
+    gate = Gate(monkeypatch)
+    frozen = gc.get_freeze_count()
+    try:
+        reload = asyncio.create_task(reload_now(client.app))
+        await gate.reached()
+        assert gc.isenabled() is not owns
+        gate.open()
+        assert await asyncio.wait_for(reload, 10) == []
+        assert (gc.isenabled(), gc.get_freeze_count() > frozen) == (True, owns)
+    finally:
+        gc.unfreeze()
+    assert await login_in_time(client, "a") == "before"

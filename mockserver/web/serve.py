@@ -14,6 +14,7 @@ from ..scenarios.model import ScenarioSet
 from ..settings import MAX_LINE, Settings
 from ..upstream.proxy import Upstream
 from .accesslog import AccessLog
+from . import keys
 from .app import create_app
 
 START_TIMEOUT: Final = 10.0
@@ -31,8 +32,10 @@ def run(
     app = create_app(settings, scenarios, access_log=access_log, upstream=upstream)
     # Everything alive now (modules, the scenario set, the application) lives as long as the
     # server: out of the collector's way, its full collections no longer walk it every time.
-    # (This process serves and nothing else, so the choice is ours to make, not an embedder's.)
+    # (This process serves and nothing else, so the choice is ours to make, not an embedder's;
+    # and so it is at each reload's too: see `Runtime.owns_collector`.)
     gc.freeze()
+    app[keys.RUNTIME].owns_collector = True
     # What web.run_app does, but it tells only a printable name; the runner knows the real port.
     with contextlib.suppress(web.GracefulExit, KeyboardInterrupt):
         asyncio.run(_serve(app, settings, ready))
