@@ -382,3 +382,25 @@ async def test_a_reload_pauses_and_freezes_the_collector_only_in_a_process_of_it
     finally:
         gc.unfreeze()
     assert await login_in_time(client, "a") == "before"
+
+
+async def test_a_watcher_that_fails_starts_again(make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import watchfiles
+
+    from mockserver.web import reload
+
+    awatch, failures = watchfiles.awatch, [OSError(24, "Too many open files")]
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return awatch(*args, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "awatch", flaky)
+    monkeypatch.setattr(reload, "RETRY_SECONDS", 0.05)
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path, watch=True)
+    await asyncio.sleep(0.5)  # let the watcher fail and start again
+    (tmp_path / "s.yaml").write_text(ANSWER % "after")
+    assert await poll(client, "a", "after") == "after"
+    assert "watching the scenario files failed (OSError: [Errno 24] Too many open files); trying again in 0.05 s" in caplog.text

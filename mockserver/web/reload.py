@@ -19,6 +19,7 @@ from . import keys
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS: Final = 1.0
+RETRY_MAX_SECONDS: Final = 60.0
 
 
 async def reload_now(app: web.Application) -> list[ScenarioError]:
@@ -33,21 +34,26 @@ def _scenario_file(_: object, path: str) -> bool:
 async def _watch(app: web.Application) -> None:
     """Reload on every batch of saves until the server stops. Nothing the files or the watcher do
     ends it: a reload reports its own problems (`Runtime.reload`), and a watcher that fails (a
-    folder removed and made again, ...) is started again after a pause."""
-    from watchfiles import awatch
+    layer's folder gone, ...) is started again, after a pause that doubles while it keeps failing."""
+    import watchfiles
 
     runtime = app[keys.RUNTIME]
     layers = runtime.settings.layers
     if not layers:
         return  # --no-builtin and no --fixtures: nothing to watch
-    while not runtime.stopping.is_set():
+    pause = RETRY_SECONDS
+    while True:
         try:
-            async for _ in awatch(*layers, watch_filter=_scenario_file, stop_event=runtime.stopping):
+            async for _ in watchfiles.awatch(*layers, watch_filter=_scenario_file, stop_event=runtime.stopping):
+                pause = RETRY_SECONDS  # watching again
                 await runtime.reload()
-        except Exception:
-            log.exception("watching the scenario files failed; watching again in %g s", RETRY_SECONDS)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(runtime.stopping.wait(), RETRY_SECONDS)
+        except Exception as exc:
+            log.error("watching the scenario files failed (%s: %s); trying again in %g s", type(exc).__name__, exc, pause)
+        if runtime.stopping.is_set():
+            return
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(runtime.stopping.wait(), pause)
+        pause = min(pause * 2, RETRY_MAX_SECONDS)
 
 
 async def watching(app: web.Application) -> AsyncIterator[None]:
