@@ -363,14 +363,14 @@ def test_a_start_over_the_total_exits_2_naming_the_flag(tmp_path: Path) -> None:
 def unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As a file the user may not read (tests run as root here, where chmod 000 reads anyway)."""
     write(path.parent, path.name, HEAD)
-    read_bytes = Path.read_bytes
+    open_ = os.open
 
-    def refused(self: Path) -> bytes:
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
+    def refused(name: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return open_(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refused)
+    monkeypatch.setattr(os, "open", refused)
 
 
 STANDING_IN = [
@@ -396,6 +396,34 @@ def test_what_cannot_be_read_stops_start_up_with_exit_2_and_no_traceback(tmp_pat
     assert main(["--fixtures", str(tmp_path), "--no-builtin", "--no-watch"], environ={}, out=out, err=err) == 2
     lines = err.getvalue().splitlines()
     assert lines[0].endswith("problem(s) in the scenario files, not starting:") and lines[1] == f"  {tmp_path}/f.yaml:1:1: {problem}"
+
+
+def test_a_fifo_put_in_after_the_walk_is_refused_without_waiting_for_a_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "f.yaml", HEAD)
+    walk = loader._walk
+
+    def replaced(directory: Path) -> Any:
+        walked = walk(directory)
+        (tmp_path / "f.yaml").unlink()
+        os.mkfifo(tmp_path / "f.yaml")
+        return walked
+
+    monkeypatch.setattr(loader, "_walk", replaced)
+    assert problems(tmp_path) == ["f.yaml:1:1: not a plain file (a FIFO); scenario files are plain files"]
+
+
+def test_a_file_growing_past_its_bound_after_the_walk_is_read_no_further(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "f.yaml", HEAD)
+    walk = loader._walk
+
+    def grown(directory: Path) -> Any:
+        walked = walk(directory)
+        with (tmp_path / "f.yaml").open("ab") as grows:
+            grows.truncate(9 * 1024**2)
+        return walked
+
+    monkeypatch.setattr(loader, "_walk", grown)
+    assert problems(tmp_path) == ["f.yaml:1:1: too large (9.0 MB; scenario files are read up to 8 MB)"]
 
 
 def test_an_emacs_lock_file_is_not_a_scenario_file(tmp_path: Path) -> None:

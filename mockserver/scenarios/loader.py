@@ -64,11 +64,18 @@ def _load_file(
     path: Path, file: str, providers: Callable[[], frozenset[str]]
 ) -> tuple[list[Scenario], list[ScenarioError]]:
     try:
-        size = path.stat().st_size
+        # Opened without waiting and checked once open: what the walk saw may have been replaced
+        # since, and a FIFO would hold this load (and every reload queued behind it) for ever.
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as opened:
+            info = os.fstat(opened.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return [], [ScenarioError(Place(file, 1, 1), _not_plain(info.st_mode))]
+            data = opened.read(MAX_FILE_BYTES + 1)  # a file still growing stops here too
+        size = max(info.st_size, len(data))
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // 1024**2
             return [], [ScenarioError(Place(file, 1, 1), f"too large ({size / 1024**2:.1f} MB; scenario files are read up to {limit} MB)")]
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return [], [ScenarioError(Place(file, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
@@ -171,18 +178,20 @@ def _examine(path: Path, root: Path) -> int | str | None:
     if not Path(os.path.realpath(path)).is_relative_to(root):
         return None
     if not stat.S_ISREG(info.st_mode):
-        return f"not a plain file ({_kind(info.st_mode)}); scenario files are plain files"
+        return _not_plain(info.st_mode)
     return info.st_size
 
 
-def _kind(mode: int) -> str:
+def _not_plain(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a directory" if stat.S_ISDIR(mode) else "not a file"
+        kind = "a FIFO"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a file"
+    return f"not a plain file ({kind}); scenario files are plain files"
 
 
 def _over_total(files: Sequence[tuple[Path, int]], max_bytes: int) -> ScenarioError | None:

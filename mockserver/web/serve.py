@@ -13,8 +13,8 @@ from aiohttp import web
 from ..scenarios.model import ScenarioSet
 from ..settings import MAX_LINE, Settings
 from ..upstream.proxy import Upstream
-from .accesslog import AccessLog
 from . import keys
+from .accesslog import AccessLog
 from .app import create_app
 
 START_TIMEOUT: Final = 10.0
