@@ -126,12 +126,16 @@ class Runtime:
         caller that waited (a file saved during a load is read by the next); a caller whose request a
         load started after already covers gets that load's answer."""
         self._reloads_asked += 1
-        ticket = self._reloads_asked
+        # Shielded: a caller that goes away (a client hanging up) leaves the load to finish and
+        # swap, holding the lock until it has; else the next reload could overtake it.
+        return list(await asyncio.shield(self._reload_for(self._reloads_asked)))
+
+    async def _reload_for(self, ticket: int) -> list[ScenarioError]:
         async with self._reloading:
             if self._reloads_covered < ticket:
                 self._reloads_covered = self._reloads_asked
                 self._reload_problems = await self._load_and_swap()
-            return list(self._reload_problems)
+            return self._reload_problems
 
     async def _load_and_swap(self) -> list[ScenarioError]:
         settings = self.settings

@@ -404,3 +404,20 @@ async def test_a_watcher_that_fails_starts_again(make_client: MakeClient, tmp_pa
     (tmp_path / "s.yaml").write_text(ANSWER % "after")
     assert await poll(client, "a", "after") == "after"
     assert "watching the scenario files failed (OSError: [Errno 24] Too many open files); trying again in 0.05 s" in caplog.text
+
+
+async def test_a_reload_whose_caller_went_away_still_swaps_and_keeps_the_order(make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "s.yaml").write_text(ANSWER % "before")
+    client = await make_client(fixtures=tmp_path)
+    gate = Gate(monkeypatch)
+    (tmp_path / "s.yaml").write_text(ANSWER % "first")
+    gone = asyncio.create_task(reload_now(client.app))
+    await gate.reached()
+    gone.cancel()
+    (tmp_path / "s.yaml").write_text(ANSWER % "second")
+    later = asyncio.create_task(reload_now(client.app))
+    await asyncio.sleep(0.05)
+    assert (gate.loads, later.done()) == (1, False)  # the first load still holds the turn
+    gate.open()
+    assert await asyncio.wait_for(later, 10) == []
+    assert (gate.loads, await login_in_time(client, "a")) == (2, "second")
