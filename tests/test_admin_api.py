@@ -14,6 +14,7 @@ from aiohttp.web import Application
 
 from conftest import MakeClient
 from mockserver.web import keys
+from test_personal import PNG, picture, post
 from uniapp import HEADERS, query
 
 Client = TestClient[Any, Application]
@@ -121,8 +122,6 @@ async def test_the_clock_refuses_bad_input(make_client: MakeClient, body: dict[s
 async def answers_normally(client: Client) -> None:
     """A new user's login, an upload and the journal answer as on a fresh mock: everything that
     prints the clock as a date. Each within 5 s: a stuck server fails instead of hanging."""
-    from test_personal import PNG, picture, post
-
     user = await asyncio.wait_for(post(client, "user/appminiuserauth", {"authcode": f"new-{uuid.uuid4()}"}), 5)
     assert (user["code"], user["data"]["is_user_exist"]) == (0, 1)
     assert (await asyncio.wait_for(post(client, "personal/useravatarupload", picture(PNG)), 5))["code"] == 0
