@@ -14,6 +14,7 @@ from .journal import QUERY_FIELDS, Query
 from .runtime import Runtime
 from .served import Served
 from .state import CLIENT_STATE, Scope
+from .state.clock import RANGE, OutOfRange
 from .suggest import closest, did_you_mean
 from .version import __version__
 
@@ -147,19 +148,36 @@ def reset_names(scope: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
+CLOCK_MOVES: Final = ("advance", "offset")
+
+
 def move_clock(runtime: Runtime, change: Mapping[str, Any]) -> dict[str, Any]:
-    """`{"advance": seconds}` moves the mock's clock; `{"offset": seconds}` sets its offset."""
-    for name in ("advance", "offset"):
-        value = change.get(name)
-        if name in change and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise TaskError(400, f"'{name}' must be a number of seconds")
+    """`{"advance": seconds}` moves the mock's clock; `{"offset": seconds}` sets its offset. Either
+    must keep the clock within `clock.RANGE`: a time no date can show (NaN, infinity, the year
+    30000) would fail every later answer that prints one."""
+    unknown = sorted(set(change) - set(CLOCK_MOVES))
+    if unknown:
+        raise TaskError(400, f"the clock takes 'advance' or 'offset', not '{unknown[0]}'{did_you_mean(unknown[0], CLOCK_MOVES)}")
+    if len(change) != 1:
+        raise TaskError(400, "give 'advance' or 'offset' in seconds" + (", not both" if change else ""))
+    (name, value), = change.items()
     current = runtime.state.clock
-    if "advance" in change:
-        current.advance(float(change["advance"]))
-    elif "offset" in change:
-        current.set_offset(float(change["offset"]))
-    else:
-        raise TaskError(400, "give 'advance' or 'offset' in seconds")
+    low, high = current.offsets()
+    if name == "advance":
+        low, high = low - current.offset, high - current.offset
+    within = f"{low:.0f} to {high:.0f} seconds now: the clock stays between {RANGE}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TaskError(400, f"'{name}' must be a number of seconds")
+    # A JSON integer has no bound (10**400 cannot even be a float): compare before converting.
+    if not low <= value <= high:  # NaN fails every comparison
+        raise TaskError(400, f"'{name}' must be from {within}")
+    try:
+        if name == "advance":
+            current.advance(float(value))
+        else:
+            current.set_offset(float(value))
+    except OutOfRange as exc:  # at the very edge, the wall clock moved on between the check and the move
+        raise TaskError(400, f"'{name}': {exc}") from None
     return clock(runtime)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
+import gc
 import itertools
 import logging
 import time
@@ -23,7 +25,7 @@ from .journal import Journal
 from .params import Call
 from .payloads import Payloads
 from .scenarios.loader import ScenarioError, ScenarioLoadError, load_scenarios
-from .scenarios.model import ScenarioSet
+from .scenarios.model import Place, ScenarioSet
 from .scenarios.selection import UnknownScenario
 from .served import Served
 from .settings import Settings
@@ -72,6 +74,13 @@ class Runtime:
     # A client the profile does not fit, looked for until one is seen (then None: said once).
     later_client: LaterClient | None = None
     last_reload: Reloaded | None = None  # None: not reloaded since start
+    # The process serves and nothing else (`serve.run`): a reload may pause and freeze the collector.
+    owns_collector: bool = False
+    # Reloads run one at a time (`reload`): how many were asked for, how many the loads so far cover.
+    _reloading: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+    _reloads_asked: int = field(default=0, init=False, repr=False)
+    _reloads_covered: int = field(default=0, init=False, repr=False)
+    _reload_problems: list[ScenarioError] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def start(cls, settings: Settings, scenarios: ScenarioSet) -> Runtime:
@@ -110,17 +119,62 @@ class Runtime:
 
     async def reload(self) -> list[ScenarioError]:
         """Load the fixtures layers again and swap them in if they are sound; else keep serving the last
-        good set. Returns the problems found. State survives wherever its scenario still exists."""
+        good set. Returns the problems found. State survives wherever its scenario still exists.
+
+        One load at a time, in a thread: the API keeps answering meanwhile, and the new set is swapped
+        in on the loop. A reload asked for during a load waits for it, then one more load serves every
+        caller that waited (a file saved during a load is read by the next); a caller whose request a
+        load started after already covers gets that load's answer."""
+        self._reloads_asked += 1
+        # Shielded: a caller that goes away (a client hanging up) leaves the load to finish and
+        # swap, holding the lock until it has; else the next reload could overtake it.
+        return list(await asyncio.shield(self._reload_for(self._reloads_asked)))
+
+    async def _reload_for(self, ticket: int) -> list[ScenarioError]:
+        async with self._reloading:
+            if self._reloads_covered < ticket:
+                self._reloads_covered = self._reloads_asked
+                self._reload_problems = await self._load_and_swap()
+            return self._reload_problems
+
+    async def _load_and_swap(self) -> list[ScenarioError]:
         settings = self.settings
         try:
-            scenarios = await asyncio.to_thread(load_scenarios, settings.layers, settings.locale)
+            load = functools.partial(load_scenarios, settings.layers, settings.locale, max_bytes=settings.max_scenario_bytes)
+            scenarios = await asyncio.to_thread(_frozen, load) if self.owns_collector else await asyncio.to_thread(load)
         except ScenarioLoadError as exc:
-            problems = "\n".join(f"  {error}" for error in exc.errors)
-            log.error("%d problem(s) in the scenario files; still serving the last good set:\n%s", len(exc.errors), problems)
-            self.last_reload = Reloaded(time.time(), tuple(exc.errors))
-            return exc.errors
+            return self._failed(exc.errors)
+        except Exception as exc:  # a loader bug must not kill the watcher nor leave the reload unreported
+            log.exception("reloading the scenario files failed")
+            where = ", ".join(map(str, settings.layers)) or "fixtures"
+            return self._failed([ScenarioError(Place(where, 1, 1), f"cannot load: {type(exc).__name__}: {exc}")])
         self.state.prune(scenarios.by_name)
         self.context = dataclasses.replace(self.context, scenarios=scenarios, payloads=Payloads())
         log.info("reloaded %d scenario(s) from %d file(s)", len(scenarios.scenarios), len(scenarios.files))
         self.last_reload = Reloaded(time.time(), ())
         return []
+
+    def _failed(self, errors: list[ScenarioError]) -> list[ScenarioError]:
+        problems = "\n".join(f"  {error}" for error in errors)
+        log.error("%d problem(s) in the scenario files; still serving the last good set:\n%s", len(errors), problems)
+        self.last_reload = Reloaded(time.time(), tuple(errors))
+        return errors
+
+
+def _frozen(load: Callable[[], ScenarioSet]) -> ScenarioSet:
+    """`load()` with the cycle collector paused, and what it made frozen before the collector
+    resumes: what `serve.run` does for the set loaded at start. Else, while a reload loads in its
+    thread, the full collections walk the growing set again and again (113,000 scenarios: some
+    30 of them, each holding the GIL up to a second while logins wait), and once it is loaded the
+    first collection walks all of it at once. The set has no cycles, so when a later reload drops
+    it, reference counting frees it frozen or not. What else is frozen with it is the cyclic
+    garbage requests left during the load (some 0.1 object per login), kept for good."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        scenarios = load()
+        gc.freeze()
+        return scenarios
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -50,6 +50,12 @@ DEFAULT_DASHBOARD_STREAMS: Final = 8
 # A stream whose write has not gone out after this long is closed: a tab that stopped reading
 # (a suspended laptop, a stuck client) holds no buffers for ever.
 DEFAULT_STREAM_WRITE_SECONDS: Final = 10.0
+# The scenario files read at start and at each reload, added up across every layer. Twice a file's
+# own bound (a recording that large still loads beside the rest), 18 times the benchmark's 10,000
+# scenarios and 1,200 times the shipped set. Measured: 10.7 MB of terse generated scenarios
+# (113,000) reload in some 10 s and take the server from 150 to 290 MB; the bound keeps a load
+# within about twice that.
+DEFAULT_MAX_SCENARIO_BYTES: Final = 16 * 1024**2
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,7 @@ class Settings:
     journal_bytes: int = DEFAULT_JOURNAL_BYTES  # the journal drops its oldest past this many bytes
     dashboard_streams: int = DEFAULT_DASHBOARD_STREAMS  # the next stream is refused (429)
     stream_write_seconds: float = DEFAULT_STREAM_WRITE_SECONDS
+    max_scenario_bytes: int = DEFAULT_MAX_SCENARIO_BYTES  # the scenario files' sizes added up, all layers
     cors: bool = True  # answer browsers' preflights and tag responses for H5 front-ends
     cors_origins: tuple[str, ...] = ()  # empty: any origin
     admin_token: str | None = None  # when set, required from every admin caller (loopback too)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ from aiohttp.web import Application
 
 from conftest import MakeClient
 from mockserver.web.admin import json_depth
+from mockserver.web import keys
+from test_personal import PNG, picture, post
 from uniapp import HEADERS, query
 
 Client = TestClient[Any, Application]
@@ -116,6 +120,68 @@ async def test_the_clock_moves(make_client: MakeClient) -> None:
 @pytest.mark.parametrize("body", [pytest.param({"advance": "soon"}, id="not-a-number"), pytest.param({"advance": True}, id="boolean"), pytest.param({}, id="nothing")])
 async def test_the_clock_refuses_bad_input(make_client: MakeClient, body: dict[str, Any]) -> None:
     assert (await admin(await make_client(), "POST", "/clock", body))[0] == 400
+
+
+async def answers_normally(client: Client) -> None:
+    """A new user's login, an upload and the journal answer as on a fresh mock: everything that
+    prints the clock as a date. Each within 5 s: a stuck server fails instead of hanging."""
+    user = await asyncio.wait_for(post(client, "user/appminiuserauth", {"authcode": f"new-{uuid.uuid4()}"}), 5)
+    assert (user["code"], user["data"]["is_user_exist"]) == (0, 1)
+    assert (await asyncio.wait_for(post(client, "personal/useravatarupload", picture(PNG)), 5))["code"] == 0
+    status, journal = await asyncio.wait_for(admin(client, "GET", "/journal"), 5)
+    assert status == 200 and all(entry["time_iso"].endswith("Z") for entry in journal["requests"])
+
+
+CLOCK_RANGE = "the clock stays between 1970-01-01 and 9999-01-01 UTC"
+
+
+@pytest.mark.parametrize(
+    ("before", "raw"),
+    [
+        pytest.param(None, '{"advance": NaN}', id="nan"),
+        pytest.param(None, '{"advance": Infinity}', id="infinity"),
+        pytest.param(None, '{"advance": -Infinity}', id="minus-infinity"),
+        pytest.param(None, '{"advance": 1e300}', id="huge"),
+        pytest.param(None, '{"advance": 1' + "0" * 400 + "}", id="huge-integer"),
+        pytest.param(3600, '{"advance": -1e18}', id="minus-1e18-after-an-advance"),
+        pytest.param(3600, '{"advance": -3e9}', id="before-1970"),
+        pytest.param(None, '{"offset": NaN}', id="offset-nan"),
+        pytest.param(None, '{"offset": -1e18}', id="offset-minus-1e18"),
+        pytest.param(None, '{"offset": 3e11}', id="offset-after-9999"),
+    ],
+)
+async def test_the_clock_refuses_a_time_no_date_can_show(make_client: MakeClient, before: int | None, raw: str) -> None:
+    client = await make_client(profile="current")
+    if before is not None:
+        await admin(client, "POST", "/clock", {"advance": before})
+    status, document = await admin(client, "POST", "/clock", raw=raw)
+    assert status == 400 and document["error"].endswith(CLOCK_RANGE)
+    assert (await admin(client, "GET", "/clock"))[1]["offset"] == (before or 0)
+    await answers_normally(client)
+    assert (await admin(client, "POST", "/reset", {"scope": "clock"}))[0] == 200
+    await answers_normally(client)
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        pytest.param({"advance": 1, "offset": 2}, "give 'advance' or 'offset' in seconds, not both", id="both"),
+        pytest.param({"advanse": 60}, "the clock takes 'advance' or 'offset', not 'advanse' (did you mean advance?)", id="misspelt"),
+    ],
+)
+async def test_the_clock_takes_one_move_it_knows(make_client: MakeClient, body: dict[str, Any], error: str) -> None:
+    client = await make_client()
+    assert await admin(client, "POST", "/clock", body) == (400, {"error": error})
+    assert (await admin(client, "GET", "/clock"))[1]["offset"] == 0
+
+
+@pytest.mark.parametrize("edge", [pytest.param(0, id="earliest"), pytest.param(1, id="latest")])
+async def test_at_either_end_of_its_range_the_clock_still_serves(make_client: MakeClient, edge: int) -> None:
+    """The range is not too wide: at 1970-01-01 and near 9999-01-01 every date still prints."""
+    client = await make_client(profile="current")
+    low, high = client.app[keys.RUNTIME].state.clock.offsets()
+    assert (await admin(client, "POST", "/clock", {"offset": [low + 1, high - 1][edge]}))[0] == 200
+    await answers_normally(client)
 
 
 async def test_reload_reports_problems_and_keeps_the_old_set(make_client: MakeClient, tmp_path: Path) -> None:

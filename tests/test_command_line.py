@@ -249,6 +249,7 @@ TWINS = [
     ("SHOPXO_MOCK_DASHBOARD_STREAMS", "--dashboard-streams", "2", 2),
     ("SHOPXO_MOCK_MAX_FIELDS", "--max-fields", "5000", 5000),
     ("SHOPXO_MOCK_HEADER_TIMEOUT", "--header-timeout", "2.5", 2.5),
+    ("SHOPXO_MOCK_MAX_SCENARIO_BYTES", "--max-scenario-bytes", "1024", 1024),
 ]
 
 
@@ -451,6 +452,7 @@ def test_the_banner_says_when_there_are_no_scenarios_at_all() -> None:
         pytest.param(lambda root: root / "nowhere", "no such directory", id="missing"),
         pytest.param(lambda root: (root / "file.yaml", (root / "file.yaml").write_text(VIP))[0], "not a directory", id="a-file"),
         pytest.param(lambda root: Path("fixtures"), "these are the built-in scenarios, loaded already (leave it out, or add --no-builtin)", id="the-built-ins-again"),
+        pytest.param(lambda root: (root / "loop", (root / "loop").symlink_to("loop"))[0], "cannot read it (Too many levels of symbolic links)", id="a-symlink-loop"),
     ],
 )
 def test_a_directory_that_cannot_be_a_layer_is_a_usage_error(tmp_path: Path, make: Any, problem: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,10 @@ from mockserver.scenarios import expansion, loader
 from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios
 from mockserver.scenarios.model import Delay, Equals, ExistingUser, Match, OneOf, Regex
 from mockserver.scenarios.schema_check import schema
+from mockserver.settings import DEFAULT_MAX_SCENARIO_BYTES
 
 ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # the benchmark's generated scenarios
 SHIPPED = sorted((ROOT / "fixtures").glob("*.yaml"))
 
 HEAD = "version: 1\nscenarios:\n"
@@ -310,7 +314,136 @@ def test_an_alias_bomb_stops_start_up(tmp_path: Path) -> None:
 def test_a_huge_file_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     with (tmp_path / "huge.yaml").open("wb") as huge:
         huge.truncate(50 * 1024**2)
-    assert problems(tmp_path) == ["huge.yaml:1:1: too large (50.0 MB; scenario files are read up to 8 MB)"]
+    with pytest.raises(ScenarioLoadError) as failure:
+        load_scenarios(tmp_path, max_bytes=64 * 1024**2)  # the total admits it: the file's own bound refuses it
+    assert [str(e).removeprefix(f"{tmp_path}/") for e in failure.value.errors] == ["huge.yaml:1:1: too large (50.0 MB; scenario files are read up to 8 MB)"]
+
+
+def test_files_over_the_total_are_refused_before_any_is_read(tmp_path: Path) -> None:
+    """Across layers; the problem names the file that passes the bound, the bound and its flag,
+    and no file is parsed (the broken one would say so)."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    write(first, "a.yaml", "version: 1\nscenarios: [\n" + "#" * 600)
+    write(second, "b.yaml", "version: 1\nscenarios: []\n" + "#" * 600)
+    with pytest.raises(ScenarioLoadError) as failure:
+        load_scenarios([first, second], max_bytes=1000)
+    assert [str(e) for e in failure.value.errors] == [
+        f"{second}/b.yaml:1:1: the scenario files add up to 1,249 bytes, and the mock reads at most 1,000 bytes of them in all "
+        "(passed with this file); raise it with --max-scenario-bytes (SHOPXO_MOCK_MAX_SCENARIO_BYTES)"
+    ]
+    assert len(load_scenarios(second, max_bytes=1000).scenarios) == 0  # one layer alone fits
+
+
+def test_the_default_total_admits_the_shipped_files_and_the_benchmarks_10000_scenarios_eight_times(tmp_path: Path) -> None:
+    from benchmark import generated_scenarios
+
+    generated_scenarios(tmp_path, 10000)
+    generated = sum(path.stat().st_size for path in tmp_path.iterdir())
+    shipped = sum(path.stat().st_size for path in (ROOT / "fixtures").rglob("*.y*ml"))
+    assert 8 * (generated + shipped) <= DEFAULT_MAX_SCENARIO_BYTES
+    assert len(load_scenarios([ROOT / "fixtures", tmp_path], pause_collector=True).scenarios) > 10000
+
+
+def test_a_start_over_the_total_exits_2_naming_the_flag(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {new_user: {}}\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--fixtures", str(tmp_path), "--no-builtin", "--max-scenario-bytes", "10", "--no-watch"], environ={}, out=out, err=err) == 2
+    assert err.getvalue().splitlines() == [
+        "shopxo-mock: 1 problem(s) in the scenario files, not starting:",
+        f"  {tmp_path}/a.yaml:1:1: the scenario files add up to 85 bytes, and the mock reads at most 10 bytes of them in all "
+        "(passed with this file); raise it with --max-scenario-bytes (SHOPXO_MOCK_MAX_SCENARIO_BYTES)",
+    ]
+
+
+# -- what the file system puts where a scenario file should be -----------------------------------
+
+
+def unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a file the user may not read (tests run as root here, where chmod 000 reads anyway)."""
+    write(path.parent, path.name, HEAD)
+    open_ = os.open
+
+    def refused(name: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return open_(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
+
+
+STANDING_IN = [
+    pytest.param(lambda p, _: p.symlink_to(p.name), "a symlink loop: it leads back to itself, never to a file", id="symlink-loop"),
+    pytest.param(lambda p, _: p.symlink_to("other.yaml") or p.with_name("other.yaml").symlink_to(p.name), "a symlink loop: it leads back to itself, never to a file", id="two-link-loop"),
+    pytest.param(lambda p, _: p.symlink_to("gone.yaml"), "a symlink to nothing (it points to gone.yaml)", id="dangling-symlink"),
+    pytest.param(lambda p, _: os.mkfifo(p), "not a plain file (a FIFO); scenario files are plain files", id="fifo"),
+    pytest.param(unreadable, "cannot read: Permission denied", id="unreadable"),
+]
+
+
+@pytest.mark.parametrize(("make", "problem"), STANDING_IN)
+def test_what_cannot_be_read_is_a_problem_of_its_file(tmp_path: Path, make: Any, problem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "good.yaml", HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {new_user: {}}\n")
+    make(tmp_path / "f.yaml", monkeypatch)
+    assert problems(tmp_path)[0] == f"f.yaml:1:1: {problem}"
+
+
+@pytest.mark.parametrize(("make", "problem"), STANDING_IN[:4])
+def test_what_cannot_be_read_stops_start_up_with_exit_2_and_no_traceback(tmp_path: Path, make: Any, problem: str) -> None:
+    make(tmp_path / "f.yaml", None)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--fixtures", str(tmp_path), "--no-builtin", "--no-watch"], environ={}, out=out, err=err) == 2
+    lines = err.getvalue().splitlines()
+    assert lines[0].endswith("problem(s) in the scenario files, not starting:") and lines[1] == f"  {tmp_path}/f.yaml:1:1: {problem}"
+
+
+def test_a_fifo_put_in_after_the_walk_is_refused_without_waiting_for_a_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "f.yaml", HEAD)
+    walk = loader._walk
+
+    def replaced(directory: Path) -> Any:
+        walked = walk(directory)
+        (tmp_path / "f.yaml").unlink()
+        os.mkfifo(tmp_path / "f.yaml")
+        return walked
+
+    monkeypatch.setattr(loader, "_walk", replaced)
+    assert problems(tmp_path) == ["f.yaml:1:1: not a plain file (a FIFO); scenario files are plain files"]
+
+
+def test_a_file_growing_past_its_bound_after_the_walk_is_read_no_further(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "f.yaml", HEAD)
+    walk = loader._walk
+
+    def grown(directory: Path) -> Any:
+        walked = walk(directory)
+        with (tmp_path / "f.yaml").open("ab") as grows:
+            grows.truncate(9 * 1024**2)
+        return walked
+
+    monkeypatch.setattr(loader, "_walk", grown)
+    assert problems(tmp_path) == ["f.yaml:1:1: too large (9.0 MB; scenario files are read up to 8 MB)"]
+
+
+def test_an_emacs_lock_file_is_not_a_scenario_file(tmp_path: Path) -> None:
+    """Emacs marks a file being edited with `.#<name>`, a symlink to nowhere: not a problem."""
+    (tmp_path / ".#a.yaml").symlink_to("user@host.1234:1700000000")
+    assert load_scenarios(tmp_path).scenarios == ()
+
+
+def test_an_unreadable_folder_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "private").mkdir()
+    write(tmp_path / "private", "a.yaml", HEAD)
+    scandir = os.scandir
+
+    def refused(path: Any) -> Any:
+        if Path(path) == tmp_path / "private":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    assert problems(tmp_path) == ["private:1:1: cannot read the folder: Permission denied"]
 
 
 @pytest.mark.parametrize("pause", [False, True], ids=["default", "paused"])

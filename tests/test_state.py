@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from mockserver.state import CLIENT_STATE, Clock, Scope, State
 from mockserver.state.accounts import Accounts
 from mockserver.state.bindings import Bindings
 from mockserver.state.bounded import Bounded
+from mockserver.state.clock import EARLIEST, LATEST, OutOfRange
 
 A = ("weixin_openid", "a")
 B = ("weixin_openid", "b")
@@ -191,3 +194,27 @@ def test_a_reset_of_the_users_forgets_the_pictures_and_the_counts() -> None:
     state.uploads.count("u", 3600)
     state.reset([Scope.USERS])
     assert (state.pictures.get("/p"), state.uploads.refused("u", 1, 3600)) == (None, False)
+
+
+# -- the clock (state.clock) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("offset", [math.nan, math.inf, -math.inf, -1006.0, LATEST - 999.0])
+def test_the_clock_refuses_an_offset_outside_1970_to_9999_and_keeps_its_own(offset: float) -> None:
+    clock = Clock(lambda: 1000.0)
+    clock.advance(5)
+    with pytest.raises(OutOfRange, match="between 1970-01-01 and 9999-01-01 UTC: offsets from -1000 to "):
+        clock.set_offset(offset)
+    with pytest.raises(OutOfRange):
+        clock.advance(offset)
+    assert clock.now() == 1005.0
+
+
+def test_the_clock_moves_to_either_end_of_its_range() -> None:
+    clock = Clock(lambda: 1000.0)
+    clock.set_offset(-1000.0)
+    assert clock.now() == EARLIEST
+    clock.advance(LATEST)
+    assert clock.now() == LATEST
+    clock.reset()
+    assert (clock.now(), clock.offset) == (1000.0, 0.0)

@@ -35,6 +35,7 @@ from ..settings import (
     DEFAULT_LOCALE,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_FIELDS,
+    DEFAULT_MAX_SCENARIO_BYTES,
     DEFAULT_PORT,
     DEFAULT_UPSTREAM_MAX_BODY,
     DEFAULT_UPSTREAM_TIMEOUT,
@@ -132,7 +133,7 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
     def default(name: str, value: object, check: Callable[[str], object] | None = None, flag: str = "", note: str = "") -> object:
         variable, flag = ENV_PREFIX + name.upper(), flag or "--" + name.replace("_", "-")
         note = note or (" (1/0, true/false, yes/no, on/off)" if check is boolean else "")
-        twins.append(f"  {variable:<30}{flag}{note}")
+        twins.append(f"  {variable:<32}{flag}{note}")
         text = environ.get(variable, "")
         if not text:  # compose files and CI often export a variable empty to mean "not set"
             return value
@@ -156,7 +157,7 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
         "--port", type=port, default=default("port", DEFAULT_PORT, port), help="port, 0 for any free one (default %(default)s)"
     )
     # Its twin may hold several directories (like PATH): `main` reads it, the flag replacing it.
-    twins.append(f"  {ENV_PREFIX + 'FIXTURES':<30}--fixtures (several, separated by '{os.pathsep}')")
+    twins.append(f"  {ENV_PREFIX + 'FIXTURES':<32}--fixtures (several, separated by '{os.pathsep}')")
     p.add_argument(
         "--fixtures",
         action="append",
@@ -302,6 +303,14 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
         metavar="SECONDS",
         help="close a connection that has not sent a complete request head this long after it opened "
         "or after its last answer: half-sent and idle connections (default %(default)s)",
+    )
+    p.add_argument(
+        "--max-scenario-bytes",
+        type=positive_integer,
+        default=default("max_scenario_bytes", DEFAULT_MAX_SCENARIO_BYTES, positive_integer),
+        metavar="BYTES",
+        help="the scenario files of every layer may add up to this many bytes, at start and at each reload "
+        "(default %(default)s)",
     )
     p.add_argument(
         "--sms-code", type=nonempty, default="123456", metavar="CODE", help="the verification code every 'SMS' carries"
@@ -461,6 +470,7 @@ def settings_from(p: Parser, args: argparse.Namespace, environ: Mapping[str, str
         max_body=args.max_body,
         max_fields=int(args.max_fields),
         header_timeout=float(args.header_timeout),
+        max_scenario_bytes=int(args.max_scenario_bytes),
         sms_code=args.sms_code,
         unknown_users=args.unknown_users,
         upstream=args.upstream,
@@ -475,7 +485,7 @@ def settings_from(p: Parser, args: argparse.Namespace, environ: Mapping[str, str
 def load(p: Parser, settings: Settings, err: TextIO) -> ScenarioSet | int:
     """The scenarios of the settings' layers, or the exit code after saying what is wrong."""
     try:
-        scenarios = load_scenarios(settings.layers, settings.locale, pause_collector=True)
+        scenarios = load_scenarios(settings.layers, settings.locale, pause_collector=True, max_bytes=settings.max_scenario_bytes)
     except ScenarioLoadError as exc:
         print(f"shopxo-mock: {len(exc.errors)} problem(s) in the scenario files, not starting:", file=err)
         for problem in exc.errors:

@@ -11,9 +11,11 @@ names and matches, `override`).
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import re
+import stat
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Callable, Final, Iterator, Sequence
 
 import yaml
 
-from ..settings import DEFAULT_LOCALE, SHIPPED_FIXTURES, directories
+from ..settings import DEFAULT_LOCALE, DEFAULT_MAX_SCENARIO_BYTES, SHIPPED_FIXTURES, directories
 from . import expansion, positions, templates
 from .builder import Builder
 from .layers import BUILTIN, Layer, stack
@@ -46,6 +48,8 @@ MAX_FILE_BYTES: Final = 8 * 1024**2
 # What indents a line: spaces and tabs, and the `-` of block sequence items (`  - - name:`).
 INDENTATION: Final = re.compile(r"[ \t]*(?:-[ \t]+)*-?")
 TAB_IN_INDENTATION: Final = "a tab in the indentation: YAML indents with spaces only"
+# Emacs marks a file it edits with `.#<name>`, a symlink to nowhere by design: not a scenario file.
+EDITOR_LOCK: Final = ".#"
 
 
 class ScenarioLoadError(Exception):
@@ -60,11 +64,18 @@ def _load_file(
     path: Path, file: str, providers: Callable[[], frozenset[str]]
 ) -> tuple[list[Scenario], list[ScenarioError]]:
     try:
-        size = path.stat().st_size
+        # Opened without waiting and checked once open: what the walk saw may have been replaced
+        # since, and a FIFO would hold this load (and every reload queued behind it) for ever.
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as opened:
+            info = os.fstat(opened.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return [], [ScenarioError(Place(file, 1, 1), _not_plain(info.st_mode))]
+            data = opened.read(MAX_FILE_BYTES + 1)  # a file still growing stops here too
+        size = max(info.st_size, len(data))
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // 1024**2
             return [], [ScenarioError(Place(file, 1, 1), f"too large ({size / 1024**2:.1f} MB; scenario files are read up to {limit} MB)")]
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return [], [ScenarioError(Place(file, 1, 1), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
@@ -122,16 +133,88 @@ def layer_name(directory: Path) -> str:
 
 
 def scenario_files(directory: Path) -> list[Path]:
-    """Every scenario file under a directory, in a stable order. Symlinked folders are not
-    followed (no loops); a file whose real path leaves the directory is not read at all."""
+    """Every scenario file under a directory that can be read, in a stable order (see `_walk`)."""
+    return [path for path, _ in _walk(directory)[0]]
+
+
+def _walk(directory: Path) -> tuple[list[tuple[Path, int]], list[ScenarioError]]:
+    """Every scenario file under a directory with its size, in a stable order, and what stands
+    where one should be and cannot be read: a symlink loop or to nothing, a FIFO (reading one waits
+    for a writer for ever), an unreadable folder. Symlinked folders are not followed (no loops); a
+    file whose real path leaves the directory is not read at all."""
     root = directory.resolve()
-    found = [
-        Path(folder, name)
-        for folder, _, names in os.walk(directory)
-        for name in names
-        if name.endswith(SUFFIXES)
-    ]
-    return sorted(p for p in found if p.resolve().is_relative_to(root) and p.is_file())
+    found: list[tuple[Path, int]] = []
+    problems: list[ScenarioError] = []
+
+    def unreadable_folder(exc: OSError) -> None:
+        folder = Path(exc.filename) if exc.filename else directory
+        problems.append(ScenarioError(Place(display_path(folder), 1, 1), f"cannot read the folder: {exc.strerror or exc}"))
+
+    for folder, _, names in os.walk(directory, onerror=unreadable_folder):
+        for name in names:
+            if name.endswith(SUFFIXES):
+                path = Path(folder, name)
+                size = _examine(path, root)
+                if isinstance(size, int):
+                    found.append((path, size))
+                elif size is not None:
+                    problems.append(ScenarioError(Place(display_path(path), 1, 1), size))
+    return sorted(found), sorted(problems, key=lambda problem: problem.place.file)
+
+
+def _examine(path: Path, root: Path) -> int | str | None:
+    """A scenario file's size; or why it cannot be read; or None when it is not for the mock to
+    read (its real path leaves the directory, or it is an editor's lock)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop: it leads back to itself, never to a file"
+        if isinstance(exc, FileNotFoundError) and path.is_symlink():
+            if path.name.startswith(EDITOR_LOCK):
+                return None
+            return f"a symlink to nothing (it points to {os.readlink(path)})"
+        return f"cannot read: {exc.strerror or exc}"
+    if not Path(os.path.realpath(path)).is_relative_to(root):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return _not_plain(info.st_mode)
+    return info.st_size
+
+
+def _not_plain(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        kind = "a FIFO"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a file"
+    return f"not a plain file ({kind}); scenario files are plain files"
+
+
+def _over_total(files: Sequence[tuple[Path, int]], max_bytes: int) -> ScenarioError | None:
+    """The problem when the files add up to more than `max_bytes`, placed at the file that passes
+    it. Checked before any file is read: parsing costs some 12 bytes of memory per byte of YAML
+    and a second per megabyte."""
+    total = 0
+    crossing: Path | None = None
+    for path, size in files:
+        total += size
+        if crossing is None and total > max_bytes:
+            crossing = path
+    if crossing is None:
+        return None
+    return ScenarioError(
+        Place(display_path(crossing), 1, 1),
+        f"the scenario files add up to {_size(total)}, and the mock reads at most {_size(max_bytes)} of them in all "
+        f"(passed with this file); raise it with --max-scenario-bytes (SHOPXO_MOCK_MAX_SCENARIO_BYTES)",
+    )
+
+
+def _size(size: int) -> str:
+    return f"{size:,} bytes" + (f" ({size / 1024**2:.1f} MB)" if size >= 1024**2 else "")
 
 
 @cache
@@ -160,28 +243,41 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def load_scenarios(
-    fixtures: Path | str | Sequence[Path | str], locale: str = DEFAULT_LOCALE, *, pause_collector: bool = False
+    fixtures: Path | str | Sequence[Path | str],
+    locale: str = DEFAULT_LOCALE,
+    *,
+    pause_collector: bool = False,
+    max_bytes: int = DEFAULT_MAX_SCENARIO_BYTES,
 ) -> ScenarioSet:
     """Load every scenario file under a directory, or several, each a layer over those before it
     (see `layers`); raise ScenarioLoadError listing all problems.
 
     `locale` is the Faker locale whose providers `{{faker.<provider>}}` templates may name.
     `pause_collector` switches Python's cycle collector off for the load (process-wide; see
-    `_no_cycle_collection`), and back as it was afterwards."""
+    `_no_cycle_collection`), and back as it was afterwards. `max_bytes` bounds the files' sizes
+    added up across every layer: over it, nothing is read."""
+    walked: list[tuple[Path, list[tuple[Path, int]]]] = []
+    errors: list[ScenarioError] = []
+    for directory in directories(fixtures):
+        if not directory.is_dir():
+            errors.append(ScenarioError(Place(display_path(directory), 1, 1), "no such directory"))
+            continue
+        found, problems = _walk(directory)
+        walked.append((directory, found))
+        errors += problems
+    too_much = _over_total([file for _, found in walked for file in found], max_bytes)
+    if too_much is not None:
+        raise ScenarioLoadError([*errors, too_much])
     layers: list[Layer] = []
     files: dict[str, str] = {}  # file -> its layer's name, in load order
-    errors: list[ScenarioError] = []
     pause: AbstractContextManager[None] = _no_cycle_collection() if pause_collector else nullcontext()
     with pause:
-        for directory in directories(fixtures):
-            if not directory.is_dir():
-                errors.append(ScenarioError(Place(display_path(directory), 1, 1), "no such directory"))
-                continue
+        for directory, found in walked:
             name, scenarios = layer_name(directory), []
-            for path in scenario_files(directory):
+            for path, _ in found:
                 file = display_path(path)
-                found, problems = _load_file(path, file, lambda: _provider_names(locale))
-                scenarios += found
+                loaded, problems = _load_file(path, file, lambda: _provider_names(locale))
+                scenarios += loaded
                 errors += problems
                 files[file] = name
             layers.append(Layer(name, scenarios))

@@ -281,7 +281,7 @@ async def compare(
     limit = aiohttp.ClientTimeout(total=timeout)
     theirs = aiohttp.ClientSession(timeout=limit, connector=aiohttp.TCPConnector(ssl=verify), cookie_jar=aiohttp.DummyCookieJar())
     ours = aiohttp.ClientSession(timeout=limit, cookie_jar=aiohttp.DummyCookieJar())
-    async with serve(settings, load_scenarios(settings.layers, settings.locale)) as mock_url, theirs, ours:
+    async with serve(settings, load_scenarios(settings.layers, settings.locale, max_bytes=settings.max_scenario_bytes)) as mock_url, theirs, ours:
         mock_token = await login(ours, mock_url) if any(case.token == "user" for case in cases) else ""
         return await run(cases, Target(upstream, upstream_token or ""), Target(mock_url, mock_token), theirs, ours)
 

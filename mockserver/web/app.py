@@ -35,7 +35,7 @@ def create_app(
     from the settings: the recorder passes its own, with a listener)."""
     settings = settings or Settings()
     if scenarios is None:
-        scenarios = load_scenarios(settings.layers, settings.locale)
+        scenarios = load_scenarios(settings.layers, settings.locale, max_bytes=settings.max_scenario_bytes)
     runtime = Runtime.start(settings, scenarios)
     # No middleware anywhere (see `layers`): the API handler answers its own errors and CORS.
     app = web.Application(client_max_size=settings.max_body, client_max_fields=settings.max_fields)

@@ -13,6 +13,7 @@ from aiohttp import web
 from ..scenarios.model import ScenarioSet
 from ..settings import Settings
 from ..upstream.proxy import Upstream
+from . import keys
 from .accesslog import AccessLog
 from .app import create_app
 from .connections import start_runner
@@ -32,8 +33,10 @@ def run(
     app = create_app(settings, scenarios, access_log=access_log, upstream=upstream)
     # Everything alive now (modules, the scenario set, the application) lives as long as the
     # server: out of the collector's way, its full collections no longer walk it every time.
-    # (This process serves and nothing else, so the choice is ours to make, not an embedder's.)
+    # (This process serves and nothing else, so the choice is ours to make, not an embedder's;
+    # and so it is at each reload's too: see `Runtime.owns_collector`.)
     gc.freeze()
+    app[keys.RUNTIME].owns_collector = True
     # What web.run_app does, but it tells only a printable name; the runner knows the real port.
     with contextlib.suppress(web.GracefulExit, KeyboardInterrupt):
         asyncio.run(_serve(app, settings, ready))
