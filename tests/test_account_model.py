@@ -1,4 +1,4 @@
-"""The account model (README, "The account model"), story by story as a client makes the calls:
+"""The account model (docs/accounts.md), story by story as a client makes the calls:
 who registers where, who a later login finds, which token names whom, which device is which."""
 
 from __future__ import annotations

@@ -306,9 +306,9 @@ def test_help_explains_allowed_host() -> None:
     assert "SHOPXO_MOCK_ALLOWED_HOSTS --allowed-host (several, separated by ',')" in text
 
 
-def test_the_readme_and_help_name_the_same_variables() -> None:
-    readme = set(re.findall(r"SHOPXO_MOCK_[A-Z_]+", (ROOT / "README.md").read_text()))
-    assert readme == {twin[0] for twin in TWINS}
+def test_the_command_line_guide_and_help_name_the_same_variables() -> None:
+    guide = set(re.findall(r"SHOPXO_MOCK_[A-Z_]+", (ROOT / "docs" / "command-line.md").read_text(encoding="utf-8")))
+    assert guide == {twin[0] for twin in TWINS}
 
 
 # "§" and a number, "decision N", "issue N": pointers into the project's own papers.
@@ -642,11 +642,12 @@ def test_a_missing_fixtures_directory_is_one_line_and_exit_2() -> None:
     assert (process.returncode, out, err) == (2, "", "shopxo-mock: error: --fixtures no/such/dir: no such directory\n")
 
 
-def test_the_readmes_node_example_reads_the_ready_line(tmp_path: Path) -> None:
+def test_the_command_line_guides_node_example_reads_the_ready_line(tmp_path: Path) -> None:
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed: the README's Node example cannot be run")
-    example = re.search(r"```js\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+        pytest.skip("node is not installed: the Node example of docs/command-line.md cannot be run")
+    guide = (ROOT / "docs" / "command-line.md").read_text(encoding="utf-8")
+    example = re.search(r"```js\n(.*?)```", guide, re.S)
     assert example is not None
     (tmp_path / "start-mock.mjs").write_text(example[1].replace('["--port", "0"', '["--port", "0", "--no-watch"'))
     # The console script beside this Python runs this checkout (an editable install, or PYTHONPATH).

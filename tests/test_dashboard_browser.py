@@ -7,8 +7,8 @@ Chromium and a CJK font; in CI (`CI` set) a missing browser fails these tests, o
 machine it skips them, saying what to install.
 
 With UPDATE_SCREENSHOTS=1 the screenshot test writes docs/dashboard-desktop.png and
-docs/dashboard-phone.png (the README's); otherwise it writes them to a temporary folder only, so
-a test run leaves the checkout as it was.
+docs/dashboard-phone.png (shown by the README and docs/dashboard.md); otherwise it writes them to
+a temporary folder only, so a test run leaves the checkout as it was.
 """
 
 from __future__ import annotations

@@ -268,8 +268,130 @@ def test_the_product_does_not_point_outside_the_repository() -> None:
 # -- the README's commands ----------------------------------------------------------------------
 
 
+def shell_commands(text: str) -> list[str]:
+    """The commands of a Markdown text's ```sh blocks, a line ending in a backslash joined to the next
+    as the shell joins it (the README wraps long commands to stay within its width)."""
+    commands: list[str] = []
+    for block in re.findall(r"^```sh\n(.*?)^```", text, re.S | re.M):
+        commands.extend(re.sub(r"\s*\\\n\s*", " ", block).splitlines())
+    return commands
+
+
 def test_ci_runs_exactly_the_readmes_test_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command = next(line for line in readme.splitlines() if line.startswith("python3 -m venv .venv") and "pytest" in line)
+    command = next(line for line in shell_commands(readme) if line.startswith("python3 -m venv .venv") and "pytest" in line)
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert command in ci, f".ci/run does not run the README's test command:\n  {command}"
+
+
+def test_shell_commands_join_a_wrapped_line_as_the_shell_does() -> None:
+    text = "```sh\npython3 -m venv .venv \\\n  && .venv/bin/python -m pytest\necho done\n```\n"
+    assert shell_commands(text) == ["python3 -m venv .venv && .venv/bin/python -m pytest", "echo done"]
+
+
+# -- the README is the front door, the guides hold the reference ----------------------------------
+
+README_MAX_LINES: Final = 250
+LINE_WIDTH: Final = 100
+# The project's papers, written before the guides at their own width; the guides and the README are
+# held to LINE_WIDTH.
+PAPERS: Final = frozenset({"contract.md", "decisions.md", "architecture.md"})
+MARKDOWN_LINK: Final = re.compile(r"\]\((?P<target>[^)\s]+)\)|\bsrc=\"(?P<src>[^\"]+)\"")
+CODE_BLOCK: Final = re.compile(r"^```.*?^```", re.S | re.M)
+
+
+def documents() -> list[Path]:
+    return [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+
+
+def guides() -> list[Path]:
+    return [path for path in documents() if path.name not in PAPERS]
+
+
+def heading_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    text = CODE_BLOCK.sub("", path.read_text(encoding="utf-8"))
+    return {heading_anchor(line.lstrip("#")) for line in text.splitlines() if line.startswith("#")}
+
+
+def shown(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
+def broken_links(path: Path) -> list[str]:
+    broken: list[str] = []
+    for match in MARKDOWN_LINK.finditer(CODE_BLOCK.sub("", path.read_text(encoding="utf-8"))):
+        target = match["target"] or match["src"]
+        if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto: ...: not ours to check
+            continue
+        file_part, _, anchor = target.partition("#")
+        destination = (path.parent / file_part).resolve() if file_part else path
+        if not destination.exists():
+            broken.append(f"{shown(path)}: {target}: no such file")
+        elif anchor and destination.suffix == ".md" and anchor not in anchors(destination):
+            broken.append(f"{shown(path)}: {target}: no heading #{anchor}")
+    return broken
+
+
+def test_heading_anchors_are_githubs() -> None:
+    assert heading_anchor(" Started by another program: `--ready-json`") == "started-by-another-program---ready-json"
+    assert heading_anchor("Declared endpoints: any other route") == "declared-endpoints-any-other-route"
+
+
+def test_every_relative_link_leads_to_a_file_and_heading_that_exist() -> None:
+    broken = [line for path in documents() for line in broken_links(path)]
+    assert not broken, "broken links:\n  " + "\n  ".join(broken)
+
+
+def test_the_link_check_finds_a_missing_file_and_a_missing_heading(tmp_path: Path) -> None:
+    (tmp_path / "other.md").write_text("# Other\n\n## A heading: here\n", encoding="utf-8")
+    page = tmp_path / "page.md"
+    page.write_text(
+        "[ok](other.md#a-heading-here) [gone](nowhere.md) [no heading](other.md#elsewhere)\n"
+        '<img src="missing.png"> [web](https://example.com/x) [self](#page)\n\n# Page\n'
+        "```\n[in code](ignored.md)\n```\n",
+        encoding="utf-8",
+    )
+    assert [line.split(": ", 1)[1] for line in broken_links(page)] == [
+        "nowhere.md: no such file",
+        "other.md#elsewhere: no heading #elsewhere",
+        "missing.png: no such file",
+    ]
+
+
+def test_the_readme_is_short() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= README_MAX_LINES, f"README.md has {len(lines)} lines; the reference belongs in docs/"
+
+
+def test_no_line_of_the_readme_is_wider_than_the_width() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    wide = [f"  README.md:{n}: {len(line)}" for n, line in enumerate(lines, start=1) if len(line) > LINE_WIDTH]
+    assert not wide, f"lines over {LINE_WIDTH} characters:\n" + "\n".join(wide)
+
+
+def test_the_guides_prose_is_wrapped_at_the_width() -> None:
+    """Tables and code blocks may run wider (a table row cannot wrap); prose may not."""
+    wide: list[str] = []
+    for path in guides():
+        fenced = False
+        for number, line in numbered_lines(path):
+            fenced ^= line.startswith("```")
+            if not fenced and not line.startswith(("|", "```")) and len(line) > LINE_WIDTH:
+                wide.append(f"  {path.relative_to(ROOT).as_posix()}:{number}: {len(line)}")
+    assert not wide, f"prose lines over {LINE_WIDTH} characters:\n" + "\n".join(wide)
+
+
+def test_the_docs_index_lists_every_document() -> None:
+    index = (DOCS / "README.md").read_text(encoding="utf-8")
+    missing = [p.name for p in DOCS.glob("*.md") if p.name != "README.md" and f"]({p.name})" not in index]
+    assert not missing, f"docs/README.md does not list {missing}"
+
+
+def test_the_docs_index_counts_every_decision() -> None:
+    index = (DOCS / "README.md").read_text(encoding="utf-8")
+    assert f"decisions 1-{len(decision_numbers())}" in index
