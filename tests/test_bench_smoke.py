@@ -34,3 +34,14 @@ def test_instructions_per_request_are_counted(tmp_path: Path) -> None:
 
     per_request = instructions_per_request(BASELINE, "canned seed login", tmp_path, counts=(2, 12))
     assert 10_000 < per_request < 10_000_000  # an HTTP request in Python: some hundred thousand
+
+
+@pytest.mark.bench
+def test_the_hostile_mix_runs_and_stays_bounded() -> None:
+    """A short run of bench/hostile.py: every client kind meets its bound and the logins go on."""
+    run = subprocess.run([sys.executable, "bench/hostile.py", "--seconds", "4", "--max-p99-ms", "2000"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "failed 0" in run.stdout
+    assert "17,900-part multipart   413" in run.stdout  # refused, not parsed for seconds
+    assert "result                  bounded" in run.stdout
