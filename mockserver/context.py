@@ -8,7 +8,7 @@ from typing import Any, Final, Mapping
 
 from .contract import site
 from .contract.profiles import Profile
-from .fake_users import FakeUsers
+from .people.fake_users import FakeUsers
 from .params import Call
 from .payloads import Payloads
 from .scenarios.model import ExistingUser, NewUser, Reply, Scenario, ScenarioSet

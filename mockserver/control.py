@@ -15,7 +15,7 @@ from .runtime import Runtime
 from .served import Served
 from .state import CLIENT_STATE, Scope
 from .state.clock import RANGE, OutOfRange
-from .suggest import closest, did_you_mean
+from .support.suggest import closest, did_you_mean
 from .version import __version__
 
 

@@ -24,7 +24,7 @@ from .contract.fields import EMPTY_USER, number_code
 from .contract.platforms import Platform
 from .envelope import Envelope
 from .params import Call, is_empty, scalar_text
-from .records import per_request
+from .support.records import per_request
 from .render import View, mandatory_bind_draft, unknown_user_stub
 from .scenarios import templates
 from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template

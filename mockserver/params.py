@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, Final, Iterable, Iterator, Mapping, NamedTuple
 
 from .contract.platforms import DEFAULT_CLIENT_TYPE
-from .records import per_request
+from .support.records import per_request
 from .routing import Route, entry_path_info, resolve
 
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -16,7 +16,7 @@ from .contract.fields import INT_COLUMNS, TEMPLATE_USER_FIELDS
 from .contract.platforms import Platform
 from .contract.profiles import Profile
 from .contract.site import SHANGHAI
-from .fake_users import UserRow
+from .people.fake_users import UserRow
 
 _INT_COLUMNS: Final = frozenset(INT_COLUMNS)
 

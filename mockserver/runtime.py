@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 from .context import UNKNOWN_USERS, CodePolicy, Context, SmsPolicy
 from .contract import site
 from .contract.profiles import PROFILES, LaterClient
-from .fake_users import FakeUsers
+from .people.fake_users import FakeUsers
 from .journal import Journal
 from .params import Call
 from .payloads import Payloads

@@ -8,7 +8,7 @@ import pytest
 
 from mockserver.contract.profiles import PROFILES
 from mockserver.envelope import Envelope, encode, encode_json
-from mockserver.fake_users import FakeUsers
+from mockserver.people.fake_users import FakeUsers
 from mockserver.payloads import Payloads
 from mockserver.render import View, user_payload
 

@@ -18,7 +18,7 @@ from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS
 from ..envelope import Envelope
-from ..fake_users import FakeUsers
+from ..people.fake_users import FakeUsers
 from ..login import Login, error
 from ..params import Call, scalar_text
 from ..render import View, user_field

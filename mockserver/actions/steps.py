@@ -13,7 +13,7 @@ from typing import Awaitable, Callable, Final
 from ..context import Context
 from ..envelope import Envelope
 from ..params import Call
-from ..records import per_request
+from ..support.records import per_request
 from ..scenarios.model import Delay, Fault, NamedError, Per, RawReply, Reply, Scenario, Then
 from ..scenarios.selection import Pick
 

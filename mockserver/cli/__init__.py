@@ -42,7 +42,7 @@ from ..settings import (
     SHIPPED_FIXTURES,
     Settings,
 )
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from ..upstream.policy import FORWARD_MODES
 from ..upstream.proxy import Upstream
 from ..version import __version__

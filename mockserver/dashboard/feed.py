@@ -22,7 +22,7 @@ from typing import Any, Final
 from .. import control
 from ..cut import MARKER
 from ..journal import Query
-from ..records import per_request
+from ..support.records import per_request
 from ..runtime import Runtime
 from ..served import NO_ANSWER, Served
 from ..version import __version__

@@ -18,7 +18,7 @@ from enum import Enum
 
 from ..contract.routes import ActionKey
 from ..params import Call
-from ..records import per_request
+from ..support.records import per_request
 from ..state import Bindings
 from .matching import explain
 from .model import Scenario, ScenarioSet

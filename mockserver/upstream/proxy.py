@@ -40,7 +40,7 @@ from ..context import Context
 from ..contract import messages as m
 from ..envelope import Envelope
 from ..params import Call
-from ..records import per_request
+from ..support.records import per_request
 from ..scenarios.model import RawReply
 from ..served import NO_ANSWER, UpstreamVisit
 from ..settings import Settings

@@ -21,7 +21,7 @@ from aiohttp.typedefs import Handler
 from .. import control
 from ..runtime import Runtime
 from ..served import Served
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from . import keys
 from .guard import Guard
 from .layers import wrapped

@@ -22,14 +22,14 @@ from ..actions.catalogue import no_such_route
 from ..actions.steps import Answer
 from ..contract import messages as m
 from ..envelope import Encoding, Envelope
-from ..memo import Memo
+from ..support.memo import Memo
 from ..params import NO_UPLOADS, Call, Uploads, UrlInputs
 from ..runtime import Runtime
 from ..scenarios.model import Fault
 from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
 from ..served import NO_ANSWER, Served
 from ..state import Fingerprint
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from ..upstream.proxy import Relayed, Upstream
 from .cors import Cors
 from .faults import deliver, respond

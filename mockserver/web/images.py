@@ -10,7 +10,7 @@ from typing import Final
 
 from aiohttp import web
 
-from .. import avatars
+from ..people import avatars
 from ..contract import home, shop, site, uploads
 from ..contract.profiles import PROFILES
 from ..envelope import Envelope
