@@ -24,7 +24,7 @@ from benchmark import LOADS, PATH, UUID  # noqa: E402
 from mockserver import params  # noqa: E402
 from mockserver.actions import lookup  # noqa: E402
 from mockserver.actions.steps import Answer  # noqa: E402
-from mockserver.envelope import Envelope, encode  # noqa: E402
+from mockserver.rendering.envelope import Envelope, encode  # noqa: E402
 from mockserver.runtime import create_context  # noqa: E402
 from mockserver.scenarios.loader import load_scenarios  # noqa: E402
 from mockserver.served import Served  # noqa: E402

@@ -10,7 +10,7 @@ from .contract import site
 from .contract.profiles import Profile
 from .people.fake_users import FakeUsers
 from .params import Call
-from .payloads import Payloads
+from .rendering.payloads import Payloads
 from .scenarios.model import ExistingUser, NewUser, Reply, Scenario, ScenarioSet
 from .state import State
 

@@ -23,7 +23,7 @@ from .contract.profiles import PROFILES, LaterClient
 from .people.fake_users import FakeUsers
 from .journal import Journal
 from .params import Call
-from .payloads import Payloads
+from .rendering.payloads import Payloads
 from .scenarios.loader import ScenarioError, ScenarioLoadError, load_scenarios
 from .scenarios.model import Place, ScenarioSet
 from .scenarios.selection import UnknownScenario

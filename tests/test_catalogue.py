@@ -25,7 +25,7 @@ from mockserver.actions.steps import Answer
 from mockserver.context import Context
 from mockserver.contract import routes
 from mockserver.contract.profiles import PROFILES
-from mockserver.envelope import Envelope, encode
+from mockserver.rendering.envelope import Envelope, encode
 from mockserver.params import build_call
 from mockserver.routing import resolve
 from mockserver.runtime import create_context

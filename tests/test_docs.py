@@ -203,7 +203,7 @@ def test_the_scan_sees_the_code_and_its_citations() -> None:
     assert "tests/test_docs.py" not in files
     cited = {(c.path, c.target, c.part) for p in source_files() for c in section_citations(p)}
     assert ("mockserver/contract/profiles.py", "3.4", "b") in cited
-    assert ("mockserver/render.py", "3.4", "a") in cited
+    assert ("mockserver/rendering/view.py", "3.4", "a") in cited
     assert ("mockserver/login.py", "3.5", "") in cited  # the end of a range
     decisions = {(c.path, c.target) for p in source_files() for c in decision_citations(p)}
     assert ("mockserver/actions/steps.py", "7") in decisions

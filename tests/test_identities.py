@@ -18,7 +18,7 @@ from mockserver.contract.platforms import PLATFORMS, IdShape
 from mockserver.contract.profiles import PROFILES
 from mockserver.people.fake_users import FakeUsers, derive_seed
 from mockserver.people.identities import EMAIL_DIGITS, ID_BASE, MOBILE_PREFIXES, NOISE, SLOTS, SPAN, Columns, Permutation, Slots
-from mockserver.payloads import Payloads
+from mockserver.rendering.payloads import Payloads
 from mockserver.scenarios.model import ScenarioSet
 from mockserver.state import Scope, State
 from mockserver.web import keys

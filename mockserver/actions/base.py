@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from ..context import Context
 from ..contract import messages as m
 from ..contract import site
-from ..envelope import Envelope
+from ..rendering.envelope import Envelope
 from ..params import Call
 from ..scenarios.model import SiteConfig
 from .declared import declared_answer

@@ -14,7 +14,7 @@ from ..context import Context
 from ..contract import messages as m
 from ..contract import routes
 from ..contract.routes import ActionKey
-from ..envelope import Encoding, Envelope
+from ..rendering.envelope import Encoding, Envelope
 from ..params import Call
 from ..scenarios.selection import Pick, Rule
 from .steps import Action, Answer

@@ -14,9 +14,9 @@ from ..context import Context
 from ..contract import center as c
 from ..contract import messages as m
 from ..contract import site
-from ..envelope import Envelope
+from ..rendering.envelope import Envelope
 from ..params import Call
-from ..render import View, avatar_url, user_name_view
+from ..rendering.view import View, avatar_url, user_name_view
 from .catalogue import login_expired as expired
 from .declared import declared_answer
 from .steps import Answer

@@ -22,7 +22,7 @@ from typing import Any, Awaitable, Mapping
 from ..context import Context
 from ..contract import messages as m
 from ..contract import site
-from ..envelope import Encoding, Envelope
+from ..rendering.envelope import Encoding, Envelope
 from ..params import Call
 from ..scenarios.selection import Pick, Rule
 from .steps import Action, Answer

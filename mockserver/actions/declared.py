@@ -17,11 +17,11 @@ from typing import Any, Final
 from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS
-from ..envelope import Envelope
+from ..rendering.envelope import Envelope
 from ..people.fake_users import FakeUsers
 from ..login import Login, error
 from ..params import Call, scalar_text
-from ..render import View, user_field
+from ..rendering.view import View, user_field
 from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
 from ..scenarios.selection import Pick, select

@@ -19,7 +19,7 @@ from ..contract import messages as m
 from ..contract import uploads
 from ..contract.platforms import PLATFORMS
 from ..contract.site import SHANGHAI
-from ..envelope import Encoding, Envelope
+from ..rendering.envelope import Encoding, Envelope
 from ..login import TOKEN, Login, Purpose, logged_in
 from ..params import Call, Upload, is_empty, scalar_text
 from ..state import Account

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from ..context import Context
 from ..contract import home, shop
 from ..contract import messages as m
-from ..envelope import Envelope
+from ..rendering.envelope import Envelope
 from ..params import Call, is_empty
 from .catalogue import not_logged_in
 from .declared import declared_answer

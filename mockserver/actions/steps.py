@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Awaitable, Callable, Final
 
 from ..context import Context
-from ..envelope import Envelope
+from ..rendering.envelope import Envelope
 from ..params import Call
 from ..support.records import per_request
 from ..scenarios.model import Delay, Fault, NamedError, Per, RawReply, Reply, Scenario, Then

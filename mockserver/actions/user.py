@@ -16,7 +16,7 @@ from typing import Any, Final, Mapping
 from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS, Platform, ucfirst
-from ..envelope import Envelope
+from ..rendering.envelope import Envelope
 from ..login import (
     AUTH,
     BOUND,

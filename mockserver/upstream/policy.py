@@ -31,7 +31,7 @@ from ..context import Context
 from ..contract import messages as m
 from ..contract import routes
 from ..contract.routes import LOGIN, ActionKey
-from ..envelope import Envelope
+from ..rendering.envelope import Envelope
 from ..params import Call, scalar_text
 from ..scenarios.selection import UnknownScenario, select
 from .messages import MOCKED_LOGIN

@@ -38,7 +38,7 @@ from yarl import URL
 from ..actions.steps import Answer
 from ..context import Context
 from ..contract import messages as m
-from ..envelope import Envelope
+from ..rendering.envelope import Envelope
 from ..params import Call
 from ..support.records import per_request
 from ..scenarios.model import RawReply

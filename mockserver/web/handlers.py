@@ -21,7 +21,7 @@ from ..actions import closed, lookup
 from ..actions.catalogue import no_such_route
 from ..actions.steps import Answer
 from ..contract import messages as m
-from ..envelope import Encoding, Envelope
+from ..rendering.envelope import Encoding, Envelope
 from ..support.memo import Memo
 from ..params import NO_UPLOADS, Call, Uploads, UrlInputs
 from ..runtime import Runtime

@@ -13,7 +13,7 @@ from aiohttp import web
 from ..people import avatars
 from ..contract import home, shop, site, uploads
 from ..contract.profiles import PROFILES
-from ..envelope import Envelope
+from ..rendering.envelope import Envelope
 from . import keys
 from .faults import respond
 
