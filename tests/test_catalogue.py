@@ -21,7 +21,7 @@ from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
 from mockserver.actions import lookup
-from mockserver.actions.steps import Answer
+from mockserver.answers import Answer
 from mockserver.context import Context
 from mockserver.contract import routes
 from mockserver.contract.profiles import PROFILES

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver.actions import lookup
-from mockserver.actions.steps import Answer
+from mockserver.answers import Answer
 from mockserver.runtime import create_context
 from mockserver.context import Context
 from mockserver.rendering.envelope import Encoding, Envelope, encode

@@ -14,7 +14,7 @@ from ..context import Context
 from ..contract import routes
 from ..contract.routes import ActionKey
 from . import base, catalogue, center, declared, personal, shop, user
-from .steps import Action
+from ..answers import Action
 
 ACTIONS: Final[Mapping[ActionKey, Action]] = {
     ("User", "appminiuserauth"): user.appminiuserauth,

@@ -11,7 +11,7 @@ from ..rendering.envelope import Envelope
 from ..params import Call
 from ..scenarios.model import SiteConfig
 from .declared import declared_answer
-from .steps import Answer
+from ..answers import Answer
 
 
 async def common(call: Call, ctx: Context) -> Answer:

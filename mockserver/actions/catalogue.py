@@ -17,7 +17,7 @@ from ..contract.routes import ActionKey
 from ..rendering.envelope import Encoding, Envelope
 from ..params import Call
 from ..scenarios.selection import Pick, Rule
-from .steps import Action, Answer
+from ..answers import Action, Answer
 
 
 def not_logged_in(call: Call, ctx: Context) -> Envelope | None:

@@ -19,7 +19,7 @@ from ..params import Call
 from ..rendering.view import View, avatar_url, user_name_view
 from .catalogue import login_expired as expired
 from .declared import declared_answer
-from .steps import Answer
+from ..answers import Answer
 
 Row = Mapping[str, Any]
 # A value of the answer from the token's user (None: a guest) and the request's view of it.

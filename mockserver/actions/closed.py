@@ -25,7 +25,7 @@ from ..contract import site
 from ..rendering.envelope import Encoding, Envelope
 from ..params import Call
 from ..scenarios.selection import Pick, Rule
-from .steps import Action, Answer
+from ..answers import Action, Answer
 
 
 class SiteClosed(Exception):

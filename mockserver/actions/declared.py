@@ -19,7 +19,7 @@ from ..contract import messages as m
 from ..contract.platforms import PLATFORMS
 from ..rendering.envelope import Envelope
 from ..people.fake_users import FakeUsers
-from ..login import Login, error
+from .login import Login, error
 from ..params import Call, scalar_text
 from ..rendering.view import View, user_field
 from ..scenarios import templates
@@ -27,7 +27,8 @@ from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Te
 from ..scenarios.selection import Pick, select
 from .catalogue import not_logged_in, undeclared
 from .closed import after_pick
-from .steps import Answer, due_reply, settle_settings
+from .steps import due_reply, settle_settings
+from ..answers import Answer
 
 # The journal's note when `{{user.*}}` has no user to show (decision 9).
 NO_TOKEN: Final = "{{user.*}} rendered empty: the request has no token (requires_login: true answers -400 instead)"

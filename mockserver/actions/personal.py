@@ -20,13 +20,13 @@ from ..contract import uploads
 from ..contract.platforms import PLATFORMS
 from ..contract.site import SHANGHAI
 from ..rendering.envelope import Encoding, Envelope
-from ..login import TOKEN, Login, Purpose, logged_in
+from .login import TOKEN, Login, Purpose, logged_in
 from ..params import Call, Upload, is_empty, scalar_text
 from ..state import Account
 from ..state.uploads import Picture
 from .catalogue import login_expired
 from .declared import declared_answer
-from .steps import Answer
+from ..answers import Answer
 
 # `personal/save` answers the user as `user/tokenuserinfo` does (`UserHandle(UserInfo(...))`).
 SAVED: Final = Purpose(m.CHANGE_SUCCESS, TOKEN.omit, mints_token=False, checks_status=False)

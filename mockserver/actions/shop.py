@@ -20,7 +20,7 @@ from ..rendering.envelope import Envelope
 from ..params import Call, is_empty
 from .catalogue import not_logged_in
 from .declared import declared_answer
-from .steps import Action, Answer
+from ..answers import Action, Answer
 
 
 async def index(call: Call, ctx: Context) -> Answer:

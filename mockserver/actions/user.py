@@ -17,7 +17,7 @@ from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS, Platform, ucfirst
 from ..rendering.envelope import Envelope
-from ..login import (
+from .login import (
     AUTH,
     BOUND,
     TOKEN,
@@ -36,7 +36,8 @@ from ..scenarios.model import ExistingUser, Fault, NamedError, NewUser, RawReply
 from ..scenarios.selection import Pick, select
 from .closed import after_pick
 from .declared import declared_answer
-from .steps import Answer, code_refusal, due_reply, settle_settings
+from .steps import code_refusal, due_reply, settle_settings
+from ..answers import Answer
 
 # A list or object where the platform expects its code: the platform refuses it.
 MALFORMED_CODE: Final = NamedError("code_invalid")

@@ -35,7 +35,7 @@ import aiohttp
 from multidict import CIMultiDict
 from yarl import URL
 
-from ..actions.steps import Answer
+from ..answers import Answer
 from ..context import Context
 from ..contract import messages as m
 from ..rendering.envelope import Envelope

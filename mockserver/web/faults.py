@@ -15,7 +15,7 @@ from typing import Final
 
 from aiohttp import web
 
-from ..actions.steps import Answer
+from ..answers import Answer
 from ..rendering.envelope import JSON_TYPE, Envelope, encode
 from ..scenarios.model import Delay, Fault, RawReply
 

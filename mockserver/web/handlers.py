@@ -19,7 +19,7 @@ from yarl import query_to_pairs
 from .. import cut, params
 from ..actions import closed, lookup
 from ..actions.catalogue import no_such_route
-from ..actions.steps import Answer
+from ..answers import Answer
 from ..contract import messages as m
 from ..rendering.envelope import Encoding, Envelope
 from ..support.memo import Memo
