@@ -12,7 +12,7 @@ from typing import Any, Final, Mapping
 from .catalogue import scenario_json
 from .journal import QUERY_FIELDS, Query
 from .runtime import Runtime
-from .served import Served
+from .journal.served import Served
 from .state import CLIENT_STATE, Scope
 from .state.clock import RANGE, OutOfRange
 from .support.suggest import closest, did_you_mean

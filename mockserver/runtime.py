@@ -27,7 +27,7 @@ from .rendering.payloads import Payloads
 from .scenarios.loader import ScenarioError, ScenarioLoadError, load_scenarios
 from .scenarios.model import Place, ScenarioSet
 from .scenarios.selection import UnknownScenario
-from .served import Served
+from .journal.served import Served
 from .settings import Settings
 from .state import State
 

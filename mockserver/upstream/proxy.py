@@ -42,7 +42,7 @@ from ..rendering.envelope import Envelope
 from ..params import Call
 from ..support.records import per_request
 from ..scenarios.model import RawReply
-from ..served import NO_ANSWER, UpstreamVisit
+from ..journal.served import NO_ANSWER, UpstreamVisit
 from ..settings import Settings
 from . import messages as say
 from .policy import Forward, goes_upstream, upstream_token

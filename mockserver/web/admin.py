@@ -20,7 +20,7 @@ from aiohttp.typedefs import Handler
 
 from .. import control
 from ..runtime import Runtime
-from ..served import Served
+from ..journal.served import Served
 from ..support.suggest import did_you_mean
 from . import keys
 from .guard import Guard

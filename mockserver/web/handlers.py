@@ -16,7 +16,8 @@ from typing import Any, Awaitable, Final, TypeVar
 from aiohttp import web
 from yarl import query_to_pairs
 
-from .. import cut, params
+from .. import params
+from ..journal import cut
 from ..actions import closed, lookup
 from ..actions.catalogue import no_such_route
 from ..answers import Answer
@@ -27,7 +28,7 @@ from ..params import NO_UPLOADS, Call, Uploads, UrlInputs
 from ..runtime import Runtime
 from ..scenarios.model import Fault
 from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
-from ..served import NO_ANSWER, Served
+from ..journal.served import NO_ANSWER, Served
 from ..state import Fingerprint
 from ..support.suggest import did_you_mean
 from ..upstream.proxy import Relayed, Upstream

@@ -17,7 +17,7 @@ from typing import Final
 
 from .cut import ENTRY_BYTES
 from .served import Served
-from .settings import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE
+from ..settings import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Final, Mapping
 
-from .params import Call
-from .support.records import per_request
-from .scenarios.selection import Pick
+from ..params import Call
+from ..support.records import per_request
+from ..scenarios.selection import Pick
 
 NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, hang)
 
