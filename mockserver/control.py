@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final, Mapping
 
-from .catalogue import scenario_json
+from .scenarios.listing import scenario_json
 from .journal import QUERY_FIELDS, Query
 from .runtime import Runtime
 from .journal.served import Served

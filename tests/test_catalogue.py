@@ -1,4 +1,4 @@
-"""The real API's routes the mock does not model (contract §1.1, §2.3; `actions.catalogue`).
+"""The real API's routes the mock does not model (contract §1.1, §2.3; `actions.unmodelled`).
 
 Every route of a profile's release answers something a real server could: -400 (the recorded
 escaped bytes) when it needs a login the request lacks, otherwise the mock's "no model of it"

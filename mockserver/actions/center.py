@@ -17,7 +17,7 @@ from ..contract import site
 from ..rendering.envelope import Envelope
 from ..params import Call
 from ..rendering.view import View, avatar_url, user_name_view
-from .catalogue import login_expired as expired
+from .unmodelled import login_expired as expired
 from .declared import declared_answer
 from ..answers import Answer
 

@@ -3,7 +3,7 @@
 They answer with the same selection and outcome kinds as the login: a spelled-out envelope
 (templated), a named or custom error, a fault; `requires_login` answers -400 (the escaped
 envelope of §2.3) to a token no login minted, which sends the client back to its login. When no
-scenario of the endpoint applies, it answers as if none were declared (`catalogue`).
+scenario of the endpoint applies, it answers as if none were declared (`unmodelled`).
 
 An envelope's `{{user.<field>}}` shows the user the request's token names, as the profile's
 answers show that user (decision 9). Only an envelope that names one looks the user up (the
@@ -25,7 +25,7 @@ from ..rendering.view import View, user_field
 from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
 from ..scenarios.selection import Pick, select
-from .catalogue import not_logged_in, undeclared
+from .unmodelled import not_logged_in, undeclared
 from .closed import after_pick
 from .steps import due_reply, settle_settings
 from ..answers import Answer

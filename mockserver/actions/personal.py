@@ -24,7 +24,7 @@ from .login import TOKEN, Login, Purpose, logged_in
 from ..params import Call, Upload, is_empty, scalar_text
 from ..state import Account
 from ..state.uploads import Picture
-from .catalogue import login_expired
+from .unmodelled import login_expired
 from .declared import declared_answer
 from ..answers import Answer
 

@@ -18,7 +18,7 @@ from ..contract import home, shop
 from ..contract import messages as m
 from ..rendering.envelope import Envelope
 from ..params import Call, is_empty
-from .catalogue import not_logged_in
+from .unmodelled import not_logged_in
 from .declared import declared_answer
 from ..answers import Action, Answer
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Final, Mapping, NoReturn, Sequence, TextIO
 
-from ..catalogue import catalogue
+from ..scenarios.listing import catalogue
 from ..context import DEFAULT_UNKNOWN_USERS, UNKNOWN_USERS
 from ..contract import site
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES

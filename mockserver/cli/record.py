@@ -23,7 +23,7 @@ from typing import Mapping, TextIO
 
 import yaml
 
-from ..catalogue import catalogue
+from ..scenarios.listing import catalogue
 from ..settings import Settings
 from ..params import Call
 from ..upstream.masking import Masker, WeakKey, key_file, load_key

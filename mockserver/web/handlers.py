@@ -19,7 +19,7 @@ from yarl import query_to_pairs
 from .. import params
 from ..journal import cut
 from ..actions import closed, lookup
-from ..actions.catalogue import no_such_route
+from ..actions.unmodelled import no_such_route
 from ..answers import Answer
 from ..contract import messages as m
 from ..rendering.envelope import Encoding, Envelope
