@@ -305,7 +305,7 @@ def complete_call(
     """Merge route < query < body; read the public parameters from query < form only."""
     public = url.public if not form else public_params({**url.query, **form})
     params = {**url.route.params, **url.query, **body}
-    # Positional, in field order (records.per_request says why).
+    # Positional, in field order (support.records.per_request says why).
     return Call(
         url.route,  # route
         MappingProxyType(params),  # params

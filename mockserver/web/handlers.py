@@ -124,7 +124,7 @@ class Api:
             wipes.told(fingerprint(request, call), call.device)
         raw_path = request.raw_path
         weight = cut.weight(raw_path, call, request.content.total_bytes)
-        # Positional, in field order (records.per_request says why).
+        # Positional, in field order (support.records.per_request says why).
         served = Served(
             next(runtime.ids),  # id
             ctx.state.clock.now(),  # time
