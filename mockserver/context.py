@@ -8,8 +8,8 @@ from typing import Any, Final, Mapping
 
 from .contract import site
 from .contract.profiles import Profile
-from .people.fake_users import FakeUsers
 from .params import Call
+from .people.fake_users import FakeUsers
 from .rendering.payloads import Payloads
 from .scenarios.model import ExistingUser, NewUser, Reply, Scenario, ScenarioSet
 from .state import State

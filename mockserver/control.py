@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Final, Mapping
 
-from .scenarios.listing import scenario_json
 from .journal import QUERY_FIELDS, Query
-from .runtime import Runtime
 from .journal.served import Served
+from .runtime import Runtime
+from .scenarios.listing import scenario_json
 from .state import CLIENT_STATE, Scope
 from .state.clock import RANGE, OutOfRange
 from .support.suggest import closest, did_you_mean

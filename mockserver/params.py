@@ -17,8 +17,8 @@ from types import MappingProxyType
 from typing import Any, Final, Iterable, Iterator, Mapping, NamedTuple
 
 from .contract.platforms import DEFAULT_CLIENT_TYPE
-from .support.records import per_request
 from .routing import Route, entry_path_info, resolve
+from .support.records import per_request
 
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MULTIPART_TYPE: Final = "multipart/form-data"

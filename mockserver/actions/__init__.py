@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Final, Mapping
 
+from ..answers import Action
 from ..context import Context
 from ..contract import routes
 from ..contract.routes import ActionKey
 from . import base, center, declared, personal, shop, unmodelled, user
-from ..answers import Action
 
 ACTIONS: Final[Mapping[ActionKey, Action]] = {
     ("User", "appminiuserauth"): user.appminiuserauth,

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Mapping
 
+from ..answers import Action, Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract import site
-from ..rendering.envelope import Encoding, Envelope
 from ..params import Call
+from ..rendering.envelope import Encoding, Envelope
 from ..scenarios.selection import Pick, Rule
-from ..answers import Action, Answer
 
 
 class SiteClosed(Exception):

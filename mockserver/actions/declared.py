@@ -14,21 +14,21 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from ..answers import Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS
-from ..rendering.envelope import Envelope
-from ..people.fake_users import FakeUsers
-from .login import Login, error
 from ..params import Call, scalar_text
+from ..people.fake_users import FakeUsers
+from ..rendering.envelope import Envelope
 from ..rendering.view import View, user_field
 from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
 from ..scenarios.selection import Pick, select
-from .unmodelled import not_logged_in, undeclared
 from .closed import after_pick
+from .login import Login, error
 from .steps import due_reply, settle_settings
-from ..answers import Answer
+from .unmodelled import not_logged_in, undeclared
 
 # The journal's note when `{{user.*}}` has no user to show (decision 9).
 NO_TOKEN: Final = "{{user.*}} rendered empty: the request has no token (requires_login: true answers -400 instead)"

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Final, Mapping, NoReturn, Sequence, TextIO
 
-from ..scenarios.listing import catalogue
 from ..context import DEFAULT_UNKNOWN_USERS, UNKNOWN_USERS
 from ..contract import site
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES
+from ..scenarios.listing import catalogue
 from ..scenarios.loader import ScenarioLoadError, load_scenarios
 from ..scenarios.model import ScenarioSet
 from ..settings import (

@@ -15,9 +15,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Final
 
+from ..settings import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE
 from .cut import ENTRY_BYTES
 from .served import Served
-from ..settings import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from typing import Any, Final, Mapping
 
 from ..params import Call
-from ..support.records import per_request
 from ..scenarios.selection import Pick
+from ..support.records import per_request
 
 NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, hang)
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Final, Mapping
 
-from .envelope import RawJson, encode_json
 from ..support.memo import Memo
+from .envelope import RawJson, encode_json
 from .view import View, user_payload
 
 # Stands in for the token in a rendered payload; plain ASCII, so JSON leaves it as it is.

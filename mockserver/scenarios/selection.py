@@ -18,8 +18,8 @@ from enum import Enum
 
 from ..contract.routes import ActionKey
 from ..params import Call
-from ..support.records import per_request
 from ..state import Bindings
+from ..support.records import per_request
 from .matching import explain
 from .model import Scenario, ScenarioSet
 

@@ -38,12 +38,12 @@ from yarl import URL
 from ..answers import Answer
 from ..context import Context
 from ..contract import messages as m
-from ..rendering.envelope import Envelope
-from ..params import Call
-from ..support.records import per_request
-from ..scenarios.model import RawReply
 from ..journal.served import NO_ANSWER, UpstreamVisit
+from ..params import Call
+from ..rendering.envelope import Envelope
+from ..scenarios.model import RawReply
 from ..settings import Settings
+from ..support.records import per_request
 from . import messages as say
 from .policy import Forward, goes_upstream, upstream_token
 

@@ -19,8 +19,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from .. import control
-from ..runtime import Runtime
 from ..journal.served import Served
+from ..runtime import Runtime
 from ..support.suggest import did_you_mean
 from . import keys
 from .guard import Guard

@@ -18,8 +18,8 @@ from .cors import Cors
 from .guard import Guard
 from .handlers import Api
 from .images import static
-from .wrapping import wrapped
 from .reload import watching
+from .wrapping import wrapped
 
 
 def create_app(

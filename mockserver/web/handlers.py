@@ -17,19 +17,19 @@ from aiohttp import web
 from yarl import query_to_pairs
 
 from .. import params
-from ..journal import cut
 from ..actions import closed, lookup
 from ..actions.unmodelled import no_such_route
 from ..answers import Answer
 from ..contract import messages as m
-from ..rendering.envelope import Encoding, Envelope
-from ..support.memo import Memo
+from ..journal import cut
+from ..journal.served import NO_ANSWER, Served
 from ..params import NO_UPLOADS, Call, Uploads, UrlInputs
+from ..rendering.envelope import Encoding, Envelope
 from ..runtime import Runtime
 from ..scenarios.model import Fault
 from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
-from ..journal.served import NO_ANSWER, Served
 from ..state import Fingerprint
+from ..support.memo import Memo
 from ..support.suggest import did_you_mean
 from ..upstream.proxy import Relayed, Upstream
 from .cors import Cors

@@ -10,9 +10,9 @@ from typing import Final
 
 from aiohttp import web
 
-from ..people import avatars
 from ..contract import home, shop, site, uploads
 from ..contract.profiles import PROFILES
+from ..people import avatars
 from ..rendering.envelope import Envelope
 from . import keys
 from .faults import respond
