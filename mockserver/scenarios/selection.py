@@ -32,7 +32,7 @@ class Rule(Enum):
     PATTERN = "match"
     GLOBAL = "active scenario"
     DEFAULT = "default user"
-    UNMODELLED = "no model"  # a real route neither modelled nor declared: no scenario to pick (actions.catalogue)
+    UNMODELLED = "no model"  # a real route neither modelled nor declared: no scenario to pick (actions.unmodelled)
     SITE_CLOSED = "site closed"  # closed before any action ran: no scenario to pick (actions.closed)
 
 
