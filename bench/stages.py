@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 from benchmark import LOADS, PATH, UUID  # noqa: E402
 from mockserver import params  # noqa: E402
 from mockserver.actions import lookup  # noqa: E402
-from mockserver.actions.steps import Answer  # noqa: E402
-from mockserver.envelope import Envelope, encode  # noqa: E402
+from mockserver.answers import Answer  # noqa: E402
+from mockserver.rendering.envelope import Envelope, encode  # noqa: E402
 from mockserver.runtime import create_context  # noqa: E402
 from mockserver.scenarios.loader import load_scenarios  # noqa: E402
-from mockserver.served import Served  # noqa: E402
+from mockserver.journal.served import Served  # noqa: E402
 from mockserver.settings import Settings  # noqa: E402
 from mockserver.web.accesslog import log_line  # noqa: E402
 

@@ -8,9 +8,9 @@ from typing import Any, Final, Mapping
 
 from .contract import site
 from .contract.profiles import Profile
-from .fake_users import FakeUsers
 from .params import Call
-from .payloads import Payloads
+from .people.fake_users import FakeUsers
+from .rendering.payloads import Payloads
 from .scenarios.model import ExistingUser, NewUser, Reply, Scenario, ScenarioSet
 from .state import State
 
@@ -62,7 +62,7 @@ class Context:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "site_shut", site.CLOSURES[self.profile.name].shut(self.config))
-        # Who a made-up device is depends on which devices came before it (`fake_users`), and so
+        # Who a made-up device is depends on which devices came before it (`people.fake_users`), and so
         # do the rows rendered for it: forgetting the users forgets them, so the same devices get
         # the same people again.
         self.state.forget_with_users("made-up people", self.fake_users.forget)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Final, Mapping
 
-from .catalogue import scenario_json
 from .journal import QUERY_FIELDS, Query
+from .journal.served import Served
 from .runtime import Runtime
-from .served import Served
+from .scenarios.listing import scenario_json
 from .state import CLIENT_STATE, Scope
 from .state.clock import RANGE, OutOfRange
-from .suggest import closest, did_you_mean
+from .support.suggest import closest, did_you_mean
 from .version import __version__
 
 

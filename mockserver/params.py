@@ -17,8 +17,8 @@ from types import MappingProxyType
 from typing import Any, Final, Iterable, Iterator, Mapping, NamedTuple
 
 from .contract.platforms import DEFAULT_CLIENT_TYPE
-from .records import per_request
 from .routing import Route, entry_path_info, resolve
+from .support.records import per_request
 
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MULTIPART_TYPE: Final = "multipart/form-data"
@@ -305,7 +305,7 @@ def complete_call(
     """Merge route < query < body; read the public parameters from query < form only."""
     public = url.public if not form else public_params({**url.query, **form})
     params = {**url.route.params, **url.query, **body}
-    # Positional, in field order (records.per_request says why).
+    # Positional, in field order (support.records.per_request says why).
     return Call(
         url.route,  # route
         MappingProxyType(params),  # params

@@ -27,7 +27,7 @@ import pytest
 
 from .cli.values import boolean, config_item, unknown_users
 from .settings import Settings
-from .suggest import did_you_mean
+from .support.suggest import did_you_mean
 from .web.guard import TOKEN_HEADER
 from .web.serve import START_TIMEOUT, InThread
 

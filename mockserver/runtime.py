@@ -20,14 +20,14 @@ from typing import Callable, Iterator
 from .context import UNKNOWN_USERS, CodePolicy, Context, SmsPolicy
 from .contract import site
 from .contract.profiles import PROFILES, LaterClient
-from .fake_users import FakeUsers
 from .journal import Journal
+from .journal.served import Served
 from .params import Call
-from .payloads import Payloads
+from .people.fake_users import FakeUsers
+from .rendering.payloads import Payloads
 from .scenarios.loader import ScenarioError, ScenarioLoadError, load_scenarios
 from .scenarios.model import Place, ScenarioSet
 from .scenarios.selection import UnknownScenario
-from .served import Served
 from .settings import Settings
 from .state import State
 

@@ -40,7 +40,7 @@ DEFAULT_FORWARD: Final = "unmodelled"
 DEFAULT_UPSTREAM_TIMEOUT: Final = 8.0
 DEFAULT_UPSTREAM_MAX_BODY: Final = 8 * 1024**2
 DEFAULT_JOURNAL_SIZE: Final = 1000
-# The journal's byte budget (as `mockserver.cut` estimates entries). A thousand logins take
+# The journal's byte budget (as `mockserver.journal.cut` estimates entries). A thousand logins take
 # ~3.8 MB of it (~2.3 MB measured), so the count bounds the usual journal, this only one of large
 # requests (each kept cut, ~10-20 KB); a quarter of the mock's own ~60 MB.
 DEFAULT_JOURNAL_BYTES: Final = 16 * 1024**2

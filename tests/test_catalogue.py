@@ -1,4 +1,4 @@
-"""The real API's routes the mock does not model (contract §1.1, §2.3; `actions.catalogue`).
+"""The real API's routes the mock does not model (contract §1.1, §2.3; `actions.unmodelled`).
 
 Every route of a profile's release answers something a real server could: -400 (the recorded
 escaped bytes) when it needs a login the request lacks, otherwise the mock's "no model of it"
@@ -21,11 +21,11 @@ from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
 from mockserver.actions import lookup
-from mockserver.actions.steps import Answer
+from mockserver.answers import Answer
 from mockserver.context import Context
 from mockserver.contract import routes
 from mockserver.contract.profiles import PROFILES
-from mockserver.envelope import Envelope, encode
+from mockserver.rendering.envelope import Envelope, encode
 from mockserver.params import build_call
 from mockserver.routing import resolve
 from mockserver.runtime import create_context

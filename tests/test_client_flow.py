@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import MakeClient
-from mockserver.avatars import default_avatar
+from mockserver.people.avatars import default_avatar
 from uniapp import SEED_AUTHCODE
 from uniapp_client import INTERNET_ERROR, LOGIN, Phone
 

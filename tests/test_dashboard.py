@@ -24,7 +24,7 @@ from mockserver.params import build_call
 from mockserver.routing import resolve
 from mockserver.scenarios.model import EMPTY
 from mockserver.scenarios.selection import Pick, Rule
-from mockserver.served import NO_ANSWER, Served
+from mockserver.journal.served import NO_ANSWER, Served
 from mockserver.web import keys
 from uniapp import HEADERS, SEED_AUTHCODE, query
 

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
-from mockserver.catalogue import summary
+from mockserver.scenarios.listing import summary
 from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios
 from mockserver.state import DeviceSettings, Scope, State
 from mockserver.web import keys

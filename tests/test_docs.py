@@ -199,12 +199,12 @@ def test_docs_readme_explains_the_citation_convention() -> None:
 def test_the_scan_sees_the_code_and_its_citations() -> None:
     """Guards the two tests below against passing because nothing was found."""
     files = {p.relative_to(ROOT).as_posix() for p in source_files()}
-    assert {"README.md", "mockserver/login.py", "tests/test_appminiuserauth.py", "fixtures/network.yaml"} <= files
+    assert {"README.md", "mockserver/actions/login.py", "tests/test_appminiuserauth.py", "fixtures/network.yaml"} <= files
     assert "tests/test_docs.py" not in files
     cited = {(c.path, c.target, c.part) for p in source_files() for c in section_citations(p)}
     assert ("mockserver/contract/profiles.py", "3.4", "b") in cited
-    assert ("mockserver/render.py", "3.4", "a") in cited
-    assert ("mockserver/login.py", "3.5", "") in cited  # the end of a range
+    assert ("mockserver/rendering/view.py", "3.4", "a") in cited
+    assert ("mockserver/actions/login.py", "3.5", "") in cited  # the end of a range
     decisions = {(c.path, c.target) for p in source_files() for c in decision_citations(p)}
     assert ("mockserver/actions/steps.py", "7") in decisions
     assert ("tests/test_appminiuserauth.py", "6") in decisions  # "decisions 5, 6"

@@ -16,9 +16,9 @@ from mockserver.actions.user import EMAIL
 from mockserver.context import Context
 from mockserver.contract.platforms import PLATFORMS, IdShape
 from mockserver.contract.profiles import PROFILES
-from mockserver.fake_users import FakeUsers, derive_seed
-from mockserver.identities import EMAIL_DIGITS, ID_BASE, MOBILE_PREFIXES, NOISE, SLOTS, SPAN, Columns, Permutation, Slots
-from mockserver.payloads import Payloads
+from mockserver.people.fake_users import FakeUsers, derive_seed
+from mockserver.people.identities import EMAIL_DIGITS, ID_BASE, MOBILE_PREFIXES, NOISE, SLOTS, SPAN, Columns, Permutation, Slots
+from mockserver.rendering.payloads import Payloads
 from mockserver.scenarios.model import ScenarioSet
 from mockserver.state import Scope, State
 from mockserver.web import keys

@@ -19,7 +19,7 @@ from aiohttp.web import Application
 from conftest import DATA, MakeClient
 from mockserver.web.accesslog import FLUSH_SECONDS, LOG_FORMAT, LOGGER_NAME, ToLogger, ToStream, log_line, shorten
 from mockserver.journal import Journal, Query
-from mockserver.served import Served as Entry
+from mockserver.journal.served import Served as Entry
 from mockserver.params import build_call
 from mockserver.routing import resolve
 from mockserver.scenarios.selection import Pick, Rule
@@ -246,7 +246,7 @@ def test_a_dropped_request_logs_as_dropped() -> None:
 
 
 def test_the_path_of_the_journal_module_is_plain_python() -> None:
-    source = (Path(__file__).parent.parent / "mockserver" / "journal.py").read_text()
+    source = (Path(__file__).parent.parent / "mockserver" / "journal" / "__init__.py").read_text()
     assert "aiohttp" not in source
 
 

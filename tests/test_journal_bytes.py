@@ -23,13 +23,14 @@ from aiohttp import ClientResponse, FormData, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from conftest import MakeClient
-from mockserver import Settings, create_app, cut
+from mockserver import Settings, create_app
+from mockserver.journal import cut
 from mockserver.dashboard import routes
 from mockserver.journal import Journal
 from mockserver.params import Upload, build_call
 from mockserver.routing import resolve
 from mockserver.runtime import Runtime
-from mockserver.served import Served
+from mockserver.journal.served import Served
 from mockserver.settings import MAX_LINE
 from mockserver.web import keys
 from uniapp import HEADERS, SEED_AUTHCODE, query

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.catalogue import catalogue
+from mockserver.scenarios.listing import catalogue
 from mockserver.scenarios.layers import BUILTIN
 from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios, scenario_files
 from mockserver.scenarios.model import NamedError, ScenarioSet

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import MakeClient
-from mockserver import avatars
+from mockserver.people import avatars
 from mockserver.params import BodyKind, Upload, body_kind
 from mockserver.web import keys
 from uniapp import query

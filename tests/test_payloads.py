@@ -7,10 +7,10 @@ from types import MappingProxyType
 import pytest
 
 from mockserver.contract.profiles import PROFILES
-from mockserver.envelope import Envelope, encode, encode_json
-from mockserver.fake_users import FakeUsers
-from mockserver.payloads import Payloads
-from mockserver.render import View, user_payload
+from mockserver.rendering.envelope import Envelope, encode, encode_json
+from mockserver.people.fake_users import FakeUsers
+from mockserver.rendering.payloads import Payloads
+from mockserver.rendering.view import View, user_payload
 
 TOKENS = ["0123456789abcdef0123456789abcdef", "with/slash", 'quote"and\\back', "令牌", "line\u2028sep", ""]
 

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from conftest import DATA, MakeClient
-from mockserver import avatars
+from mockserver.people import avatars
 from mockserver.actions.personal import php_number, strtotime
 from mockserver.contract import uploads
 from mockserver.web import keys

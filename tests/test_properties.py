@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver.actions import lookup
-from mockserver.actions.steps import Answer
+from mockserver.answers import Answer
 from mockserver.runtime import create_context
 from mockserver.context import Context
-from mockserver.envelope import Encoding, Envelope, encode
+from mockserver.rendering.envelope import Encoding, Envelope, encode
 from mockserver.scenarios.loader import load_scenarios
 from mockserver.settings import Settings
 from mockserver.params import api_url_inputs, build_call, php_pairs, plain_query_pairs, split_plain_url

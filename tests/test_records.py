@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from mockserver.records import per_request
+from mockserver.support.records import per_request
 
 
 @per_request

@@ -12,7 +12,7 @@ from conftest import MakeClient
 from mockserver import control
 from mockserver.runtime import Runtime
 from mockserver.scenarios.loader import load_scenarios
-from mockserver.served import Served
+from mockserver.journal.served import Served
 from mockserver.settings import Settings
 from mockserver.web import keys
 from uniapp import HEADERS, query

@@ -17,7 +17,7 @@ from yarl import URL
 
 from mockserver import Settings, create_app
 from mockserver.cli import main
-from mockserver.envelope import encode_json
+from mockserver.rendering.envelope import encode_json
 from mockserver.upstream.cases import BATTERY, Case, CaseError, load_cases
 from mockserver.upstream.diff import Side, Verdict, judge
 from upstream_standin import dead_port

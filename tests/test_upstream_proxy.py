@@ -23,7 +23,7 @@ from yarl import URL
 from conftest import MakeClient
 from mockserver.cli import main, parser, settings_from
 from mockserver.actions import ACTIONS
-from mockserver.served import JSON_FIELDS
+from mockserver.journal.served import JSON_FIELDS
 from mockserver.upstream.policy import STAND_IN_SHOP
 from mockserver.upstream.proxy import body_with_token, envelope_code, site_root, with_token, within_root
 from mockserver.web import keys

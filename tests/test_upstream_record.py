@@ -22,7 +22,7 @@ from conftest import AiohttpClient
 from mockserver import Settings, create_app
 from mockserver.cli import main
 from mockserver.cli.record import Keeper
-from mockserver.render import masked as security_form
+from mockserver.rendering.view import masked as security_form
 from mockserver.scenarios.loader import load_scenarios
 from mockserver.upstream.masking import KEY_BYTES, Masker, WeakKey, apply, found, key_file, load_key
 from mockserver.upstream.proxy import Upstream

@@ -16,7 +16,7 @@ from conftest import DATA, MakeClient
 from mockserver.cli import main
 from mockserver.contract.fields import EMPTY_USER, TEMPLATE_USER_FIELDS
 from mockserver.contract.profiles import PROFILES
-from mockserver.render import View, user_field
+from mockserver.rendering.view import View, user_field
 from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios
 from mockserver.scenarios.model import CannedEnvelope
 from mockserver.web import keys

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from mockserver.envelope import Encoding, Envelope, encode, encode_json
+from mockserver.rendering.envelope import Encoding, Envelope, encode, encode_json
 
 # The token of the stand-in's one user, as a real ShopXO mints them.
 REAL_TOKEN: Final = "0b3e4bf7af356c5e2efc6874bcfea6a1"

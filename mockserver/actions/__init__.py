@@ -3,18 +3,18 @@
 The route facts (which routes exist, which outcomes each answers, which release lacks one) are
 `contract.routes`; this table only names the function for each modelled route. Routes declared
 in scenario files are answered by `declared.declared`, the release's other routes by
-`catalogue`; `lookup` says which function answers.
+`unmodelled`; `lookup` says which function answers.
 """
 
 from __future__ import annotations
 
 from typing import Final, Mapping
 
+from ..answers import Action
 from ..context import Context
 from ..contract import routes
 from ..contract.routes import ActionKey
-from . import base, catalogue, center, declared, personal, shop, user
-from .steps import Action
+from . import base, center, declared, personal, shop, unmodelled, user
 
 ACTIONS: Final[Mapping[ActionKey, Action]] = {
     ("User", "appminiuserauth"): user.appminiuserauth,
@@ -48,5 +48,5 @@ def lookup(key: ActionKey, ctx: Context) -> Action | None:
     if not routes.modelled_in(key, ctx.profile.name):
         if key in ctx.scenarios.actions:
             return declared.declared  # modelled for another profile, declared in a scenario file
-        return catalogue.action_for(key, ctx)  # None: no such route (-1000)
+        return unmodelled.action_for(key, ctx)  # None: no such route (-1000)
     return ACTIONS.get(key)

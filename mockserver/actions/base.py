@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..answers import Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract import site
-from ..envelope import Envelope
 from ..params import Call
+from ..rendering.envelope import Envelope
 from ..scenarios.model import SiteConfig
 from .declared import declared_answer
-from .steps import Answer
 
 
 async def common(call: Call, ctx: Context) -> Answer:

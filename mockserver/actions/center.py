@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from typing import Any, Callable, Final, Mapping
 
+from ..answers import Answer
 from ..context import Context
 from ..contract import center as c
 from ..contract import messages as m
 from ..contract import site
-from ..envelope import Envelope
 from ..params import Call
-from ..render import View, avatar_url, user_name_view
-from .catalogue import login_expired as expired
+from ..rendering.envelope import Envelope
+from ..rendering.view import View, avatar_url, user_name_view
 from .declared import declared_answer
-from .steps import Answer
+from .unmodelled import login_expired as expired
 
 Row = Mapping[str, Any]
 # A value of the answer from the token's user (None: a guest) and the request's view of it.

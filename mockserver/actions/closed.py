@@ -1,7 +1,7 @@
 """A site closed to a client type (§2.5): ShopXO's first check, before any action runs.
 
 Every API controller's constructor calls `Common::SiteStstusCheck` before anything else, so a
-site closed to the request's client type answers every route the same (modelled, catalogued,
+site closed to the request's client type answers every route the same (modelled, unmodelled,
 declared or unknown): -10000 with the site's own reason, untranslated, in the escaped envelope
 (§2.3). The release's rule is `contract.site.CLOSURES`; which admin settings are in force for
 the call is `Context.site_config`'s to say.
@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Mapping
 
+from ..answers import Action, Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract import site
-from ..envelope import Encoding, Envelope
 from ..params import Call
+from ..rendering.envelope import Encoding, Envelope
 from ..scenarios.selection import Pick, Rule
-from .steps import Action, Answer
 
 
 class SiteClosed(Exception):

@@ -3,7 +3,7 @@
 They answer with the same selection and outcome kinds as the login: a spelled-out envelope
 (templated), a named or custom error, a fault; `requires_login` answers -400 (the escaped
 envelope of §2.3) to a token no login minted, which sends the client back to its login. When no
-scenario of the endpoint applies, it answers as if none were declared (`catalogue`).
+scenario of the endpoint applies, it answers as if none were declared (`unmodelled`).
 
 An envelope's `{{user.<field>}}` shows the user the request's token names, as the profile's
 answers show that user (decision 9). Only an envelope that names one looks the user up (the
@@ -14,20 +14,21 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from ..answers import Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS
-from ..envelope import Envelope
-from ..fake_users import FakeUsers
-from ..login import Login, error
 from ..params import Call, scalar_text
-from ..render import View, user_field
+from ..people.fake_users import FakeUsers
+from ..rendering.envelope import Envelope
+from ..rendering.view import View, user_field
 from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
 from ..scenarios.selection import Pick, select
-from .catalogue import not_logged_in, undeclared
 from .closed import after_pick
-from .steps import Answer, due_reply, settle_settings
+from .login import Login, error
+from .steps import due_reply, settle_settings
+from .unmodelled import not_logged_in, undeclared
 
 # The journal's note when `{{user.*}}` has no user to show (decision 9).
 NO_TOKEN: Final = "{{user.*}} rendered empty: the request has no token (requires_login: true answers -400 instead)"

@@ -14,19 +14,19 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, Final, Mapping, NamedTuple
 
+from ..answers import Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract import uploads
 from ..contract.platforms import PLATFORMS
 from ..contract.site import SHANGHAI
-from ..envelope import Encoding, Envelope
-from ..login import TOKEN, Login, Purpose, logged_in
 from ..params import Call, Upload, is_empty, scalar_text
+from ..rendering.envelope import Encoding, Envelope
 from ..state import Account
 from ..state.uploads import Picture
-from .catalogue import login_expired
 from .declared import declared_answer
-from .steps import Answer
+from .login import TOKEN, Login, Purpose, logged_in
+from .unmodelled import login_expired
 
 # `personal/save` answers the user as `user/tokenuserinfo` does (`UserHandle(UserInfo(...))`).
 SAVED: Final = Purpose(m.CHANGE_SUCCESS, TOKEN.omit, mints_token=False, checks_status=False)

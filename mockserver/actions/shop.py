@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..answers import Action, Answer
 from ..context import Context
 from ..contract import home, shop
 from ..contract import messages as m
-from ..envelope import Envelope
 from ..params import Call, is_empty
-from .catalogue import not_logged_in
+from ..rendering.envelope import Envelope
 from .declared import declared_answer
-from .steps import Action, Answer
+from .unmodelled import not_logged_in
 
 
 async def index(call: Call, ctx: Context) -> Answer:

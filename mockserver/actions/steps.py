@@ -1,5 +1,5 @@
-"""What every action is made of: the Answer it hands the edge, and the reply a picked scenario
-serves now.
+"""What every action is made of besides its Answer (`mockserver.answers`): the reply a picked
+scenario serves now.
 
 The reply is the stateful half of selection: which reply of a sequence is due for this key,
 whether the platform would still accept this code (decision 7: single-use, expiring codes), and
@@ -8,30 +8,14 @@ whose admin settings are in force for the device from now on.
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable, Final
+from typing import Final
 
 from ..context import Context
-from ..envelope import Envelope
 from ..params import Call
-from ..records import per_request
-from ..scenarios.model import Delay, Fault, NamedError, Per, RawReply, Reply, Scenario, Then
-from ..scenarios.selection import Pick
+from ..scenarios.model import NamedError, Per, Reply, Scenario, Then
 
 CODE_USED: Final = Reply(NamedError("code_used"))
 CODE_EXPIRED: Final = Reply(NamedError("code_invalid"))
-
-
-@per_request
-class Answer:
-    """A body to send (or a fault instead), when, and which scenario chose it."""
-
-    body: Envelope | Fault | RawReply
-    delay: Delay | None = None
-    pick: Pick | None = None  # which scenario answered, and by which rule (None: no scenario lookup)
-    status: int = 200  # of an envelope: the API's own answers are 200, the mock's refusals not always
-
-
-Action = Callable[[Call, Context], Awaitable[Answer]]  # what answers a route
 
 
 def due_reply(scenario: Scenario, device: str, authcode: str, ctx: Context) -> Reply:

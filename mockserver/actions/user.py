@@ -16,8 +16,8 @@ from typing import Any, Final, Mapping
 from ..context import Context
 from ..contract import messages as m
 from ..contract.platforms import PLATFORMS, Platform, ucfirst
-from ..envelope import Envelope
-from ..login import (
+from ..rendering.envelope import Envelope
+from .login import (
     AUTH,
     BOUND,
     TOKEN,
@@ -31,12 +31,13 @@ from ..login import (
     register,
     unionid_of,
 )
+from ..answers import Answer
 from ..params import Call, is_empty, scalar_text
 from ..scenarios.model import ExistingUser, Fault, NamedError, NewUser, RawReply, Reply
 from ..scenarios.selection import Pick, select
 from .closed import after_pick
 from .declared import declared_answer
-from .steps import Answer, code_refusal, due_reply, settle_settings
+from .steps import code_refusal, due_reply, settle_settings
 
 # A list or object where the platform expects its code: the platform refuses it.
 MALFORMED_CODE: Final = NamedError("code_invalid")

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Final, Mapping, NoReturn, Sequence, TextIO
 
-from ..catalogue import catalogue
 from ..context import DEFAULT_UNKNOWN_USERS, UNKNOWN_USERS
 from ..contract import site
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES
+from ..scenarios.listing import catalogue
 from ..scenarios.loader import ScenarioLoadError, load_scenarios
 from ..scenarios.model import ScenarioSet
 from ..settings import (
@@ -42,7 +42,7 @@ from ..settings import (
     SHIPPED_FIXTURES,
     Settings,
 )
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from ..upstream.policy import FORWARD_MODES
 from ..upstream.proxy import Upstream
 from ..version import __version__

@@ -23,9 +23,9 @@ from typing import Mapping, TextIO
 
 import yaml
 
-from ..catalogue import catalogue
-from ..settings import Settings
 from ..params import Call
+from ..scenarios.listing import catalogue
+from ..settings import Settings
 from ..upstream.masking import Masker, WeakKey, key_file, load_key
 from ..upstream.proxy import Relayed, Upstream, site_root
 from ..upstream.record import Recording

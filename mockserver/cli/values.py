@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from ..context import UNKNOWN_USERS
 from ..contract.profiles import PROFILES
 from ..settings import DEFAULT_LOCALE
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from ..upstream.policy import FORWARD_MODES
 
 MAX_PORT = 65535

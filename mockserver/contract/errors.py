@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final, Mapping
 
-from ..envelope import Encoding
+from ..rendering.envelope import Encoding
 from . import messages as m
 from . import site
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile

@@ -8,7 +8,7 @@ scenario outcomes each can answer, and which release lacks one. `actions.ACTIONS
 function for each modelled route; a test checks the two agree. Any other route a scenario file
 names is a declared endpoint: it answers spelled-out envelopes, errors and faults. A real route
 the mock neither models nor finds declared answers -400 when it needs a login the request lacks,
-else says the mock has no model of it (`actions.catalogue`).
+else says the mock has no model of it (`actions.unmodelled`).
 """
 
 from __future__ import annotations

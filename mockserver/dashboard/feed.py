@@ -20,11 +20,11 @@ from collections import OrderedDict, deque
 from typing import Any, Final
 
 from .. import control
-from ..cut import MARKER
 from ..journal import Query
-from ..records import per_request
+from ..journal.cut import MARKER
+from ..journal.served import NO_ANSWER, Served
 from ..runtime import Runtime
-from ..served import NO_ANSWER, Served
+from ..support.records import per_request
 from ..version import __version__
 
 ROWS: Final = 500  # rows a page keeps, and the most one batch carries (older ones are counted)

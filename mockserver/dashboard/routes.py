@@ -28,7 +28,7 @@ from ..journal import Query
 from ..runtime import Runtime
 from ..web.admin import PREFIX, as_json, reply
 from ..web.guard import Guard
-from ..web.layers import wrapped
+from ..web.wrapping import wrapped
 from .feed import ROWS, Feed, detail, row, server
 
 log = logging.getLogger(__name__)

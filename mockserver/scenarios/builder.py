@@ -22,7 +22,7 @@ from ..contract.messages import CURL_ERRORS
 from ..contract.platforms import CLIENT_TYPE_ALIASES, CLIENT_TYPES, PLATFORMS
 from ..contract.routes import ActionKey, outcomes_for
 from ..contract.site import SHANGHAI
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from . import positions, templates
 from .model import (
     NO_CONFIG,

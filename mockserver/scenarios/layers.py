@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from ..contract.routes import ActionKey
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from .model import Match, Scenario, ScenarioError
 
 BUILTIN = "built-in"  # the shipped scenarios' layer, as people read it

@@ -16,7 +16,7 @@ from typing import Any, Callable, Final, Iterator, Mapping
 
 from .. import routing
 from ..contract.routes import LOGIN, outcomes_for
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from . import positions
 from .model import ScenarioError
 

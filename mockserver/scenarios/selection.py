@@ -18,8 +18,8 @@ from enum import Enum
 
 from ..contract.routes import ActionKey
 from ..params import Call
-from ..records import per_request
 from ..state import Bindings
+from ..support.records import per_request
 from .matching import explain
 from .model import Scenario, ScenarioSet
 
@@ -32,7 +32,7 @@ class Rule(Enum):
     PATTERN = "match"
     GLOBAL = "active scenario"
     DEFAULT = "default user"
-    UNMODELLED = "no model"  # a real route neither modelled nor declared: no scenario to pick (actions.catalogue)
+    UNMODELLED = "no model"  # a real route neither modelled nor declared: no scenario to pick (actions.unmodelled)
     SITE_CLOSED = "site closed"  # closed before any action ran: no scenario to pick (actions.closed)
 
 

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Callable, Final, Mapping
 
 from ..contract.fields import TEMPLATE_USER_FIELDS
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from .model import Template
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Final, Iterator, Mapping
 
-from ..render import masked as security_form
+from ..rendering.view import masked as security_form
 
 # A key that says its value is secret, once camelCase is snake_case: `accessToken` -> access_token.
 SECRET_NAME: Final = re.compile(

@@ -31,8 +31,8 @@ from ..context import Context
 from ..contract import messages as m
 from ..contract import routes
 from ..contract.routes import LOGIN, ActionKey
-from ..envelope import Envelope
 from ..params import Call, scalar_text
+from ..rendering.envelope import Envelope
 from ..scenarios.selection import UnknownScenario, select
 from .messages import MOCKED_LOGIN
 

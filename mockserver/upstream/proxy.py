@@ -35,15 +35,15 @@ import aiohttp
 from multidict import CIMultiDict
 from yarl import URL
 
-from ..actions.steps import Answer
+from ..answers import Answer
 from ..context import Context
 from ..contract import messages as m
-from ..envelope import Envelope
+from ..journal.served import NO_ANSWER, UpstreamVisit
 from ..params import Call
-from ..records import per_request
+from ..rendering.envelope import Envelope
 from ..scenarios.model import RawReply
-from ..served import NO_ANSWER, UpstreamVisit
 from ..settings import Settings
+from ..support.records import per_request
 from . import messages as say
 from .policy import Forward, goes_upstream, upstream_token
 

@@ -39,8 +39,8 @@ import yaml
 
 from ..contract import messages as m
 from ..contract.routes import ActionKey, outcomes_for
-from ..envelope import JSON_TYPE, Encoding, Envelope, encode
 from ..params import Call, scalar_text
+from ..rendering.envelope import JSON_TYPE, Encoding, Envelope, encode
 from .masking import Masker, apply, secret_name
 from .policy import needs_login
 from .proxy import Relayed

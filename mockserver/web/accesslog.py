@@ -19,7 +19,7 @@ import logging
 import time
 from typing import Callable, Final, Protocol, TextIO
 
-from ..served import Served
+from ..journal.served import Served
 
 LOGGER_NAME: Final = "mockserver.access"
 FLUSH_SECONDS: Final = 0.05  # soon enough for a person watching, rare enough to batch

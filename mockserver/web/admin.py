@@ -19,12 +19,12 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from .. import control
+from ..journal.served import Served
 from ..runtime import Runtime
-from ..served import Served
-from ..suggest import did_you_mean
+from ..support.suggest import did_you_mean
 from . import keys
 from .guard import Guard
-from .layers import wrapped
+from .wrapping import wrapped
 
 PREFIX: Final = "/__mock"
 BATCH: Final = 50  # journal entries encoded per write (a cut entry is a few KiB of JSON at most)
@@ -197,7 +197,7 @@ CALLS: Final = ", ".join(f"{method} {PREFIX}{path}" for method, path, _ in ROUTE
 
 
 def admin_app(guard: Guard) -> web.Application:
-    """The admin API as a sub-application, each route in the same layers (see `layers`: as the
+    """The admin API as a sub-application, each route in the same layers (see `wrapping`: as the
     sub-application's middlewares they would cost every API request a layer too)."""
     app = web.Application()
     layers = [guard.data, as_json]

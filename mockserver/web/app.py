@@ -18,8 +18,8 @@ from .cors import Cors
 from .guard import Guard
 from .handlers import Api
 from .images import static
-from .layers import wrapped
 from .reload import watching
+from .wrapping import wrapped
 
 
 def create_app(
@@ -37,7 +37,7 @@ def create_app(
     if scenarios is None:
         scenarios = load_scenarios(settings.layers, settings.locale, max_bytes=settings.max_scenario_bytes)
     runtime = Runtime.start(settings, scenarios)
-    # No middleware anywhere (see `layers`): the API handler answers its own errors and CORS.
+    # No middleware anywhere (see `wrapping`): the API handler answers its own errors and CORS.
     app = web.Application(client_max_size=settings.max_body, client_max_fields=settings.max_fields)
     app[keys.RUNTIME] = runtime
     if access_log is not None:

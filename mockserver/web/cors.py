@@ -3,7 +3,7 @@
 ShopXO itself sends no CORS headers; the mock adds them by default so a browser lets the H5
 build read the answers, and answers preflights itself. `--no-cors` restores the bare server.
 The API handler asks `preflight` and `tag` itself; the images put `around` among the layers of
-their route (`layers`: no middleware, which would cost every API request). Never on /__mock/:
+their route (`wrapping`: no middleware, which would cost every API request). Never on /__mock/:
 no page of another origin may read or steer the mock (`guard`).
 """
 

@@ -15,8 +15,8 @@ from typing import Final
 
 from aiohttp import web
 
-from ..actions.steps import Answer
-from ..envelope import JSON_TYPE, Envelope, encode
+from ..answers import Answer
+from ..rendering.envelope import JSON_TYPE, Envelope, encode
 from ..scenarios.model import Delay, Fault, RawReply
 
 # A JSON body cut off mid-way: what a proxy dropping the connection leaves behind.

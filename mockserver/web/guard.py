@@ -77,7 +77,7 @@ class Guard:
         return any(name == domain or name.endswith("." + domain) for domain in self.domains)
 
     async def data(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Every rule: the admin API and the dashboard's data (a layer, see `layers`)."""
+        """Every rule: the admin API and the dashboard's data (a layer, see `wrapping`)."""
         return self.refusal(request, page=False) or await handler(request)
 
     async def page(self, request: web.Request, handler: Handler) -> web.StreamResponse:

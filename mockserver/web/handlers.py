@@ -16,20 +16,21 @@ from typing import Any, Awaitable, Final, TypeVar
 from aiohttp import web
 from yarl import query_to_pairs
 
-from .. import cut, params
+from .. import params
 from ..actions import closed, lookup
-from ..actions.catalogue import no_such_route
-from ..actions.steps import Answer
+from ..actions.unmodelled import no_such_route
+from ..answers import Answer
 from ..contract import messages as m
-from ..envelope import Encoding, Envelope
-from ..memo import Memo
+from ..journal import cut
+from ..journal.served import NO_ANSWER, Served
 from ..params import NO_UPLOADS, Call, Uploads, UrlInputs
+from ..rendering.envelope import Encoding, Envelope
 from ..runtime import Runtime
 from ..scenarios.model import Fault
 from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
-from ..served import NO_ANSWER, Served
 from ..state import Fingerprint
-from ..suggest import did_you_mean
+from ..support.memo import Memo
+from ..support.suggest import did_you_mean
 from ..upstream.proxy import Relayed, Upstream
 from .cors import Cors
 from .faults import deliver, respond
@@ -123,7 +124,7 @@ class Api:
             wipes.told(fingerprint(request, call), call.device)
         raw_path = request.raw_path
         weight = cut.weight(raw_path, call, request.content.total_bytes)
-        # Positional, in field order (records.per_request says why).
+        # Positional, in field order (support.records.per_request says why).
         served = Served(
             next(runtime.ids),  # id
             ctx.state.clock.now(),  # time

@@ -10,10 +10,10 @@ from typing import Final
 
 from aiohttp import web
 
-from .. import avatars
 from ..contract import home, shop, site, uploads
 from ..contract.profiles import PROFILES
-from ..envelope import Envelope
+from ..people import avatars
+from ..rendering.envelope import Envelope
 from . import keys
 from .faults import respond
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .scenarios.matching import describe
-from .scenarios.model import (
+from .matching import describe
+from .model import (
     CannedEnvelope,
     CustomError,
     ExistingUser,

@@ -42,7 +42,7 @@ from math import gcd
 from random import Random
 from typing import Callable, Final
 
-from .contract.platforms import Platform
+from ..contract.platforms import Platform
 
 SLOTS: Final = 2**18
 ID_BASE: Final = 100_000

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Final, Mapping
 
-from .params import Call
-from .records import per_request
-from .scenarios.selection import Pick
+from ..params import Call
+from ..scenarios.selection import Pick
+from ..support.records import per_request
 
 NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, hang)
 

@@ -18,11 +18,11 @@ from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Final, Mapping
 
+from ..contract.fields import EMPTY_USER, number_code
+from ..contract.platforms import Platform
+from ..support.memo import Memo
 from .avatars import generated_path
-from .contract.fields import EMPTY_USER, number_code
-from .contract.platforms import Platform
 from .identities import SLOTS, Columns, Slots
-from .memo import Memo
 
 if TYPE_CHECKING:
     from faker import Faker

@@ -12,7 +12,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Final
 
-from .records import per_request
+from ..support.records import per_request
 
 
 class Encoding(Enum):

@@ -5,7 +5,7 @@ rule answered and why the candidate scenarios for that authcode did not match (n
 
 Bounded twice: by entries (`size`) and by bytes (`budget`), each entry counted at the estimate
 the edge made of it (`cut.ENTRY_BYTES` + `Served.weight`; a large request's entry is kept cut,
-`mockserver.cut`). Counting is two additions a request; the oldest go first while either bound
+`journal.cut`). Counting is two additions a request; the oldest go first while either bound
 is passed, and those that went for the bytes are counted (`dropped`).
 """
 
@@ -15,9 +15,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Final
 
+from ..settings import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE
 from .cut import ENTRY_BYTES
 from .served import Served
-from .settings import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,14 @@ answers -400 first, to an action it lacks too.
 
 from __future__ import annotations
 
+from ..answers import Action, Answer
 from ..context import Context
 from ..contract import messages as m
 from ..contract import routes
 from ..contract.routes import ActionKey
-from ..envelope import Encoding, Envelope
 from ..params import Call
+from ..rendering.envelope import Encoding, Envelope
 from ..scenarios.selection import Pick, Rule
-from .steps import Action, Answer
 
 
 def not_logged_in(call: Call, ctx: Context) -> Envelope | None:

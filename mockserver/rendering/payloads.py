@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Final, Mapping
 
+from ..support.memo import Memo
 from .envelope import RawJson, encode_json
-from .memo import Memo
-from .render import View, user_payload
+from .view import View, user_payload
 
 # Stands in for the token in a rendered payload; plain ASCII, so JSON leaves it as it is.
 TOKEN_SLOT: Final = "@@shopxo-mock-token-slot@@"

@@ -11,12 +11,12 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, Callable, Final, Mapping, NamedTuple
 
-from .contract import messages as m
-from .contract.fields import INT_COLUMNS, TEMPLATE_USER_FIELDS
-from .contract.platforms import Platform
-from .contract.profiles import Profile
-from .contract.site import SHANGHAI
-from .fake_users import UserRow
+from ..contract import messages as m
+from ..contract.fields import INT_COLUMNS, TEMPLATE_USER_FIELDS
+from ..contract.platforms import Platform
+from ..contract.profiles import Profile
+from ..contract.site import SHANGHAI
+from ..people.fake_users import UserRow
 
 _INT_COLUMNS: Final = frozenset(INT_COLUMNS)
 

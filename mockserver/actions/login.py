@@ -16,20 +16,20 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
-from .context import Context
-from .contract import messages as m
-from .contract import site
-from .contract.errors import CATALOGUES
-from .contract.fields import EMPTY_USER, number_code
-from .contract.platforms import Platform
-from .envelope import Envelope
-from .params import Call, is_empty, scalar_text
-from .records import per_request
-from .render import View, mandatory_bind_draft, unknown_user_stub
-from .scenarios import templates
-from .scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template
-from .state import Account
-from .state.accounts import LINKING_UNIONIDS
+from ..context import Context
+from ..contract import messages as m
+from ..contract import site
+from ..contract.errors import CATALOGUES
+from ..contract.fields import EMPTY_USER, number_code
+from ..contract.platforms import Platform
+from ..params import Call, is_empty, scalar_text
+from ..rendering.envelope import Envelope
+from ..rendering.view import View, mandatory_bind_draft, unknown_user_stub
+from ..scenarios import templates
+from ..scenarios.model import CustomError, ExistingUser, NamedError, NewUser, Outcome, Template
+from ..state import Account
+from ..state.accounts import LINKING_UNIONIDS
+from ..support.records import per_request
 
 
 @dataclass(frozen=True, slots=True)

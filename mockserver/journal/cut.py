@@ -22,7 +22,7 @@ import json
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
-from .params import Call, RawHeaders, Upload
+from ..params import Call, RawHeaders, Upload
 from .served import Served
 
 # Measured with tracemalloc (bench-free: tests/test_journal_bytes.py and the commit that made
