@@ -2,7 +2,7 @@
 
 The endpoints (`actions.user`) decide *which* outcome applies; this module knows what each one
 looks like for a platform and a profile: an existing user (after the status check), an unknown
-user (stub, registration or its draft), or an error. It keeps the account model of the README
+user (stub, registration or its draft), or an error. It keeps the account model of docs/accounts.md
 ("The account model"): the platform user behind a login is the device's own, or a scenario's
 own on that device (`Login.person`); a user the accounts know logs in as stored, whatever the
 outcome says of a stranger; every user answered is recorded, so the next call (tokenuserinfo, a

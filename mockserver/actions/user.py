@@ -89,7 +89,7 @@ def scenario_reply(call: Call, ctx: Context, login: Login, authcode: str = "") -
 def finish(reply: Reply, pick: Pick, login: Login, ctx: Context, purpose: Purpose) -> Answer:
     """The reply as the answer. A scenario's existing user is someone of its own, logged in on
     the device for that reply; a new user is the device's own platform user before ShopXO knew
-    them, who stays the device's user once registered (README, "The account model")."""
+    them, who stays the device's user once registered (docs/accounts.md, "The account model")."""
     outcome = reply.outcome
     if isinstance(outcome, (Fault, RawReply)):
         return Answer(outcome, reply.delay, pick)

@@ -1,4 +1,4 @@
-"""The mock's user table: the accounts it has served or registered, and their tokens (README,
+"""The mock's user table: the accounts it has served or registered, and their tokens (docs/accounts.md,
 "The account model"; decision 5).
 
 An account is how ShopXO finds a platform user: `(openid column, openid)`; WeChat and Toutiao

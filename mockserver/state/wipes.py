@@ -6,7 +6,7 @@ The phone is the same, so the mock keeps its person: when it answers a device -4
 device under the request's *fingerprint* (client type, brand, address, User-Agent); the next
 request with that fingerprint and another uuid continues the device, and that uuid names it from
 then on. Anything else with a new uuid is a new device: another phone (another address or
-User-Agent), or a test asking for a distinct person. README, "Which device is which".
+User-Agent), or a test asking for a distinct person. docs/accounts.md, "Which device is which".
 """
 
 from __future__ import annotations
