@@ -24,15 +24,15 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from conftest import MakeClient
 from mockserver import Settings, create_app
-from mockserver.journal import cut
 from mockserver.dashboard import routes
-from mockserver.journal import Journal
+from mockserver.journal import Journal, cut
 from mockserver.params import Upload, build_call
 from mockserver.routing import resolve
 from mockserver.runtime import Runtime
 from mockserver.journal.served import Served
 from mockserver.settings import MAX_LINE
 from mockserver.web import keys
+from test_dashboard import event_named, next_event
 from uniapp import HEADERS, SEED_AUTHCODE, query
 
 Client = TestClient[Any, web.Application]
@@ -387,24 +387,6 @@ async def test_the_dashboard_says_how_many_went_for_the_budget(make_client: Make
     journal = (await (await client.get("/__mock/dashboard/server")).json())["journal"]
     assert journal["dropped"] == runtime_of(client).journal.dropped > 0
     assert journal["count"] == 10 - journal["dropped"]
-
-
-async def next_event(response: ClientResponse) -> tuple[str, dict[str, Any]]:
-    """The next event of a dashboard stream (pings skipped): its name and its JSON."""
-    async with asyncio.timeout(WAIT):
-        while True:
-            block = (await response.content.readuntil(b"\n\n")).decode()
-            lines = dict(line.split(": ", 1) for line in block.strip().split("\n") if not line.startswith(":"))
-            if lines:
-                document: dict[str, Any] = json.loads(lines["data"])
-                return lines["event"], document
-
-
-async def event_named(response: ClientResponse, name: str) -> dict[str, Any]:
-    while True:
-        got, document = await next_event(response)
-        if got == name:
-            return document
 
 
 async def test_a_stream_that_does_not_read_is_closed_and_logins_still_answer(
