@@ -656,3 +656,13 @@ def test_the_command_line_guides_node_example_reads_the_ready_line(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"mock at http://127\.0\.0\.1:[1-9]\d*/\n", result.stdout)
     assert "shopxo-mock: stopped" in result.stderr
+
+
+def test_run_py_before_installing_says_what_to_install() -> None:
+    # -S: no site-packages, as a fresh machine's python3 has none of the dependencies.
+    result = subprocess.run([sys.executable, "-S", "run.py", "--version"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=STARTUP_LIMIT)  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.fullmatch(r"shopxo-mock: \w+ is not installed; from this checkout: python3 -m venv \.venv && "
+                        r"\.venv/bin/pip install -q -e \. && \.venv/bin/python run\.py\n", result.stderr)  # fmt: skip
