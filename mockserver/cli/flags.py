@@ -61,7 +61,8 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
     )
     twins = Twins(p, environ)
     _where_and_what(p, twins)
-    _how_it_answers(p, twins)
+    _release_and_people(p, twins)
+    _site_and_logins(p, twins)
     _who_may_call(p, twins)
     add_upstream_flags(p, twins)
     _bounds(p, twins)
@@ -89,8 +90,8 @@ def _where_and_what(p: Parser, twins: Twins) -> None:
     p.add_argument("--no-builtin", action="store_true", help="leave out the built-in scenarios")
 
 
-def _how_it_answers(p: Parser, twins: Twins) -> None:
-    """The release, the made-up users, the site's settings and the scenario every login gets."""
+def _release_and_people(p: Parser, twins: Twins) -> None:
+    """The release it answers as and the made-up users it answers with."""
     p.add_argument(
         "--profile",
         type=profile,
@@ -119,6 +120,10 @@ def _how_it_answers(p: Parser, twins: Twins) -> None:
         default=twins.default("locale", DEFAULT_LOCALE, locale),
         help="Faker locale (default %(default)s)",
     )
+
+
+def _site_and_logins(p: Parser, twins: Twins) -> None:
+    """The site's admin settings, the scenario every login gets, and how platform codes age."""
     p.add_argument(
         "--config",
         action="append",
