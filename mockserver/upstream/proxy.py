@@ -162,7 +162,7 @@ class Failure(Exception):
         self, text: str, *, status: int = 502, upstream_status: int = NO_ANSWER, reason: str | None = None
     ) -> None:
         super().__init__(text)
-        self.text = text  # formatted with the upstream, route and scrubbed reason by `Upstream.forward`
+        self.text = text  # formatted with the upstream, route and scrubbed reason by `Proxy.forward`
         self.status = status
         self.upstream_status = upstream_status
         self.reason = reason
