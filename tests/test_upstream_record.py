@@ -25,9 +25,9 @@ from mockserver.cli.record import Keeper
 from mockserver.rendering.view import masked as security_form
 from mockserver.scenarios.loader import load_scenarios
 from mockserver.upstream.masking import KEY_BYTES, Masker, WeakKey, apply, found, key_file, load_key
-from mockserver.upstream.proxy import Upstream
 from mockserver.upstream.record import Entry, Exchange, Recording
-from mockserver.upstream.replay import check, replay
+from mockserver.web.client import Upstream
+from mockserver.web.replay import check, replay
 from mockserver.web.serve import serving
 from uniapp import query
 from upstream_standin import COUNT, EMAIL, ID_CARD, JWT, LOGIN, MOBILE, OPENID, PHONE, QQ_OPENID, REAL_TOKEN, SECRETS_ANSWER, login_answer, shop_app

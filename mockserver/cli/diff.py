@@ -14,9 +14,10 @@ from typing import Any, Mapping, TextIO
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES
 from ..settings import DEFAULT_UPSTREAM_TIMEOUT, Settings
 from ..upstream.cases import BATTERY, CaseError, load_cases
-from ..upstream.diff import any_differ, compare, summary, table
+from ..upstream.diff import any_differ, summary, table
+from ..web.battery import compare
 from ..web.serve import serving
-from . import ENV_PREFIX, Parser, UsageError, usage_error
+from .parsing import ENV_PREFIX, Parser, UsageError, usage_error
 from .values import nonempty, profile, seconds, upstream_url
 
 DIFFERS = 1

@@ -24,14 +24,17 @@ from typing import Mapping, TextIO
 import yaml
 
 from ..params import Call
-from ..scenarios.listing import catalogue
 from ..settings import Settings
 from ..upstream.masking import Masker, WeakKey, key_file, load_key
-from ..upstream.proxy import Relayed, Upstream, site_root
+from ..upstream.proxy import Relayed, site_root
 from ..upstream.record import Recording
-from ..upstream.replay import check
+from ..web.client import Upstream
+from ..web.replay import check
 from ..web.serve import serving
-from . import ENV_PREFIX, UsageError, load, parser, serve, settings_from, usage_error
+from .flags import parser, settings_from
+from .parsing import ENV_PREFIX, UsageError, usage_error
+from .server import serve, to_serve
+
 
 def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     p = parser(environ, prog="shopxo-mock record")
@@ -73,12 +76,9 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
         except OSError as exc:
             return usage_error(err, f"--out {args.out}: cannot write it ({exc.strerror or exc})")
         print(f"shopxo-mock: merged {recovered} answer(s) a session that did not finish left in {journal} into {args.out}", file=human)
-    scenarios = load(p, settings, err)
+    scenarios = to_serve(p, args, settings, out, err)
     if isinstance(scenarios, int):
         return scenarios
-    if args.list:
-        print(catalogue(scenarios), file=out)
-        return 0
     upstream = Upstream(settings)
     upstream.listeners.append(recording.add)
     upstream.listeners.append(Keeper(recording, journal, err).keep)

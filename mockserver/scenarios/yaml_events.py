@@ -1,7 +1,8 @@
 """Plain YAML straight from libyaml's events, with the position of every value.
 
-Building PyYAML's node tree costs half of a large file's load, and scenario files are plain
-YAML: mappings, lists and scalars. This builds the same values as the safe loader (scalars are
+Building PyYAML's node tree costs half of a large file's load (measured, issue 22: 10,000
+generated scenarios load in 0.73 s instead of 1.26 s, 1,000 in 76 ms instead of 116 ms; the
+shipped files gain 4 ms), and scenario files are plain YAML: mappings, lists and scalars. This builds the same values as the safe loader (scalars are
 resolved and constructed by it) from the parser's events. Anything else (an anchor or alias, an
 explicit tag, a merge key, a second document) answers None, and the caller loads the file the
 general way, which also reports errors with its own words.

@@ -10,14 +10,14 @@ on with its `Content-Encoding` for the client to undo. What cannot come back (no
 answer in time, not HTTP, cut short, over the size bound) is answered in the envelope with code -1
 and HTTP 502 (504 for a timeout), naming the upstream and the route, never with a traceback, and
 in the mock's own words: aiohttp's messages quote the URL, query and token included, and the
-upstream's bytes, which may echo them (`_reason`).
+upstream's bytes, which may echo them (`web.client.reason`, then `_scrubbed`).
 
 A path that would leave the upstream's site root once its web server decoded and resolved it
 (`/api.php/../../admin.php`, `%2e%2e`, `%2f`, backslashes) is refused in the envelope and never
 sent: a ShopXO under `/shop/` must not serve `/admin.php` (`within_root`).
 
-aiohttp's client only: one session per upstream, made on first use inside the running loop,
-with no cookie jar (one client's session cookie must never reach another's request).
+This module decides what goes, what is sent and what the mock answers instead (`Proxy`); the
+exchange over HTTP is the edge's (`web.client.Upstream`, aiohttp's client).
 """
 
 from __future__ import annotations
@@ -25,14 +25,11 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import ssl
 import time
 import zlib
 from typing import Callable, Final
 from urllib.parse import quote, unquote
 
-import aiohttp
-from multidict import CIMultiDict
 from yarl import URL
 
 from ..answers import Answer
@@ -82,10 +79,14 @@ class Relayed:
 
 
 Listener = Callable[[Call, Relayed], None]  # told of every answer that passed (the recorder)
+# What came back: status, content type, the RETURNED_HEADERS as sent, the bytes.
+Fetched = tuple[int, str | None, tuple[tuple[str, str], ...], bytes]
 
 
-class Upstream:
-    """The real ShopXO behind the mock (`--upstream`)."""
+class Proxy:
+    """The real ShopXO behind the mock (`--upstream`): which requests go, what is sent, and what
+    the mock answers when nothing usable comes back. The exchange itself, over HTTP, is the
+    edge's: `web.client.Upstream`."""
 
     def __init__(self, settings: Settings) -> None:
         if settings.upstream is None:
@@ -98,7 +99,6 @@ class Upstream:
         self.max_body = settings.upstream_max_body
         self.verify = not settings.upstream_insecure
         self.listeners: list[Listener] = []
-        self._session: aiohttp.ClientSession | None = None
 
     def takes(self, call: Call, ctx: Context) -> bool:
         return goes_upstream(call, ctx, self.mode, self.token)
@@ -114,7 +114,7 @@ class Upstream:
             return Relayed(UpstreamVisit(where, NO_ANSWER, 0.0, "not sent: " + token.msg), Answer(token))
         started = time.perf_counter()
         try:
-            status, content_type, headers, body = await self._exchange(call, raw_path, token)
+            status, content_type, headers, body = await self.exchange(call.method, *self.outgoing(call, raw_path, token))
         except Failure as failure:
             ms = (time.perf_counter() - started) * 1000
             secrets = (self.token or "", call.text("token"), raw_path.partition("?")[2])
@@ -130,75 +130,28 @@ class Upstream:
             listener(call, relayed)
         return relayed
 
-    async def _exchange(
-        self, call: Call, raw_path: str, token: str | None
-    ) -> tuple[int, str | None, tuple[tuple[str, str], ...], bytes]:
+    def outgoing(self, call: Call, raw_path: str, token: str | None) -> tuple[str, list[tuple[str, str]], bytes]:
+        """What goes upstream for `call`: the URL (already encoded: sent as it is), the headers
+        a ShopXO reads, and the body, the token in both replaced by the one `policy` chose."""
         path, _, query = raw_path.lstrip("/").partition("?")
         body = call.raw_body
         if token is not None:
             query = with_token(query, token)
             body = body_with_token(body, call.header("Content-Type") or "", token)
-        url = URL(self.root + path + ("?" + query if query else ""), encoded=True)
-        headers = CIMultiDict(
+        headers = [
             (key.decode("latin-1"), value.decode("latin-1"))
             for key, value in call.headers
             if key.decode("latin-1").lower() in FORWARDED_HEADERS
-        )
-        headers["Accept-Encoding"] = "identity"  # the bytes as the upstream made them, nothing to undo
-        try:
-            async with self.session().request(
-                call.method, url, headers=headers, data=body or None, allow_redirects=False
-            ) as response:
-                announced = response.content_length
-                if announced is not None and announced > self.max_body:
-                    raise Failure(say.TOO_LARGE, upstream_status=response.status)
-                received = bytearray()
-                async for chunk in response.content.iter_chunked(CHUNK):
-                    received += chunk
-                    if len(received) > self.max_body:
-                        raise Failure(say.TOO_LARGE, upstream_status=response.status)
-                returned = tuple((name, value) for name in RETURNED_HEADERS for value in response.headers.getall(name, ()))
-                body = bytes(received)
-                coding = response.headers.get("Content-Encoding", "").strip().lower()
-                if coding and coding != "identity":
-                    if coding in DECODED:
-                        body = decoded(body, coding, self.max_body, response.status)
-                    else:  # br and the like: the client can undo it, the mock cannot (no decoder)
-                        returned += (("Content-Encoding", response.headers["Content-Encoding"]),)
-                return response.status, response.headers.get("Content-Type"), returned, body
-        except Failure:
-            raise
-        except (TimeoutError, aiohttp.ServerTimeoutError):
-            raise Failure(say.TIMED_OUT, status=504) from None
-        except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as exc:
-            raise Failure(say.TLS_FAILED, reason=exc) from None
-        except aiohttp.ClientConnectorError as exc:
-            raise Failure(say.REFUSED, reason=exc) from None
-        except aiohttp.ServerDisconnectedError:
-            raise Failure(say.DISCONNECTED) from None
-        except aiohttp.ClientPayloadError as exc:
-            raise Failure(say.CUT_SHORT, reason=exc) from None
-        except aiohttp.ClientResponseError as exc:  # the parser's refusals: not an HTTP answer
-            raise Failure(say.NOT_HTTP, reason=exc) from None
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
-            raise Failure(say.FAILED, reason=exc) from None
+        ]
+        return self.root + path + ("?" + query if query else ""), headers, body
 
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            context: ssl.SSLContext | bool = ssl.create_default_context() if self.verify else False
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.timeout),
-                connector=aiohttp.TCPConnector(ssl=context),
-                cookie_jar=aiohttp.DummyCookieJar(),
-                skip_auto_headers=("User-Agent",),  # the client's own, or none
-                auto_decompress=False,
-            )
-        return self._session
+    async def exchange(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> Fetched:
+        """The upstream's answer: status, content type, RETURNED_HEADERS and the bytes (gzip and
+        deflate undone, at most `max_body` of them); `Failure` when there is none to pass on."""
+        raise NotImplementedError
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Let go of whatever the exchange keeps open."""
 
 
 class Failure(Exception):
@@ -206,35 +159,20 @@ class Failure(Exception):
     mock's envelope goes with."""
 
     def __init__(
-        self, text: str, *, status: int = 502, upstream_status: int = NO_ANSWER, reason: BaseException | str | None = None
+        self, text: str, *, status: int = 502, upstream_status: int = NO_ANSWER, reason: str | None = None
     ) -> None:
         super().__init__(text)
-        self.text = text  # formatted with the upstream, route and scrubbed reason by `Upstream.forward`
+        self.text = text  # formatted with the upstream, route and scrubbed reason by `Proxy.forward`
         self.status = status
         self.upstream_status = upstream_status
         self.reason = reason
 
 
-def _reason(exc: BaseException | str | None) -> str:
-    """What went wrong in one line: the exception's class and its description, without the parts
-    that quote the request (a ClientResponseError's URL) or the upstream's bytes."""
-    if exc is None or isinstance(exc, str):
-        return exc or ""
-    if isinstance(exc, aiohttp.ClientResponseError):
-        text = exc.message  # not str(exc): that adds `url='...?token=...'`
-    elif isinstance(exc, aiohttp.ClientConnectorError):
-        os_error = exc.os_error
-        text = f"{exc.host}:{exc.port}: {os_error.strerror or str(os_error) or type(os_error).__name__}"
-    else:
-        text = str(exc)
-    text = text.split("\n", 1)[0].strip().rstrip(":")  # the parser's first line; the rest quotes bytes
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _scrubbed(exc: BaseException | str | None, where: str, secrets: tuple[str, ...]) -> str:
-    """`_reason` made safe to show anywhere: any URL becomes `where` (site root and path, no
-    query), quoted bytes go, and no secret (the tokens, the query) is left in, however quoted."""
-    text = _QUOTED_BYTES.sub("b'...'", _reason(exc))
+def _scrubbed(reason: str | None, where: str, secrets: tuple[str, ...]) -> str:
+    """A failure's reason (`web.client.reason`) made safe to show anywhere: any URL becomes
+    `where` (site root and path, no query), quoted bytes go, and no secret (the tokens, the
+    query) is left in, however quoted."""
+    text = _QUOTED_BYTES.sub("b'...'", reason or "")
     text = _URL.sub(lambda _: where, text)
     for secret in secrets:
         if len(secret) >= 3:

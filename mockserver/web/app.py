@@ -11,9 +11,9 @@ from ..runtime import Runtime
 from ..scenarios.loader import load_scenarios
 from ..scenarios.model import ScenarioSet
 from ..settings import Settings
-from ..upstream.proxy import Upstream
 from . import admin, keys
 from .accesslog import TO_LOGGER, AccessLog
+from .client import Upstream
 from .cors import Cors
 from .guard import Guard
 from .handlers import Api

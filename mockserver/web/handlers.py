@@ -31,7 +31,7 @@ from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
 from ..state import Fingerprint
 from ..support.memo import Memo
 from ..support.suggest import did_you_mean
-from ..upstream.proxy import Relayed, Upstream
+from ..upstream.proxy import Proxy, Relayed
 from .cors import Cors
 from .faults import deliver, respond
 from .multipart import read_form
@@ -49,7 +49,7 @@ URLS_REMEMBERED: Final = 256
 class Api:
     """The API's handler, holding the running mock: a request looks nothing up in the application."""
 
-    def __init__(self, runtime: Runtime, cors: Cors | None = None, upstream: Upstream | None = None) -> None:
+    def __init__(self, runtime: Runtime, cors: Cors | None = None, upstream: Proxy | None = None) -> None:
         self.runtime = runtime
         self.cors = cors
         self.upstream = upstream  # what the mock does not answer goes there (--upstream)

@@ -12,10 +12,10 @@ from aiohttp import web
 
 from ..scenarios.model import ScenarioSet
 from ..settings import Settings
-from ..upstream.proxy import Upstream
 from . import keys
 from .accesslog import AccessLog
 from .app import create_app
+from .client import Upstream
 from .connections import start_runner
 
 START_TIMEOUT: Final = 10.0

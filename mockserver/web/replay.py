@@ -1,7 +1,8 @@
 """A recording's requests sent again to a mock serving it: does each get the same bytes back?
 
 The recorder checks its file this way before it writes it (`shopxo-mock record`), and the tests
-hold it to it. The requests go in the order they were recorded, since a login's pinned token is
+hold it to it. Here in the edge since it talks HTTP (aiohttp's client); what a recording holds and
+how a reply falls back to its bytes is `upstream.record`'s. The requests go in the order they were recorded, since a login's pinned token is
 what the routes after it are checked against.
 """
 
@@ -17,7 +18,7 @@ from yarl import URL
 from ..scenarios.loader import ScenarioLoadError, load_scenarios
 from ..scenarios.model import ScenarioSet
 from ..settings import Settings
-from .record import Exchange, Recording
+from ..upstream.record import Exchange, Recording
 
 CHECK_ROUNDS: Final = 3  # replay, fall back to the bytes where it differed, replay again
 # A mock serving these scenarios while the block runs, at the URL it yields (`web.serve.serving`).
