@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
-from mockserver.actions import ACTIONS
-from mockserver.contract import api_catalogue, routes
+from mockserver.actions import ACTIONS, function_of
+from mockserver.contract import api_catalogue, home, routes, shop, site
 from mockserver.contract.profiles import PROFILES
 from mockserver.routing import resolve
 
 
-def test_every_modelled_route_has_its_function_and_nothing_else_does() -> None:
-    assert set(ACTIONS) == set(routes.MODELLED)
+def test_every_registration_names_an_async_function_of_the_actions() -> None:
+    for route in routes.ROUTES:
+        function = ACTIONS[route.key]
+        assert inspect.iscoroutinefunction(function), route
+        assert function.__module__ == f"mockserver.actions.{route.action.rpartition('.')[0]}", route
+
+
+@pytest.mark.parametrize("action", ["shop.nothing", "nowhere.index", "index"])
+def test_a_registration_naming_no_function_fails_at_load_saying_which(action: str) -> None:
+    route = routes.ModelledRoute(("Index", "index"), action, routes.DECLARED_OUTCOMES)
+    with pytest.raises(ImportError, match=f"registers \\('Index', 'index'\\) to '{action}'"):
+        function_of(route)
+
+
+def test_each_route_is_registered_once() -> None:
+    assert len(routes.MODELLED) == len(routes.ROUTES)
+
+
+def test_the_pictures_served_are_those_of_the_fresh_installs_answers() -> None:
+    assert site.COMMON_PICTURES | site.CENTER_PICTURES | home.PICTURES <= routes.PICTURES
+    assert routes.MODELLED[("Index", "index")].pictures >= shop.recorded_pictures("index/index") != frozenset()
 
 
 def test_a_route_missing_in_a_release_names_a_real_profile() -> None:
