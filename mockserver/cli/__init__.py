@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Final, Mapping, NoReturn, Sequence, TextIO
 
-from ..context import DEFAULT_UNKNOWN_USERS, UNKNOWN_USERS
+from ..context import UNKNOWN_USERS
 from ..contract import site
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES
 from ..scenarios.listing import catalogue
@@ -37,6 +37,8 @@ from ..settings import (
     DEFAULT_MAX_FIELDS,
     DEFAULT_MAX_SCENARIO_BYTES,
     DEFAULT_PORT,
+    DEFAULT_SMS_CODE,
+    DEFAULT_UNKNOWN_USERS,
     DEFAULT_UPSTREAM_MAX_BODY,
     DEFAULT_UPSTREAM_TIMEOUT,
     SHIPPED_FIXTURES,
@@ -313,7 +315,7 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
         "(default %(default)s)",
     )
     p.add_argument(
-        "--sms-code", type=nonempty, default="123456", metavar="CODE", help="the verification code every 'SMS' carries"
+        "--sms-code", type=nonempty, default=DEFAULT_SMS_CODE, metavar="CODE", help="the verification code every 'SMS' carries"
     )
     p.add_argument("--list", action="store_true", help="print the scenario catalogue and exit")
     p.add_argument(
