@@ -207,6 +207,16 @@ async def test_a_declared_route_goes_upstream_when_none_of_its_scenarios_applies
     assert json.loads((await fetch(client, query("goods/detail") + "&id=8"))[2])["data"]["goods"]["id"] == 8
 
 
+async def test_the_policy_reads_the_authcode_where_the_release_does(make_client: MakeClient, shop: TestServer) -> None:
+    """v2.2 reads `authcode` from the POST body alone (`Profile.authcode`, which the login also
+    asks): one in the query string matches no scenario, so the login goes upstream."""
+    client = await make_client(profile="documented", upstream=url_of(shop), forward="unmatched")
+    in_query = await client.post(query(uuid="phone") + "&authcode=status-2", json={})
+    assert await in_query.read() == login_answer()
+    in_body = await client.post(query(uuid="phone"), json={"authcode": "status-2"})
+    assert (await in_body.json())["code"] == -110
+
+
 async def test_unmatched_sends_the_login_upstream_unless_a_scenario_matches(make_client: MakeClient, shop: TestServer) -> None:
     client = await make_client(profile="current", upstream=url_of(shop), forward="unmatched")
     real = await client.post(query(uuid="phone"), json={"authcode": "a-real-wx-code"})

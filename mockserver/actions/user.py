@@ -155,7 +155,7 @@ async def appminiuserauth(call: Call, ctx: Context) -> Answer:
     if isinstance(platform, Envelope):
         return Answer(platform)
     profile = ctx.profile
-    authcode = (call.body if profile.authcode_from_body_only else call.params).get("authcode")
+    authcode = profile.authcode(call.params, call.body)
     code = scalar_text(authcode)
     login = login_of(call, ctx, platform, fallback_device=code or repr(authcode))
     if is_empty(authcode):

@@ -72,7 +72,7 @@ def minted(call: Call, ctx: Context) -> bool:
 def _scenario_applies(call: Call, ctx: Context, key: ActionKey) -> bool:
     authcode = ""
     if key == LOGIN:  # the only route whose rules look at the authcode, read as the profile reads it
-        authcode = scalar_text((call.body if ctx.profile.authcode_from_body_only else call.params).get("authcode"))
+        authcode = scalar_text(ctx.profile.authcode(call.params, call.body))
     try:
         return select(ctx.scenarios, key, call, authcode, ctx.state.bindings).scenario is not None
     except UnknownScenario:
