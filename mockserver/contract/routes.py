@@ -136,9 +136,6 @@ CATALOGUES: Final[Mapping[str, Catalogue]] = MappingProxyType(
     {"documented": catalogue(api_catalogue.V2_2_2), "current": catalogue(api_catalogue.V6_9)}
 )
 
-# Every controller some release has (S/app/api/controller/, S@v2.2.2/app/api/controller/).
-CONTROLLERS: Final = frozenset[str]().union(*(release.controllers for release in CATALOGUES.values()))
-
 
 def outcomes_for(action: ActionKey) -> frozenset[str]:
     """What a scenario for this route may answer: a modelled route's own kinds, else a declared one's."""
