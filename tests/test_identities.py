@@ -12,7 +12,7 @@ from typing import Any, Final, Iterable, Mapping
 import pytest
 
 from conftest import MakeClient, reload_now
-from mockserver.actions.user import EMAIL
+from mockserver.actions.binding import EMAIL
 from mockserver.context import Context
 from mockserver.contract.platforms import PLATFORMS, IdShape
 from mockserver.contract.profiles import PROFILES

@@ -1,12 +1,12 @@
 """Who a user is and what a login-type endpoint answers for them (§3.3-§3.5, §4).
 
-The endpoints (`actions.user`) decide *which* outcome applies; this module knows what each one
-looks like for a platform and a profile: an existing user (after the status check), an unknown
-user (stub, registration or its draft), or an error. It keeps the account model of docs/accounts.md
-("The account model"): the platform user behind a login is the device's own, or a scenario's
-own on that device (`Login.person`); a user the accounts know logs in as stored, whatever the
-outcome says of a stranger; every user answered is recorded, so the next call (tokenuserinfo, a
-binding, the next login) sees the same person.
+The endpoints (`actions.user`, `actions.binding`) decide *which* outcome applies; this module
+knows what each one looks like for a platform and a profile: an existing user (after the status
+check), an unknown user (stub, registration or its draft), or an error. It keeps the account model
+of docs/accounts.md ("The account model"): the platform user behind a login is the device's
+own, or a scenario's own on that device (`Login.person`); a user the accounts know logs in as
+stored, whatever the outcome says of a stranger; every user answered is recorded, so the next call
+(tokenuserinfo, a binding, the next login) sees the same person.
 """
 
 from __future__ import annotations

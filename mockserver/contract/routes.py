@@ -67,20 +67,20 @@ ROUTES: Final[tuple[ModelledRoute, ...]] = (
     ModelledRoute(("User", "appminiuserinfo"), "user.appminiuserinfo", USER_OUTCOMES),
     ModelledRoute(("User", "tokenuserinfo"), "user.tokenuserinfo", DECLARED_OUTCOMES,
                   missing_in=frozenset({"documented"})),  # v2.2.3 (§7.1)
-    ModelledRoute(("User", "onekeyusermobilebind"), "user.onekeyusermobilebind", USER_OUTCOMES),
-    ModelledRoute(("User", "appmobilebindverifysend"), "user.appmobilebindverifysend", DECLARED_OUTCOMES),
-    ModelledRoute(("User", "appmobilebind"), "user.appmobilebind", USER_OUTCOMES),
+    ModelledRoute(("User", "onekeyusermobilebind"), "binding.onekeyusermobilebind", USER_OUTCOMES),
+    ModelledRoute(("User", "appmobilebindverifysend"), "binding.appmobilebindverifysend", DECLARED_OUTCOMES),
+    ModelledRoute(("User", "appmobilebind"), "binding.appmobilebind", USER_OUTCOMES),
     ModelledRoute(("User", "userbasereg"), "user.userbasereg", USER_OUTCOMES,
                   missing_in=V2_PROFILES),  # added after v2.2.2
     ModelledRoute(("User", "center"), "center.center", DECLARED_OUTCOMES,
                   pictures=site.CENTER_PICTURES),  # v2.2 requires a login, v6.9 not (§4.4)
     ModelledRoute(("Base", "common"), "base.common", CONFIG_OUTCOMES, pictures=site.COMMON_PICTURES),
     # Around the login, v6.9 only (§4.3, §4.5): v2.2.2 has none of these routes.
-    ModelledRoute(("User", "onekeyusermobiledecrypt"), "user.onekeyusermobiledecrypt", DECLARED_OUTCOMES,
+    ModelledRoute(("User", "onekeyusermobiledecrypt"), "binding.onekeyusermobiledecrypt", DECLARED_OUTCOMES,
                   missing_in=V2_PROFILES),
-    ModelledRoute(("User", "appemailbindverifysend"), "user.appemailbindverifysend", DECLARED_OUTCOMES,
+    ModelledRoute(("User", "appemailbindverifysend"), "binding.appemailbindverifysend", DECLARED_OUTCOMES,
                   missing_in=V2_PROFILES),
-    ModelledRoute(("User", "appemailbind"), "user.appemailbind", DECLARED_OUTCOMES, missing_in=V2_PROFILES),
+    ModelledRoute(("User", "appemailbind"), "binding.appemailbind", DECLARED_OUTCOMES, missing_in=V2_PROFILES),
     ModelledRoute(("Personal", "save"), "personal.save", DECLARED_OUTCOMES, missing_in=V2_PROFILES),
     ModelledRoute(("Personal", "useravatarupload"), "personal.useravatarupload", DECLARED_OUTCOMES,
                   missing_in=V2_PROFILES),
