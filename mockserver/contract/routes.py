@@ -95,7 +95,7 @@ ROUTES: Final[tuple[ModelledRoute, ...]] = (
 )  # fmt: skip
 
 # The views the rest of the mock reads, derived from `ROUTES`.
-MODELLED: Final[Mapping[ActionKey, ModelledRoute]] = MappingProxyType({route.key: route for route in ROUTES})
+MODELLED: Final[Mapping[ActionKey, ModelledRoute]] = {route.key: route for route in ROUTES}  # a dict: read per request
 # What a real shop behind the mock answers better under `--forward unmodelled` (`upstream.policy`).
 STAND_IN_SHOP: Final = frozenset(route.key for route in ROUTES if route.stands_in_for_shop)
 # Every picture a modelled answer links to (`web.images` serves a placeholder at each).
