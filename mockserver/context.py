@@ -12,6 +12,7 @@ from .params import Call
 from .people.fake_users import FakeUsers
 from .rendering.payloads import Payloads
 from .scenarios.model import ExistingUser, NewUser, Reply, Scenario, ScenarioSet
+from .settings import DEFAULT_SMS_CODE, DEFAULT_UNKNOWN_USERS
 from .state import State
 
 
@@ -27,7 +28,7 @@ class CodePolicy:
 class SmsPolicy:
     """The verification code every "SMS" carries, so a UI test can type it, and how long it lasts."""
 
-    code: str = "123456"
+    code: str = DEFAULT_SMS_CODE
     ttl: float = 600.0  # ShopXO's default common_verify_expire_time
 
 
@@ -40,7 +41,6 @@ UNKNOWN_USERS: Final[Mapping[str, Reply]] = MappingProxyType(
         "existing": Reply(ExistingUser(fields={}, generated=True)),
     }
 )
-DEFAULT_UNKNOWN_USERS: Final = "real"
 
 
 @dataclass(frozen=True, slots=True)

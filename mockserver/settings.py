@@ -24,6 +24,8 @@ SHIPPED_FIXTURES: Final = _shipped()
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8080
 DEFAULT_LOCALE: Final = "zh_CN"
+DEFAULT_SMS_CODE: Final = "123456"  # the verification code every "SMS" carries (`--sms-code`)
+DEFAULT_UNKNOWN_USERS: Final = "real"  # a key of context.UNKNOWN_USERS (`--unknown-users`)
 DEFAULT_MAX_BODY: Final = 1024**2
 # aiohttp refuses request lines and header values over 8 KiB with a bare 400; clients that put
 # long tokens or many parameters in the URL get served up to this length instead.
@@ -76,8 +78,8 @@ class Settings:
     scenario: str | None = None  # the globally active scenario (--scenario)
     single_use_codes: bool = False
     code_ttl: float | None = None
-    sms_code: str = "123456"
-    unknown_users: str = "real"  # a key of context.UNKNOWN_USERS
+    sms_code: str = DEFAULT_SMS_CODE
+    unknown_users: str = DEFAULT_UNKNOWN_USERS
     journal_size: int = DEFAULT_JOURNAL_SIZE
     journal_bytes: int = DEFAULT_JOURNAL_BYTES  # the journal drops its oldest past this many bytes
     dashboard_streams: int = DEFAULT_DASHBOARD_STREAMS  # the next stream is refused (429)
@@ -91,9 +93,9 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     watch: bool = False  # hot reload (the CLI turns it on)
     warm_up: bool = False  # make the Faker pools in a thread at start (the CLI turns it on)
-    hang_seconds: float = 30.0
+    hang_seconds: float = 30.0  # a `hang` fault answers nothing for this long (client gives up at 10 s)
     header_timeout: float = DEFAULT_HEADER_TIMEOUT  # a request head not complete by then: connection closed
-    body_timeout: float = 10.0  # a body trickling in slower than this answers 408  # a `hang` fault answers nothing for this long (client gives up at 10 s)
+    body_timeout: float = 10.0  # a body trickling in slower than this answers 408
     # A real ShopXO behind the mock (mockserver/upstream): what the mock does not answer goes there.
     upstream: str | None = None  # the site root, e.g. https://shop.example.com/
     forward: str = DEFAULT_FORWARD  # one of upstream.policy.FORWARD_MODES: which requests go upstream

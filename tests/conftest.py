@@ -11,6 +11,8 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
 from mockserver import Settings, create_app
+from mockserver.scenarios.loader import ScenarioError
+from mockserver.web import keys
 
 pytest_plugins = ["mockserver.pytest_plugin", "pytester"]
 
@@ -32,6 +34,11 @@ def make_client(aiohttp_client: AiohttpClient) -> MakeClient:
         return await aiohttp_client(create_app(Settings(**settings)))
 
     return factory
+
+
+async def reload_now(app: Application) -> list[ScenarioError]:
+    """Load the app's fixtures layers again, as a save would (`Runtime.reload`): the problems found."""
+    return await app[keys.RUNTIME].reload()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -11,12 +11,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
-from conftest import DATA, MakeClient
+from conftest import DATA, MakeClient, reload_now
 from mockserver.scenarios.listing import summary
 from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios
 from mockserver.state import DeviceSettings, Scope, State
 from mockserver.web import keys
-from mockserver.web.reload import reload_now
 from uniapp import HEADERS, query
 
 Client = TestClient[Any, Application]

@@ -15,9 +15,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
-from conftest import MakeClient
+from conftest import MakeClient, reload_now
 from mockserver.web import keys
-from mockserver.web.reload import reload_now
 from uniapp import HEADERS, query
 
 Client = TestClient[Any, Application]

@@ -11,8 +11,8 @@ from typing import Any, Final, Iterable, Mapping
 
 import pytest
 
-from conftest import MakeClient
-from mockserver.actions.user import EMAIL
+from conftest import MakeClient, reload_now
+from mockserver.actions.binding import EMAIL
 from mockserver.context import Context
 from mockserver.contract.platforms import PLATFORMS, IdShape
 from mockserver.contract.profiles import PROFILES
@@ -22,7 +22,6 @@ from mockserver.rendering.payloads import Payloads
 from mockserver.scenarios.model import ScenarioSet
 from mockserver.state import Scope, State
 from mockserver.web import keys
-from mockserver.web.reload import reload_now
 from uniapp import HEADERS, query
 
 MOBILE: Final = re.compile(r"^1[3-9]\d{9}$")  # ShopXO's CheckMobile

@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
-from mockserver.actions import ACTIONS
-from mockserver.contract import api_catalogue, routes
+from mockserver.actions import ACTIONS, function_of
+from mockserver.contract import api_catalogue, home, routes, shop, site
 from mockserver.contract.profiles import PROFILES
 from mockserver.routing import resolve
 
 
-def test_every_modelled_route_has_its_function_and_nothing_else_does() -> None:
-    assert set(ACTIONS) == set(routes.MODELLED)
+def test_every_registration_names_an_async_function_of_the_actions() -> None:
+    for route in routes.ROUTES:
+        function = ACTIONS[route.key]
+        assert inspect.iscoroutinefunction(function), route
+        assert function.__module__ == f"mockserver.actions.{route.action.rpartition('.')[0]}", route
+
+
+@pytest.mark.parametrize("action", ["shop.nothing", "nowhere.index", "index"])
+def test_a_registration_naming_no_function_fails_at_load_saying_which(action: str) -> None:
+    route = routes.ModelledRoute(("Index", "index"), action, routes.DECLARED_OUTCOMES)
+    with pytest.raises(ImportError, match=f"registers \\('Index', 'index'\\) to '{action}'"):
+        function_of(route)
+
+
+def test_each_route_is_registered_once() -> None:
+    assert len(routes.MODELLED) == len(routes.ROUTES)
+
+
+def test_the_pictures_served_are_those_of_the_fresh_installs_answers() -> None:
+    assert site.COMMON_PICTURES | site.CENTER_PICTURES | home.PICTURES <= routes.PICTURES
+    assert routes.MODELLED[("Index", "index")].pictures >= shop.recorded_pictures("index/index") != frozenset()
 
 
 def test_a_route_missing_in_a_release_names_a_real_profile() -> None:
@@ -20,8 +41,9 @@ def test_a_route_missing_in_a_release_names_a_real_profile() -> None:
 
 
 def test_every_modelled_route_is_on_a_real_controller_and_resolves_to_itself() -> None:
+    controllers = {name for release in routes.CATALOGUES.values() for name in release.controllers}
     for controller, action in routes.MODELLED:
-        assert controller in routes.CONTROLLERS
+        assert controller in controllers
         assert resolve(f"{controller}/{action}".lower()).key == (controller, action)
 
 
@@ -53,10 +75,6 @@ def test_each_profile_has_its_release() -> None:
 def test_the_release_keeps_its_size(profile: str) -> None:
     release = routes.CATALOGUES[profile]
     assert (len(release.controllers), len(release.routes), sum(release.routes.values())) == SIZES[profile]
-
-
-def test_the_controllers_are_those_of_the_releases() -> None:
-    assert routes.CONTROLLERS == {name for release in routes.CATALOGUES.values() for name in release.controllers}
 
 
 @pytest.mark.parametrize("table", [api_catalogue.V6_9, api_catalogue.V2_2_2], ids=["v6.9", "v2.2.2"])

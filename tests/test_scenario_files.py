@@ -17,7 +17,7 @@ import yaml
 
 from mockserver.cli import main
 from mockserver.contract.errors import ERROR_NAMES
-from mockserver.contract.fields import USER_KEYS
+from mockserver.contract.fields import EMPTY_USER, PINNABLE
 from mockserver.scenarios import expansion, loader
 from mockserver.scenarios.loader import ScenarioLoadError, load_scenarios
 from mockserver.scenarios.model import Delay, Equals, ExistingUser, Match, OneOf, Regex
@@ -201,7 +201,7 @@ def test_the_shipped_files_load_and_describe_every_scenario() -> None:
 
 def test_the_schema_knows_every_user_field_and_error_name() -> None:
     definitions = schema()["$defs"]
-    assert set(definitions["user"]["properties"]) == set(USER_KEYS)
+    assert set(definitions["user"]["properties"]) == {*EMPTY_USER, *PINNABLE}
     assert definitions["error_name"]["enum"] == list(ERROR_NAMES)
 
 

@@ -22,9 +22,8 @@ from yarl import URL
 
 from conftest import MakeClient
 from mockserver.cli import main, parser, settings_from
-from mockserver.actions import ACTIONS
+from mockserver.contract.routes import ROUTES
 from mockserver.journal.served import JSON_FIELDS
-from mockserver.upstream.policy import STAND_IN_SHOP
 from mockserver.upstream.proxy import body_with_token, envelope_code, site_root, with_token, within_root
 from mockserver.web import keys
 from uniapp import HEADERS, query
@@ -159,8 +158,17 @@ async def test_by_default_the_modelled_routes_stay_the_mocks(make_client: MakeCl
     assert len(shop.app[COUNT]) == 1
 
 
-def test_the_stand_in_shop_is_what_the_mock_answers_as_a_fresh_install() -> None:
-    assert STAND_IN_SHOP == {key for key, action in ACTIONS.items() if action.__module__ == "mockserver.actions.shop"}
+async def test_by_default_a_modelled_route_goes_upstream_exactly_when_registered_as_a_stand_in(make_client: MakeClient, shop: TestServer) -> None:
+    """The forwarding policy reads the route's registration (`contract.routes.ROUTES`), not where
+    its function lives."""
+    client = await make_client(profile="current", upstream=url_of(shop), upstream_token=REAL_TOKEN)
+    token = await mock_login(client)
+    upstream = {}
+    for route in ROUTES:
+        await fetch(client, query(f"{route.key[0]}/{route.key[1]}".lower(), token=token))
+        upstream[route.key] = journal(client)[-1]["rule"] == "upstream"
+    assert upstream == {route.key: route.stands_in_for_shop for route in ROUTES}
+    assert upstream[("Cart", "index")] and not upstream[("Base", "common")]
 
 
 async def test_by_default_a_real_shop_answers_the_home_tab_cart_and_lists_the_mock_stands_in_for(make_client: MakeClient, shop: TestServer) -> None:
@@ -197,6 +205,16 @@ async def test_a_declared_route_goes_upstream_when_none_of_its_scenarios_applies
     client = await make_client(profile="current", upstream=url_of(shop), fixtures=tmp_path)
     assert json.loads((await fetch(client, query("goods/detail") + "&id=7"))[2])["msg"] == "mocked"
     assert json.loads((await fetch(client, query("goods/detail") + "&id=8"))[2])["data"]["goods"]["id"] == 8
+
+
+async def test_the_policy_reads_the_authcode_where_the_release_does(make_client: MakeClient, shop: TestServer) -> None:
+    """v2.2 reads `authcode` from the POST body alone (`Profile.authcode`, which the login also
+    asks): one in the query string matches no scenario, so the login goes upstream."""
+    client = await make_client(profile="documented", upstream=url_of(shop), forward="unmatched")
+    in_query = await client.post(query(uuid="phone") + "&authcode=status-2", json={})
+    assert await in_query.read() == login_answer()
+    in_body = await client.post(query(uuid="phone"), json={"authcode": "status-2"})
+    assert (await in_body.json())["code"] == -110
 
 
 async def test_unmatched_sends_the_login_upstream_unless_a_scenario_matches(make_client: MakeClient, shop: TestServer) -> None:

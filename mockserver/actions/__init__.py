@@ -1,44 +1,39 @@
-"""Every route the mock models: (controller, action) -> function, read top to bottom.
+"""The functions answering the routes the mock models, read off their registration.
 
-The route facts (which routes exist, which outcomes each answers, which release lacks one) are
-`contract.routes`; this table only names the function for each modelled route. Routes declared
-in scenario files are answered by `declared.declared`, the release's other routes by
+Each modelled route is registered once, in `contract.routes.ROUTES`, which names its function as
+"module.function" in this package; `ACTIONS` resolves those names once, at import. Routes
+declared in scenario files are answered by `declared.declared`, the release's other routes by
 `unmodelled`; `lookup` says which function answers.
 """
 
 from __future__ import annotations
 
-from typing import Final, Mapping
+from importlib import import_module
+from typing import Final, Mapping, cast
 
 from ..answers import Action
 from ..context import Context
 from ..contract import routes
 from ..contract.routes import ActionKey
-from . import base, center, declared, personal, shop, unmodelled, user
+from . import declared, unmodelled
 
-ACTIONS: Final[Mapping[ActionKey, Action]] = {
-    ("User", "appminiuserauth"): user.appminiuserauth,
-    ("User", "appminiuserinfo"): user.appminiuserinfo,
-    ("User", "tokenuserinfo"): user.tokenuserinfo,
-    ("User", "onekeyusermobilebind"): user.onekeyusermobilebind,
-    ("User", "appmobilebindverifysend"): user.appmobilebindverifysend,
-    ("User", "appmobilebind"): user.appmobilebind,
-    ("User", "userbasereg"): user.userbasereg,
-    ("User", "center"): center.center,
-    ("Base", "common"): base.common,
-    ("User", "onekeyusermobiledecrypt"): user.onekeyusermobiledecrypt,
-    ("User", "appemailbindverifysend"): user.appemailbindverifysend,
-    ("User", "appemailbind"): user.appemailbind,
-    ("Personal", "save"): personal.save,
-    ("Personal", "useravatarupload"): personal.useravatarupload,
-    ("Index", "index"): shop.index,
-    ("Cart", "index"): shop.cart,
-    ("Useraddress", "index"): shop.useraddress,
-    ("Order", "index"): shop.order,
-    ("Usergoodsfavor", "index"): shop.usergoodsfavor,
-    ("Usergoodsbrowse", "index"): shop.usergoodsbrowse,
-    ("Message", "index"): shop.message,
-}
+
+def function_of(route: routes.ModelledRoute) -> Action:
+    """The function a registration names, or an ImportError saying which registration names none."""
+    module, _, name = route.action.rpartition(".")
+    function = None
+    if module:
+        try:
+            function = getattr(import_module(f"{__name__}.{module}"), name, None)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{module}":
+                raise  # the module exists and fails an import of its own
+    if not callable(function):
+        raise ImportError(f"contract.routes registers {route.key} to {route.action!r}: no such function in {__name__}")
+    return cast(Action, function)
+
+
+ACTIONS: Final[Mapping[ActionKey, Action]] = {route.key: function_of(route) for route in routes.ROUTES}
 
 
 def lookup(key: ActionKey, ctx: Context) -> Action | None:

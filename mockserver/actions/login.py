@@ -1,12 +1,12 @@
 """Who a user is and what a login-type endpoint answers for them (§3.3-§3.5, §4).
 
-The endpoints (`actions.user`) decide *which* outcome applies; this module knows what each one
-looks like for a platform and a profile: an existing user (after the status check), an unknown
-user (stub, registration or its draft), or an error. It keeps the account model of docs/accounts.md
-("The account model"): the platform user behind a login is the device's own, or a scenario's
-own on that device (`Login.person`); a user the accounts know logs in as stored, whatever the
-outcome says of a stranger; every user answered is recorded, so the next call (tokenuserinfo, a
-binding, the next login) sees the same person.
+The endpoints (`actions.user`, `actions.binding`) decide *which* outcome applies; this module
+knows what each one looks like for a platform and a profile: an existing user (after the status
+check), an unknown user (stub, registration or its draft), or an error. It keeps the account model
+of docs/accounts.md ("The account model"): the platform user behind a login is the device's
+own, or a scenario's own on that device (`Login.person`); a user the accounts know logs in as
+stored, whatever the outcome says of a stranger; every user answered is recorded, so the next call
+(tokenuserinfo, a binding, the next login) sees the same person.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ class Login:
         """The same call, about the platform user a scenario stands for on this device."""
         return Login(self.call, self.platform, self.lang, self.device, f"{self.device}\x1f{scenario}")
 
-    def text(self, text: m.Text | str) -> str:
+    def in_lang(self, text: m.Text | str) -> str:
+        """A message in the caller's language (a literal, like `success`, as it is)."""
         return text if isinstance(text, str) else text.in_lang(self.lang)
 
     def refuse(self, text: m.Text, code: int = m.FAIL) -> Envelope:
@@ -144,7 +145,7 @@ def logged_in(
         mandatory_bind_mobile=_bind_flag(login, ctx) if bind is None else bind,
     )
     data = ctx.payloads.user_data(stored, view, purpose.omit, token)
-    return Envelope(login.text(purpose.text), m.SUCCESS, data)
+    return Envelope(login.in_lang(purpose.text), m.SUCCESS, data)
 
 
 def new_user(outcome: NewUser, login: Login, ctx: Context) -> Envelope:

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Mapping
 
-from ..context import DEFAULT_UNKNOWN_USERS, UNKNOWN_USERS
+from ..context import UNKNOWN_USERS
 from ..contract import site
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES
 from ..settings import (
@@ -23,6 +23,8 @@ from ..settings import (
     DEFAULT_MAX_FIELDS,
     DEFAULT_MAX_SCENARIO_BYTES,
     DEFAULT_PORT,
+    DEFAULT_SMS_CODE,
+    DEFAULT_UNKNOWN_USERS,
     DEFAULT_UPSTREAM_MAX_BODY,
     DEFAULT_UPSTREAM_TIMEOUT,
     SHIPPED_FIXTURES,
@@ -295,7 +297,7 @@ def _bounds(p: Parser, twins: Twins) -> None:
         "(default %(default)s)",
     )
     p.add_argument(
-        "--sms-code", type=nonempty, default="123456", metavar="CODE", help="the verification code every 'SMS' carries"
+        "--sms-code", type=nonempty, default=DEFAULT_SMS_CODE, metavar="CODE", help="the verification code every 'SMS' carries"
     )
 
 

@@ -63,8 +63,6 @@ EMPTY_USER: Final[Mapping[str, int | str]] = MappingProxyType(
 # setting `common_user_is_mandatory_bind_mobile` as this user sees it.
 PINNABLE: Final = ("token", "is_mandatory_bind_mobile")
 
-USER_KEYS: Final = (*EMPTY_USER.keys(), *PINNABLE)
-
 # The fields an answer computes from the stored user that a front-end shows about them (§3.3),
 # named as the answers name them. Not the flags that describe the request or the site
 # (`is_user_exist`, `is_mandatory_bind_mobile`, `platform`, `system_type`).

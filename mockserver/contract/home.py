@@ -39,8 +39,6 @@ CATEGORY_PICTURES: Final = ("icon", "icon_active", "realistic_images", "big_imag
 _ROWS: Final[Mapping[str, Any]] = json.loads(
     resources.files(__package__).joinpath("data", "home_v6.9.json").read_text(encoding="utf-8")
 )
-# The columns of each goods row, in the table's order.
-GOODS_COLUMNS: Final = tuple(_ROWS["goods"][0])
 SITE_TYPE_SHOW_ONLY: Final = 4  # a goods row only shown, not sold: `is_error` with its reason
 
 

@@ -65,7 +65,6 @@ USER_STATUS_INVALID: Final = Text("用户状态有误", "Incorrect user status")
 USER_MISSING: Final = Text("用户不存在或已删除", "The user does not exist or has been deleted")
 OPERATE_FAIL: Final = Text("操作失败", "Operation Failed")
 SUCCESS_TEXT: Final = "success"  # tokenuserinfo's literal msg (§4.2), not translated
-OPERATE_SUCCESS: Final = Text("操作成功", "Operation Succeeded")
 
 # -- around the login (§4) ---------------------------------------------------------------------
 OPENID_EMPTY: Final = Text("openid为空", "Openid is empty")

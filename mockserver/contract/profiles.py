@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Any, Final, Mapping
 
 from . import messages as m
 from .platforms import PLATFORMS
@@ -52,6 +52,11 @@ class Profile:
     # How 控制器不存在 and 非法访问 name the controller or action (§1.1, §7.1).
     unknown_route_text: str  # "{message}({name})", or v2.2's name first: "{name} {message}"
     later_client: LaterClient | None  # a client this release does not fit, when one is seen
+
+    def authcode(self, params: Mapping[str, Any], body: Mapping[str, Any]) -> Any:
+        """The login's `authcode` where this release reads it (the request's merged parameters, or
+        v2.2's POST body alone), as sent: the login action and the upstream policy both ask here."""
+        return (body if self.authcode_from_body_only else params).get("authcode")
 
     def lang(self, requested: object) -> str:
         if self.honours_lang and requested in m.LANGS:

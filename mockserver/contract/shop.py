@@ -25,8 +25,18 @@ _V2: Final[Mapping[str, Any]] = json.loads(
 )["answers"]
 # Profile -> route name (e.g. "cart/index") -> the recorded `data`, `{host}` for the attachment host.
 RECORDED: Final[Mapping[str, Mapping[str, Any]]] = MappingProxyType({"documented": _V2})
-# Every picture those answers link to under the host: the mock serves a placeholder at each.
-RECORDED_PICTURES: Final = frozenset(re.findall(r"\{host\}(/static/[^\"'\s]+)", json.dumps(_V2, ensure_ascii=False)))
+_HOSTED_PICTURE: Final = re.compile(r"\{host\}(/static/[^\"'\s]+)")
+
+
+def recorded_pictures(route: str) -> frozenset[str]:
+    """Every picture the recorded answers of this route (e.g. "index/index") link to under the
+    host: the mock serves a placeholder at each (`contract.routes` lists them with their route)."""
+    return frozenset(
+        path
+        for answers in RECORDED.values()
+        if route in answers
+        for path in _HOSTED_PICTURE.findall(json.dumps(answers[route], ensure_ascii=False))
+    )
 
 
 @lru_cache(maxsize=64)

@@ -32,7 +32,6 @@ from .profiles import PROFILES
 SHANGHAI: Final = timezone(timedelta(hours=8))
 
 MANDATORY_BIND_MOBILE: Final = "common_user_is_mandatory_bind_mobile"
-WEIXIN_FORCE_USER_BASE: Final = "common_app_is_weixin_force_user_base"
 REGISTER_AUDIT: Final = "common_register_is_enable_audit"
 APP_STATE: Final = "home_site_app_state"  # v6.9: the client types the API is closed to
 SITE_STATE: Final = "home_site_state"  # v2.2.2: 1 open, anything else closed to everybody
@@ -93,14 +92,15 @@ def _pictures(value: Any) -> set[str]:
     return set()
 
 
+def _image_paths(values: list[Any]) -> frozenset[str]:
+    return frozenset(path for path in _pictures(values) if path.endswith((".png", ".jpg", ".jpeg", ".gif")))
+
+
 # Every picture the fresh installs' answers link to on the site's own host (logos, menu icons,
-# banners): the mock serves a placeholder at each, so a front-end offline shows no broken image.
-PICTURE_PATHS: Final = frozenset(
-    path
-    for fresh in FRESH.values()
-    for path in _pictures([fresh.common, fresh.center_navigation])
-    if path.endswith((".png", ".jpg", ".jpeg", ".gif"))
-)
+# banners), `base/common`'s and `user/center`'s menu: the mock serves a placeholder at each
+# (`contract.routes` lists them with their route), so a front-end offline shows no broken image.
+COMMON_PICTURES: Final = _image_paths([fresh.common for fresh in FRESH.values()])
+CENTER_PICTURES: Final = _image_paths([fresh.center_navigation for fresh in FRESH.values()])
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,9 @@ Two modes (`--forward`):
 - `unmodelled` (the default): a route the mock does not model under its profile goes upstream
   (`goods/detail`, `buy/index`, a plugin's controller, a route the release lacks), unless a
   scenario file declares it and one of its scenarios applies. The shop the mock only stands in
-  for (a fresh install's home tab, cart and lists: `STAND_IN_SHOP`) counts as not modelled once
-  there is a real shop. The login and the calls around it (`user/*`, `base/common`,
-  `personal/*`) stay the mock's.
+  for (a fresh install's home tab, cart and lists: `contract.routes.STAND_IN_SHOP`) counts as
+  not modelled once there is a real shop. The login and the calls around it (`user/*`,
+  `base/common`, `personal/*`) stay the mock's.
 - `unmatched`: every request goes upstream unless a scenario applies to it. The mock's built-in
   answers (its made-up users, its fresh install) are then never used: it is the real shop with
   chosen answers forced on top.
@@ -30,7 +30,7 @@ from typing import Final
 from ..context import Context
 from ..contract import messages as m
 from ..contract import routes
-from ..contract.routes import LOGIN, ActionKey
+from ..contract.routes import LOGIN, STAND_IN_SHOP, ActionKey
 from ..params import Call, scalar_text
 from ..rendering.envelope import Envelope
 from ..scenarios.selection import UnknownScenario, select
@@ -44,14 +44,6 @@ class Forward(Enum):
 
 FORWARD_MODES: Final = tuple(mode.value for mode in Forward)
 BASE_COMMON: Final[ActionKey] = ("Base", "common")
-
-
-# The routes the mock answers as a fresh install would (§4.6): stand-ins for a shop, which a real
-# shop behind the mock answers better (tests/test_upstream_proxy.py checks this is actions.shop).
-STAND_IN_SHOP: Final[frozenset[ActionKey]] = frozenset(
-    {("Index", "index"), ("Cart", "index"), ("Useraddress", "index"), ("Order", "index"),
-     ("Usergoodsfavor", "index"), ("Usergoodsbrowse", "index"), ("Message", "index")}
-)  # fmt: skip
 
 
 def goes_upstream(call: Call, ctx: Context, mode: Forward, configured_token: str | None = None) -> bool:
@@ -80,7 +72,7 @@ def minted(call: Call, ctx: Context) -> bool:
 def _scenario_applies(call: Call, ctx: Context, key: ActionKey) -> bool:
     authcode = ""
     if key == LOGIN:  # the only route whose rules look at the authcode, read as the profile reads it
-        authcode = scalar_text((call.body if ctx.profile.authcode_from_body_only else call.params).get("authcode"))
+        authcode = scalar_text(ctx.profile.authcode(call.params, call.body))
     try:
         return select(ctx.scenarios, key, call, authcode, ctx.state.bindings).scenario is not None
     except UnknownScenario:

@@ -1,7 +1,8 @@
 """The aiohttp edge for the pictures the mock serves: default avatars at ShopXO's paths, generated
 ones under /static/mock/avatar/, a placeholder at each picture a fresh install's answers link to
-(`site.PICTURE_PATHS`, `home.PICTURES`), and avatars uploaded to it (`personal/useravatarupload`,
-kept in memory). Nothing here reads a file, so no path can leave the mock."""
+(`contract.routes.PICTURES`, each registered with its route), and avatars uploaded to it
+(`personal/useravatarupload`, kept in memory). Nothing here reads a file, so no path can leave
+the mock."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Final
 
 from aiohttp import web
 
-from ..contract import home, shop, site, uploads
+from ..contract import routes, uploads
 from ..contract.profiles import PROFILES
 from ..people import avatars
 from ..rendering.envelope import Envelope
@@ -35,7 +36,7 @@ async def static(request: web.Request) -> web.StreamResponse:
     generated = _GENERATED.fullmatch(path)
     if generated:
         return web.Response(body=avatars.identicon(generated.group(1)), headers=HEADERS)
-    if path in site.PICTURE_PATHS or path in home.PICTURES or path in shop.RECORDED_PICTURES:  # an icon, logo or banner: a pattern per path
+    if path in routes.PICTURES:  # an icon, logo or banner: a pattern per path
         return web.Response(body=avatars.identicon(path), headers=HEADERS)
     if uploads.PATH.fullmatch(path):
         picture = request.app[keys.RUNTIME].state.pictures.get(path)

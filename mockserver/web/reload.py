@@ -14,17 +14,12 @@ from typing import AsyncIterator, Final
 
 from aiohttp import web
 
-from ..scenarios.loader import SUFFIXES, ScenarioError
+from ..scenarios.loader import SUFFIXES
 from . import keys
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS: Final = 1.0
 RETRY_MAX_SECONDS: Final = 60.0
-
-
-async def reload_now(app: web.Application) -> list[ScenarioError]:
-    """Load the fixtures layers again; swap them in if they are sound. Returns the problems found."""
-    return await app[keys.RUNTIME].reload()
 
 
 def _scenario_file(_: object, path: str) -> bool:
