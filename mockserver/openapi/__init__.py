@@ -7,6 +7,6 @@ so a route added to `contract.routes.ROUTES` is in the document without anyone w
 
 from __future__ import annotations
 
-from .document import document
+from .spec import document
 
 __all__ = ["document"]

@@ -21,7 +21,7 @@ from ..contract import messages as m
 from ..contract.errors import CATALOGUES as ERRORS
 from ..contract.platforms import CLIENT_TYPES
 from ..contract.profiles import PROFILES, Profile
-from ..contract.routes import CATALOGUES, ROUTES, ModelledRoute, modelled_in
+from ..contract.routes import CATALOGUES, ROUTES, ModelledRoute
 from ..params import PUBLIC_DEFAULTS
 from ..rendering.envelope import CONTENT_TYPES, JSON_TYPE, Encoding
 from ..settings import DEFAULT_HOST, DEFAULT_PORT
@@ -194,13 +194,13 @@ def path(route: ModelledRoute) -> str:
 def document(profile_name: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the routes the mock models under this profile."""
     profile = PROFILES[profile_name]
-    routes = [route for route in ROUTES if modelled_in(route.key, profile.name)]
+    routes = [route for route in ROUTES if profile.name not in route.missing_in]
     schemas = _components(profile)
     for route in routes:
         name = component_name(route)
         schemas[name + "Success"] = _success(name)
         schemas[name + "Data"] = success_data(route, profile)
-    closed = [route_name(route) for route in ROUTES if not modelled_in(route.key, profile.name)]
+    closed = [route_name(route) for route in ROUTES if profile.name in route.missing_in]
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
