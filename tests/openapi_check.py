@@ -22,17 +22,27 @@ def answer_schema(document: dict[str, Any], route: str, content_type: str) -> di
     return {**schema, "components": document["components"]}
 
 
-def check_answer(document: dict[str, Any], route: str, content_type: str, body: bytes) -> None:
-    """Raise `jsonschema.ValidationError` unless the answer fits its route's schema."""
-    Draft202012Validator(answer_schema(document, route, content_type)).validate(json.loads(body))
+def check_answer(document: dict[str, Any], route: str | None, content_type: str, body: bytes) -> None:
+    """Raise `jsonschema.ValidationError` unless the answer fits its route's schema; an answer of
+    a route the document does not have (an unknown one, or none known) must be a `Failure`."""
+    if route is not None and f"/api.php?s={route}" in document["paths"]:
+        schema = answer_schema(document, route, content_type)
+    else:
+        schema = {"$ref": "#/components/schemas/Failure", "components": document["components"]}
+    Draft202012Validator(schema).validate(json.loads(body))
 
 
-def recorded_answer(file: Path, login_route: str) -> tuple[str, str, bytes]:
-    """A recording's route, content type and body. The recordings come in two layouts (the
-    answer's head in CRLF lines, tests/recordings.py, or in LF lines, tests/test_recorded_shop.py)
-    and a few hold the answer alone: a login, on the platform their name starts with."""
+# The recordings that hold an answer alone are logins, on the platform their name starts with.
+PLATFORM_PREFIXES = ("wx", "qq", "baidu", "toutiao", "kuaishou", "alipay")
+LOGIN_ROUTE = "user/appminiuserauth"
+
+
+def recorded_answer(file: Path) -> tuple[str | None, str, bytes]:
+    """A recording's route (None: an answer alone, of no login), content type and body. The
+    recordings come in two layouts (the answer's head in CRLF lines, tests/recordings.py, or in
+    LF lines, tests/test_recorded_shop.py)."""
     text = file.read_bytes()
-    route = login_route
+    route = LOGIN_ROUTE if file.stem.split("_")[0] in PLATFORM_PREFIXES else None
     if b"\n----\n" in text:
         request, text = text.split(b"\n----\n", 1)
         target = urlsplit(request.split(b"\n", 1)[0].decode().split(" ", 1)[1])
