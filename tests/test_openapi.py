@@ -69,7 +69,7 @@ def test_every_modelled_routes_data_is_typed(name: str) -> None:
 
 @pytest.mark.parametrize(("name", "id_type"), [("documented", "string"), ("current", "integer")])
 def test_the_login_payloads_numbers_are_strings_only_under_documented(name: str, id_type: str) -> None:
-    user = document(name)["components"]["schemas"]["UserAppminiuserauthData"]["anyOf"][0]
+    user = document(name)["components"]["schemas"]["User"]
     assert (user["properties"]["id"]["type"], user["properties"]["integral"]["type"]) == (id_type, id_type)
     assert user["properties"]["nickname"]["type"] == "string"
 
@@ -78,7 +78,7 @@ def test_the_login_payloads_numbers_are_strings_only_under_documented(name: str,
 def test_the_login_payloads_fields_are_the_profiles_in_order(name: str) -> None:
     from mockserver.contract.profiles import PROFILES as ALL
 
-    user = document(name)["components"]["schemas"]["UserAppminiuserauthData"]["anyOf"][0]
+    user = document(name)["components"]["schemas"]["User"]
     assert tuple(user["properties"]) == ALL[name].user_fields
 
 
@@ -97,10 +97,13 @@ def test_the_platform_errors_are_each_releases(name: str, platform: str, code: i
 
 def test_the_public_parameters_are_the_clients() -> None:
     operation = document("current")["paths"]["/api.php?s=user/appminiuserauth"]["post"]
-    names = [parameter["name"] for parameter in operation["parameters"]]
+    names = [parameter["$ref"].rsplit("/", 1)[1] for parameter in operation["parameters"]]
     for name in ("application", "application_client_type", "application_client_brand", "system_type", "token", "uuid", "lang", "ajax"):
         assert name in names
-    assert set(operation["requestBody"]["content"]) == {"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}
+    body = document("current")["components"]["requestBodies"]["LoginParameters"]
+    assert operation["requestBody"] == {"$ref": "#/components/requestBodies/LoginParameters"}
+    assert body["content"]["application/json"]["schema"]["properties"]["authcode"]["type"] == "string"
+    assert set(body["content"]) == {"application/json", "application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 # -- the recorded answers -------------------------------------------------------------------------

@@ -119,8 +119,23 @@ DRAFT: Final[Schema] = {
 }
 
 
+# Shared by several routes' data: `spec` puts them in the document's components once.
+SHARED: Final[Mapping[str, Callable[[Profile], Schema]]] = MappingProxyType(
+    {"User": user, "UnknownUser": lambda profile: STUB, "RegistrationDraft": lambda profile: DRAFT}
+)
+
+
+def _shared(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
 def login(profile: Profile) -> Schema:
-    return {"anyOf": [user(profile), STUB, DRAFT]}
+    """A login-type answer: the user, or the stub of an unknown one, or the draft of a new one."""
+    return {"anyOf": [_shared("User"), _shared("UnknownUser"), _shared("RegistrationDraft")]}
+
+
+def logged_in(profile: Profile) -> Schema:
+    return _shared("User")
 
 
 _ORDER_STATUS: Final[Schema] = {
@@ -215,9 +230,9 @@ SHAPES: Final[Mapping[str, Callable[[Profile], Schema]]] = MappingProxyType(
         "user.userbasereg": login,
         "binding.onekeyusermobilebind": login,
         "binding.appmobilebind": login,
-        "user.tokenuserinfo": user,
-        "binding.appemailbind": user,
-        "personal.save": user,
+        "user.tokenuserinfo": logged_in,
+        "binding.appemailbind": logged_in,
+        "personal.save": logged_in,
         "binding.appmobilebindverifysend": _fixed(_TEXT_DATA),
         "binding.appemailbindverifysend": _fixed(_TEXT_DATA),
         "binding.onekeyusermobiledecrypt": _fixed({"type": "string", "description": "the decrypted mobile number"}),

@@ -21,12 +21,12 @@ from ..contract import messages as m
 from ..contract.errors import CATALOGUES as ERRORS
 from ..contract.platforms import CLIENT_TYPES
 from ..contract.profiles import PROFILES, Profile
-from ..contract.routes import CATALOGUES, ROUTES, ModelledRoute
+from ..contract.routes import CATALOGUES, LOGIN, ROUTES, ModelledRoute
 from ..params import PUBLIC_DEFAULTS
 from ..rendering.envelope import CONTENT_TYPES, JSON_TYPE, Encoding
 from ..settings import DEFAULT_HOST, DEFAULT_PORT
 from ..version import __version__
-from .data import Schema, success_data
+from .data import SHARED, Schema, success_data
 
 OPENAPI_VERSION: Final = "3.1.0"
 RELEASES: Final = {"documented": "ShopXO v2.2.2, the published API page", "current": "ShopXO v6.9.0"}
@@ -135,15 +135,16 @@ def _query(name: str, description: str, schema: Schema) -> Schema:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
-def _body(route: ModelledRoute, profile: Profile) -> Schema:
+def _body(login: bool, profile: Profile) -> Schema:
+    """The request body: the action's parameters, as JSON or a form (§1.3); the login's `authcode`."""
     properties: dict[str, Schema] = {}
-    if route.key == ("User", "appminiuserauth"):
+    if login:
         properties["authcode"] = {"type": "string", "description": "the platform's login code"}
     said = "the action's parameters; a body key overrides the same query key (§1.3)"
     free: Schema = {"type": "object", "properties": properties, "additionalProperties": True}
     form = {**free, "description": said + "; a form may also carry the public parameters"}
     json_said = said + "; a JSON body cannot set the public parameters"
-    if profile.authcode_from_body_only and properties:
+    if profile.authcode_from_body_only and login:
         json_said += "; this release reads `authcode` from the body alone"
     json_body = {**free, "description": json_said}
     return {
@@ -154,6 +155,10 @@ def _body(route: ModelledRoute, profile: Profile) -> Schema:
             "multipart/form-data": {"schema": form},
         },
     }
+
+
+def _body_name(route: ModelledRoute) -> str:
+    return "LoginParameters" if route.key == LOGIN else "Parameters"
 
 
 def _operation(route: ModelledRoute, profile: Profile) -> Schema:
@@ -173,8 +178,8 @@ def _operation(route: ModelledRoute, profile: Profile) -> Schema:
         "description": "\n\n".join(notes),
         "x-shopxo-route": route_name(route),
         "x-shopxo-outcomes": sorted(route.outcomes),
-        "parameters": _parameters(),
-        "requestBody": _body(route, profile),
+        "parameters": [{"$ref": f"#/components/parameters/{parameter['name']}"} for parameter in _parameters()],
+        "requestBody": {"$ref": "#/components/requestBodies/" + _body_name(route)},
         "responses": {
             "200": {
                 "description": "the envelope: success (code 0) or a failure",
@@ -195,7 +200,7 @@ def document(profile_name: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the routes the mock models under this profile."""
     profile = PROFILES[profile_name]
     routes = [route for route in ROUTES if profile.name not in route.missing_in]
-    schemas = _components(profile)
+    schemas = _components(profile) | {name: shape(profile) for name, shape in SHARED.items()}
     for route in routes:
         name = component_name(route)
         schemas[name + "Success"] = _success(name)
@@ -214,7 +219,11 @@ def document(profile_name: str) -> dict[str, Any]:
         },
         "servers": [{"url": f"http://{DEFAULT_HOST}:{DEFAULT_PORT}", "description": "the mock's default address"}],
         "paths": {path(route): {"post": _operation(route, profile)} for route in routes},
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "parameters": {parameter["name"]: parameter for parameter in _parameters()},
+            "requestBodies": {"Parameters": _body(False, profile), "LoginParameters": _body(True, profile)},
+        },
         "x-shopxo-profile": profile.name,
         "x-shopxo-errors": named_errors(profile),
     }
