@@ -8,8 +8,8 @@ answer (`contract.site`, `contract.shop`, `contract.home`). Where a shape is tha
 its top-level keys and their JSON types are held to it: deeper values are the site's own
 (settings a scenario may change, goods, menus) and stay open, said in their description.
 
-A route whose answer this module has no shape for gets an open schema that says so, rather than
-one made up; `tests/test_openapi.py` lists which those are.
+A route whose answer this module has no shape for gets an open schema that says so (`UNTYPED`),
+rather than one made up; `tests/test_openapi.py` holds that no route is left so.
 """
 
 from __future__ import annotations
@@ -25,14 +25,13 @@ from ..contract.routes import ModelledRoute
 
 Schema = dict[str, Any]
 
-HOST: Final = "http://127.0.0.1:8080"  # any address will do: the samples' URLs are not part of their shape
+HOST: Final = "http://127.0.0.1:8080"  # the samples' URLs are not part of their shape: any address will do
 _INTS: Final = frozenset(INT_COLUMNS)
 # Computed fields (`rendering.view`) that are numbers: flags the answer sets, never a column.
 _INT_FLAGS: Final = frozenset({"is_mandatory_bind_mobile", "is_user_exist"})
 # Keys the payload leaves out for some purposes (`actions.login`: the user-info and binding
 # answers drop `is_user_exist`, tokenuserinfo both): present in the login's own answer.
 _OPTIONAL: Final = _INT_FLAGS
-OPEN: Final[Schema] = {"description": "any JSON value"}
 
 
 def json_type(value: Any) -> Schema:
@@ -171,7 +170,7 @@ def _center_sources(profile: Profile) -> Mapping[str, Schema]:
         "user_goods_favor_count": count,
         "user_goods_browse_count": count,
         "message_total": count,
-        "navigation": {**top_level(site.center_navigation(profile.name, HOST), "the install's user-centre menu"), "type": "array"},
+        "navigation": top_level(site.center_navigation(profile.name, HOST), "the install's user-centre menu"),
         "cart_total": cart,
         "cart_count": count,
     }
