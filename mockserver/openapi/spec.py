@@ -29,7 +29,12 @@ from ..version import __version__
 from .data import SHARED, Schema, success_data
 
 OPENAPI_VERSION: Final = "3.1.0"
-RELEASES: Final = {"documented": "ShopXO v2.2.2, the published API page", "current": "ShopXO v6.9.0"}
+RELEASES: Final = {"documented": "ShopXO v2.2.2 (the published API page)", "current": "ShopXO v6.9.0"}
+# What a scenario's outcome kind answers that this document cannot type (`contract.routes`).
+OUTCOME_NOTES: Final = {
+    "envelope": "a scenario's `envelope` answers what it spells out",
+    "fault": "a scenario's `fault` answers no envelope at all (a reset, a timeout, broken JSON, an HTML error page)",
+}
 SCHEMAS: Final = "#/components/schemas/"
 
 
@@ -164,12 +169,14 @@ def _body_name(route: ModelledRoute) -> str:
 def _operation(route: ModelledRoute, profile: Profile) -> Schema:
     name = component_name(route)
     needs_login = CATALOGUES[profile.name].routes.get(route.key, False)
-    notes = [f"`{route_name(route)}` as {RELEASES[profile.name]} answers it; the mock's action `{route.action}`."]
+    notes = [f"`{route_name(route)}` as {RELEASES[profile.name]} answers it."]
     if needs_login:
         notes.append("Needs a login: without a known token it answers -400 (the escaped envelope, text/html).")
     if route.stands_in_for_shop:
         notes.append("A fresh install's answer; under `--forward unmodelled` a real shop behind the mock answers instead.")
-    notes.append(f"Its scenarios may answer: {', '.join(sorted(route.outcomes))} (a scenario's `envelope` answers what it spells out).")
+    kinds = sorted(route.outcomes)
+    untyped = [OUTCOME_NOTES[kind] for kind in kinds if kind in OUTCOME_NOTES]
+    notes.append(f"Its scenarios may answer: {', '.join(kinds)}" + (f" ({'; '.join(untyped)})." if untyped else "."))
     answer = {"oneOf": [_ref(name + "Success"), _ref("Failure")]}
     return {
         "operationId": name[0].lower() + name[1:],
