@@ -57,7 +57,10 @@ def top_level(sample: Any, what: str) -> Schema:
     if isinstance(sample, dict):
         schema["properties"] = {key: json_type(value) for key, value in sample.items()}
         schema["required"] = list(sample)
-    schema["description"] = f"{what}: the top-level keys and their types as a fresh install answers; their contents are the site's own and open here"
+    schema["description"] = (
+        f"{what}: the top-level keys and their types as a fresh install answers; "
+        "their contents are the site's own and open here"
+    )
     return schema
 
 

@@ -125,11 +125,13 @@ def _parameters() -> list[Schema]:
     parameters: list[Schema] = []
     for name, default in PUBLIC_DEFAULTS.items():
         text, examples = described.get(name, ("", []))
-        parameters.append(_query(name, f"{text} (read from the query or a form body)", {"type": "string", "default": default, "examples": examples}))
+        schema = {"type": "string", "default": default, "examples": examples}
+        parameters.append(_query(name, f"{text} (read from the query or a form body)", schema))
     parameters += [
         _query("token", "the user's token (32 hex) or empty", {"type": "string"}),
         _query("uuid", "the device's id: the mock keeps one user's state per device", {"type": "string"}),
-        _query("lang", "the message language where the release honours it", {"type": "string", "examples": list(m.LANGS), "default": m.DEFAULT_LANG}),
+        _query("lang", "the message language where the release honours it",
+               {"type": "string", "examples": list(m.LANGS), "default": m.DEFAULT_LANG}),
         _query("ajax", "the client sends `ajax`", {"type": "string", "examples": ["ajax"]}),
         _query("referrer", "the inviter, saved on a user this call creates", {"type": "string"}),
     ]
