@@ -38,7 +38,13 @@ def _diff() -> Subcommand:
     return diff
 
 
-SUBCOMMANDS: Final[Mapping[str, Callable[[], Subcommand]]] = {"record": _record, "diff": _diff}
+def _openapi() -> Subcommand:
+    from .openapi import main as openapi
+
+    return openapi
+
+
+SUBCOMMANDS: Final[Mapping[str, Callable[[], Subcommand]]] = {"record": _record, "diff": _diff, "openapi": _openapi}
 
 
 def main(
