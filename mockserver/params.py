@@ -305,19 +305,18 @@ def complete_call(
     """Merge route < query < body; read the public parameters from query < form only."""
     public = url.public if not form else public_params({**url.query, **form})
     params = {**url.route.params, **url.query, **body}
-    # Positional, in field order (support.records.per_request says why).
     return Call(
-        url.route,  # route
-        MappingProxyType(params),  # params
-        MappingProxyType(body),  # body
-        public,  # public
-        base_url,  # base_url
-        mock_scenario,  # mock_scenario
-        method,  # method
-        headers,  # headers
-        raw_body,  # raw_body
-        files,  # files
-        scalar_text(params.get("uuid")),  # device
+        route=url.route,
+        params=MappingProxyType(params),
+        body=MappingProxyType(body),
+        public=public,
+        base_url=base_url,
+        mock_scenario=mock_scenario,
+        method=method,
+        headers=headers,
+        raw_body=raw_body,
+        files=files,
+        device=scalar_text(params.get("uuid")),
     )
 
 
