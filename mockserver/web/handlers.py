@@ -184,7 +184,7 @@ class Api:
             weight=weight,
         )
         # One comparison for the usual request; a large one is kept cut by every observer.
-        runtime.served(served if weight <= cut.LARGE else cut.kept(served))
+        runtime.served(served if weight <= cut.LARGE else cut.kept(served), response)
 
     async def _form_pairs(self, request: web.Request) -> list[tuple[str, str]]:
         """An urlencoded body's pairs, as aiohttp's `post()` reads them (its charset, its field
