@@ -30,10 +30,7 @@ from ..scenarios.selection import Pick, Rule
 
 def refusal(call: Call, ctx: Context, config: Mapping[str, Any]) -> Envelope | None:
     """The check itself: -10000 with the site's reason when `config` closes the API to the
-    call's client type, else None (usually: the server's own settings, whose answer was worked
-    out once)."""
-    if config is ctx.config and not ctx.site_shut:
-        return None
+    call's client type, else None."""
     profile = ctx.profile.name
     closure = site.CLOSURES[profile]
     if not closure.shut(config) or not closure.closes(config, call.client_type):
@@ -44,8 +41,13 @@ def refusal(call: Call, ctx: Context, config: Mapping[str, Any]) -> Envelope | N
 
 async def site_then_action(action: Action, call: Call, ctx: Context) -> Answer:
     """What answers the call, in ShopXO's order: a site closed to its client type, else the action."""
-    deferred = bool(ctx.state.devices) and _settled_here(call, ctx)  # usually no device holds settings
-    closed = refusal(call, ctx, ctx.site_config(call, last_answer=not deferred))
+    config = ctx.site_config(call)
+    if config is ctx.config and not ctx.site_shut:  # the usual case: the server's settings alone, closing nothing
+        return await action(call, ctx)
+    deferred = bool(ctx.state.devices) and _settled_here(call, ctx)
+    if deferred:
+        config = ctx.site_config(call, last_answer=False)
+    closed = refusal(call, ctx, config)
     if closed is not None:
         closure = site.CLOSURES[ctx.profile.name]
         note = f"site closed to '{call.client_type}' ({closure.setting})"
