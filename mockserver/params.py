@@ -88,8 +88,9 @@ class Call:
     # journal) get keeps each file's name and type, not its bytes (`without_file_bytes`).
     files: Uploads = NO_UPLOADS
     # The device this call comes from: its `uuid` as text, or the device that uuid continues
-    # when the client wiped its storage, its uuid with it, because the mock told it to (docs/accounts.md,
-    # "Which device is which"; the edge replaces it). A field, not a property: read many times.
+    # when the client wiped its storage, its uuid with it, because the mock told it to
+    # (docs/accounts.md, "Which device is which"; `actions.answering.continued` replaces it).
+    # A field, not a property: read many times.
     device: str = ""
 
     @property
