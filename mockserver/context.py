@@ -12,6 +12,7 @@ from .params import Call
 from .people.fake_users import FakeUsers
 from .rendering.payloads import Payloads
 from .scenarios.model import ExistingUser, NewUser, Reply, Scenario, ScenarioSet
+from .scenarios.selection import Rule, named_for
 from .settings import DEFAULT_SMS_CODE, DEFAULT_UNKNOWN_USERS
 from .state import State
 
@@ -73,34 +74,36 @@ class Context:
         return self.profile.lang(call.text("lang"))
 
     def site_config(self, call: Call, *, last_answer: bool = True) -> Mapping[str, Any]:
-        """The admin settings in force for this call's device: the server's; over them the
-        active scenario's (`--scenario`, or `POST /__mock/use` for everybody); over those the
-        settings of the scenario answering this device: the one its X-Mock-Scenario header names,
-        the one bound to its uuid or its token, else the last one with settings that answered it
-        (`state.devices`; left out with `last_answer=False`). So the configuration a scenario
-        shows the client is the one the server acts on, for that device."""
+        """The admin settings in force for this call's device, and the one place that says where
+        they come from: the server's; over them the active scenario's (`--scenario`, or
+        `POST /__mock/use` for everybody); over those the settings of the scenario answering this
+        device: the first with settings of those the request names (`selection.named_for`: its
+        X-Mock-Scenario header, a binding to its uuid or its token), else the last one with
+        settings that answered it (`state.devices`; left out with `last_answer=False`). So the
+        configuration a scenario shows the client is the one the server acts on, for that device,
+        and the door (`actions.closed`) sees every source an action sees. Usually none applies:
+        then this is `config` itself, the very object."""
         config = self.config
         state = self.state
         bindings = state.bindings
+        # Usually none of them: asked once on every request (the door), so the sources are tested
+        # here first, in the order below.
+        if not (bindings.active or call.mock_scenario or bindings.per_client or state.devices):
+            return config
         if bindings.active:
             config = _over(config, self.scenarios.by_name.get(bindings.active))
-        if call.mock_scenario or bindings.per_client or state.devices:  # usually none of them
-            config = _over(config, self._device_scenario(call, last_answer))
+        named = named_for(call, bindings)
+        if named or state.devices:
+            config = _over(config, self._device_scenario(named, call.device if last_answer else None))
         return config
 
-    def _device_scenario(self, call: Call, last_answer: bool = True) -> Scenario | None:
-        """The first scenario with settings of those answering this call's device, in the order
-        selection tries them (`scenarios.selection`): header, device binding, token binding, then
-        the last answer."""
-        state = self.state
-        uuid = call.device
-        for name in (
-            call.mock_scenario,
-            state.bindings.for_device(uuid),
-            state.bindings.for_token(call.text("token")),
-            state.devices.scenario(uuid) if last_answer else "",
-        ):
-            scenario = self.scenarios.by_name.get(name) if name else None
+    def _device_scenario(self, named: tuple[tuple[Rule, str], ...], device: str | None) -> Scenario | None:
+        """The first scenario with settings of those the request names, then the last one that
+        answered `device` (None: not that one)."""
+        by_name = self.scenarios.by_name
+        last = self.state.devices.scenario(device) if device is not None else ""
+        for name in (*(name for _, name in named), last):
+            scenario = by_name.get(name) if name else None
             if scenario is not None and scenario.settings:
                 return scenario
         return None

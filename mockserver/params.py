@@ -88,8 +88,9 @@ class Call:
     # journal) get keeps each file's name and type, not its bytes (`without_file_bytes`).
     files: Uploads = NO_UPLOADS
     # The device this call comes from: its `uuid` as text, or the device that uuid continues
-    # when the client wiped its storage, its uuid with it, because the mock told it to (docs/accounts.md,
-    # "Which device is which"; the edge replaces it). A field, not a property: read many times.
+    # when the client wiped its storage, its uuid with it, because the mock told it to
+    # (docs/accounts.md, "Which device is which"; `actions.answering.continued` replaces it).
+    # A field, not a property: read many times.
     device: str = ""
 
     @property
@@ -305,19 +306,18 @@ def complete_call(
     """Merge route < query < body; read the public parameters from query < form only."""
     public = url.public if not form else public_params({**url.query, **form})
     params = {**url.route.params, **url.query, **body}
-    # Positional, in field order (support.records.per_request says why).
     return Call(
-        url.route,  # route
-        MappingProxyType(params),  # params
-        MappingProxyType(body),  # body
-        public,  # public
-        base_url,  # base_url
-        mock_scenario,  # mock_scenario
-        method,  # method
-        headers,  # headers
-        raw_body,  # raw_body
-        files,  # files
-        scalar_text(params.get("uuid")),  # device
+        route=url.route,
+        params=MappingProxyType(params),
+        body=MappingProxyType(body),
+        public=public,
+        base_url=base_url,
+        mock_scenario=mock_scenario,
+        method=method,
+        headers=headers,
+        raw_body=raw_body,
+        files=files,
+        device=scalar_text(params.get("uuid")),
     )
 
 

@@ -1,7 +1,7 @@
 """The running mock apart from its web edge: its settings, the Context now serving (a reload
 swaps it whole), the journal, and whoever observes the requests served.
 
-The edge hands each served request to `served`; the admin tasks (`control`) and the dashboard
+The edge hands each served request, and the answer it sent, to `served`; the admin tasks (`control`) and the dashboard
 act on a Runtime, so none of them needs HTTP to reach the mock.
 """
 
@@ -21,7 +21,7 @@ from .context import UNKNOWN_USERS, CodePolicy, Context, SmsPolicy
 from .contract import site
 from .contract.profiles import PROFILES, LaterClient
 from .journal import Journal
-from .journal.served import Served
+from .journal.served import Sent, Served
 from .params import Call
 from .people.fake_users import FakeUsers
 from .rendering.payloads import Payloads
@@ -34,6 +34,7 @@ from .state import State
 log = logging.getLogger(__name__)
 
 Observer = Callable[[Served], None]
+AnswerObserver = Callable[[Served, Sent], None]  # one that shows the answer too (the dashboard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ class Runtime:
     journal: Journal
     stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set at shutdown
     observers: list[Observer] = field(default_factory=list)  # the journal first
+    answer_observers: list[AnswerObserver] = field(default_factory=list)  # usually none
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))  # of served requests
     # A client the profile does not fit, looked for until one is seen (then None: said once).
     later_client: LaterClient | None = None
@@ -98,6 +100,10 @@ class Runtime:
     def observe(self, observer: Observer) -> None:
         self.observers.append(observer)
 
+    def observe_answers(self, observer: AnswerObserver) -> None:
+        """An observer handed each answer as sent with its record (the dashboard, while open)."""
+        self.answer_observers.append(observer)
+
     def client_notice(self, call: Call) -> str:
         """Once per server life, when a request comes from a client newer than the profile's
         release (`contract.profiles.LaterClient`): what will go wrong, logged as a warning and
@@ -113,9 +119,11 @@ class Runtime:
         log.warning("%s", notice)
         return notice
 
-    def served(self, record: Served) -> None:
+    def served(self, record: Served, sent: Sent) -> None:
         for observer in self.observers:
             observer(record)
+        for answer_observer in self.answer_observers:
+            answer_observer(record, sent)
 
     async def reload(self) -> list[ScenarioError]:
         """Load the fixtures layers again and swap them in if they are sound; else keep serving the last

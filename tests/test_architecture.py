@@ -23,10 +23,6 @@ ARCHITECTURE: Final = ROOT / "docs" / "architecture.md"
 
 MAX_TOP_LEVEL_MODULES: Final = 12
 MAX_MODULE_LINES: Final = 400
-# Over the bound: none left (issue 22 split cli/__init__.py and actions/user.py).
-KNOWN_LONG: Final = frozenset[str]()
-# aiohttp outside web/: the dashboard's HTTP side, until it moves into web/ (issue 22, seam 6).
-AIOHTTP_OUTSIDE_WEB: Final = frozenset({"dashboard/routes.py"})
 
 # A path with a folder ("web/app.py", "mockserver/journal/cut.py") or a dotted name whose first
 # part is a top-level module or package ("web.handlers.Api.handle").
@@ -134,13 +130,7 @@ def test_no_module_is_over_four_hundred_lines() -> None:
         for name in modules()
         if len((PACKAGE / name).read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES
     }
-    assert sorted(long - KNOWN_LONG) == []
-
-
-def test_the_known_long_modules_are_still_long() -> None:
-    """Once one is split, its exception goes too."""
-    for name in KNOWN_LONG:
-        assert len((PACKAGE / name).read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES, name
+    assert sorted(long) == []
 
 
 # -- imports: no cycle, aiohttp only at the edge ------------------------------------------------
@@ -281,7 +271,7 @@ def imports_aiohttp(path: Path) -> bool:
 
 def test_only_the_web_edge_imports_aiohttp() -> None:
     outside = {relative for relative in modules() if not relative.startswith("web/") and imports_aiohttp(PACKAGE / relative)}
-    assert sorted(outside - AIOHTTP_OUTSIDE_WEB) == []
+    assert sorted(outside) == []
 
 
 def test_the_aiohttp_check_sees_the_edge() -> None:

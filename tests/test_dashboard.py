@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,13 @@ from conftest import AiohttpClient, MakeClient
 from mockserver import Settings, create_app
 from mockserver.cli.announce import banner
 from mockserver.dashboard.feed import DROPPED, NOT_KEPT, ROWS, Answers, Feed, detail, envelope_msg, row
-from mockserver.dashboard.routes import PAGE_HEADERS
 from mockserver.params import build_call
 from mockserver.routing import resolve
 from mockserver.scenarios.model import EMPTY
 from mockserver.scenarios.selection import Pick, Rule
 from mockserver.journal.served import NO_ANSWER, Served
 from mockserver.web import keys
+from mockserver.web.dashboard import PAGE_HEADERS
 from uniapp import HEADERS, SEED_AUTHCODE, query
 
 Client = TestClient[Any, web.Application]
@@ -70,35 +71,37 @@ def test_an_answer_belongs_to_its_own_request_not_an_earlier_one_with_the_same_i
     assert kept is not None and (kept.body, answers.bytes, len(answers)) == (b"new", 3, 1)
 
 
-def test_the_feed_pairs_an_answer_with_the_request_observed_just_before() -> None:
+@dataclass(frozen=True)
+class Sent:
+    """What the edge hands the feed with a record: the response as sent (here a stand-in)."""
+
+    body: object
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def test_the_feed_keeps_the_answer_handed_with_its_request() -> None:
     feed = Feed()
     served = entry(1, url="/api.php?s=user/appminiuserauth")
-    feed.saw(served)
-    feed.keep("POST", "/api.php?s=user/appminiuserauth", "application/json", b'{"msg":"ok"}')
+    feed.saw(served, Sent(b'{"msg":"ok"}', {"Content-Type": "application/json"}))
     kept = feed.answers.get(served)
-    assert kept is not None and kept.content_type == "application/json"
+    assert kept is not None and (kept.body, kept.content_type) == (b'{"msg":"ok"}', "application/json")
+    assert list(feed.recent) == [served]
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [pytest.param("OPTIONS", "/api.php", id="another-method"), pytest.param("POST", "/elsewhere", id="another-path")],
-)
-def test_an_answer_to_a_request_the_feed_did_not_observe_is_not_kept(method: str, path: str) -> None:
+def test_an_answer_that_was_not_bytes_is_not_kept_but_its_request_is_shown() -> None:
     feed = Feed()
     served = entry(1)
-    feed.saw(served)
-    feed.keep(method, path, "", b"{}")
-    feed.keep("POST", "/api.php", "", b"{}")  # the observed one is taken already
-    assert len(feed.answers) == 0
+    feed.saw(served, Sent(None))
+    assert (len(feed.answers), list(feed.recent)) == (0, [served])
 
 
 def test_a_batch_carries_what_came_since_and_counts_what_it_leaves_out() -> None:
     feed = Feed()
     entries = [entry(n) for n in range(1, ROWS + 11)]
-    feed.saw(entries[0])
+    feed.saw(entries[0], Sent(b"{}"))
     seen = feed.seen
     for served in entries[1:]:
-        feed.saw(served)
+        feed.saw(served, Sent(b"{}"))
     batch, skipped = feed.since(seen)
     assert (len(batch), skipped, batch[-1].id, batch[0].id) == (ROWS, 9, ROWS + 10, 11)
     assert feed.since(feed.seen) == ([], 0)
@@ -254,15 +257,15 @@ async def test_the_feed_observes_only_while_a_stream_is_open(make_client: MakeCl
     """The API pays for the dashboard only while someone watches: the observer comes and goes."""
     client = await make_client()
     runtime = client.app[keys.RUNTIME]
-    before = list(runtime.observers)
+    before = list(runtime.answer_observers)
     async with client.get(EVENTS) as response:
         await event_named(response, "hello")
-        assert len(runtime.observers) == len(before) + 1
+        assert len(runtime.answer_observers) == len(before) + 1
     for _ in range(int(WAIT / 0.05)):  # the stream notices the closed connection at its next tick
-        if runtime.observers == before:
+        if runtime.answer_observers == before:
             break
         await asyncio.sleep(0.05)
-    assert runtime.observers == before
+    assert runtime.answer_observers == before
 
 
 async def test_an_answer_served_while_watched_opens_with_its_exact_bytes(make_client: MakeClient) -> None:

@@ -24,8 +24,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from conftest import MakeClient
 from mockserver import Settings, create_app
-from mockserver.dashboard import routes
 from mockserver.journal import Journal, cut
+from mockserver.web import dashboard as routes
 from mockserver.params import Upload, build_call
 from mockserver.routing import resolve
 from mockserver.runtime import Runtime
@@ -352,9 +352,9 @@ async def test_the_stream_after_the_cap_is_refused_with_the_bound(make_client: M
 async def test_a_closed_stream_frees_its_place(make_client: MakeClient) -> None:
     client = await make_client(dashboard_streams=1)
     runtime = runtime_of(client)
-    before = list(runtime.observers)
+    before = list(runtime.answer_observers)
     (await client.get(EVENTS)).close()
-    await until(lambda: runtime.observers == before)
+    await until(lambda: runtime.answer_observers == before)
     again = await client.get(EVENTS)
     assert again.status == 200
     again.close()
@@ -397,11 +397,11 @@ async def test_a_stream_that_does_not_read_is_closed_and_logins_still_answer(
     runtime = runtime_of(client)
     for number in range(500):  # a `hello` of 500 rows: more than the buffers take
         await login(client, f"code-{number}-" + "c" * 150)
-    before = list(runtime.observers)
+    before = list(runtime.answer_observers)
     reader = await slow_reader(client, EVENTS)
     try:
-        await until(lambda: runtime.observers != before)  # the stream is open ...
-        await until(lambda: runtime.observers == before)  # ... and closed: it read nothing for 0.5 s
+        await until(lambda: runtime.answer_observers != before)  # the stream is open ...
+        await until(lambda: runtime.answer_observers == before)  # ... and closed: it read nothing for 0.5 s
         await answers_promptly(client)
     finally:
         reader.close()

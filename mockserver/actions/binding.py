@@ -155,7 +155,10 @@ async def onekeyusermobiledecrypt(call: Call, ctx: Context) -> Answer:
 def bind_mobile(call: Call, ctx: Context, login: Login, ids: Mapping[str, str], mobile: str) -> Answer:
     """The account gets the mobile (-50 if another account has it, -51 if it already has it);
     an account the mock does not know is registered with it (「授权成功」)."""
-    pick, reply = scenario_reply(call, ctx, login)
+    chosen = scenario_reply(call, ctx, login)
+    if isinstance(chosen, Answer):  # the site is closed to the device (§2.5)
+        return chosen
+    pick, reply = chosen
     if reply is not None:
         return finish(reply, pick, login, ctx, BOUND)
     accounts = ctx.state.accounts

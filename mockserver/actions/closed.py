@@ -10,14 +10,14 @@ One subtlety is the mock's own. A device's settings may come from the scenario t
 answered it (`steps.settle_settings`), and only the next answer on that scenario's endpoint
 replaces them: were that endpoint closed before its pick, a device closed so could never reopen.
 So on that endpoint alone the door leaves those settings out; the action checks them once its
-pick is settled (`after_pick`, called by the login family's `scenario_reply` and by
-`declared_answer`), so the next login may choose another scenario, and the door looks once more
-after an action that answered before picking (an empty authcode, an unknown client type).
+pick is settled (`after_pick`, through `steps.settled_pick`, which the login family and the
+declared endpoints use), so the next login may choose another scenario, and the door looks once
+more after an action that answered before picking (an empty authcode, an unknown client type).
 """
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Mapping
+from typing import Any, Mapping
 
 from ..answers import Action, Answer
 from ..context import Context
@@ -28,18 +28,9 @@ from ..rendering.envelope import Encoding, Envelope
 from ..scenarios.selection import Pick, Rule
 
 
-class SiteClosed(Exception):
-    """Raised by `after_pick` and caught at the edge (`web.handlers`): the closed site's answer,
-    given before the action does anything more (no sequence advanced, no code used, no user)."""
-
-    def __init__(self, answer: Answer) -> None:
-        super().__init__(answer.body)
-        self.answer = answer
-
-
 def refusal(call: Call, ctx: Context, config: Mapping[str, Any]) -> Envelope | None:
     """The check itself: -10000 with the site's reason when `config` closes the API to the
-    call's client type, else None (usually: two dictionary lookups, nothing built)."""
+    call's client type, else None."""
     profile = ctx.profile.name
     closure = site.CLOSURES[profile]
     if not closure.shut(config) or not closure.closes(config, call.client_type):
@@ -48,31 +39,37 @@ def refusal(call: Call, ctx: Context, config: Mapping[str, Any]) -> Envelope | N
     return Envelope(reason, m.SITE_CLOSED_CODE, encoding=Encoding.EXIT)
 
 
-def first(action: Action, call: Call, ctx: Context) -> Awaitable[Answer]:
-    """What answers the call, in ShopXO's order: a closed site, else the action (the action's
-    own coroutine, the usual case)."""
-    state = ctx.state
-    bindings = state.bindings
-    if not (ctx.site_shut or call.mock_scenario or bindings.active or bindings.per_client or state.devices):
-        return action(call, ctx)  # the usual case: the server's own settings alone, and they close nothing
-    deferred = bool(state.devices) and _settled_here(call, ctx)  # usually no device holds settings
-    closed = refusal(call, ctx, ctx.site_config(call, last_answer=not deferred))
+async def site_then_action(action: Action, call: Call, ctx: Context) -> Answer:
+    """What answers the call, in ShopXO's order: a site closed to its client type, else the action."""
+    config = ctx.site_config(call)
+    if config is ctx.config and not ctx.site_shut:  # the usual case: the server's settings alone, closing nothing
+        return await action(call, ctx)
+    deferred = bool(ctx.state.devices) and _settled_here(call, ctx)
+    if deferred:
+        config = ctx.site_config(call, last_answer=False)
+    closed = refusal(call, ctx, config)
     if closed is not None:
         closure = site.CLOSURES[ctx.profile.name]
         note = f"site closed to '{call.client_type}' ({closure.setting})"
-        return _now(Answer(closed, pick=Pick(None, Rule.SITE_CLOSED, note=note)))
-    return _then_look_again(action, call, ctx) if deferred else action(call, ctx)
+        return Answer(closed, pick=Pick(None, Rule.SITE_CLOSED, note=note))
+    answer = await action(call, ctx)
+    if deferred:  # its pick checked the device's settings; an action that answered before any pick did not
+        closed = refusal(call, ctx, ctx.site_config(call))
+        if closed is not None:
+            return Answer(closed, pick=answer.pick)
+    return answer
 
 
-def after_pick(call: Call, ctx: Context, pick: Pick) -> None:
+def after_pick(call: Call, ctx: Context, pick: Pick) -> Answer | None:
     """Once an action has settled which scenario answers the device (`steps.settle_settings`):
-    raise `SiteClosed` if the settings in force now, the device's last answer's included,
-    close the site. This answer included: a scenario whose settings close it closes it at once."""
+    the closed site's answer if the settings in force now, the device's last answer's included,
+    close the site, given before the action does anything more (no sequence advanced, no code
+    used, no user); else None. This answer included: a scenario whose settings close it closes
+    it at once."""
     if not ctx.state.devices:  # no device holds settings: the door saw every setting there is
-        return
+        return None
     closed = refusal(call, ctx, ctx.site_config(call))
-    if closed is not None:
-        raise SiteClosed(Answer(closed, pick=pick))
+    return None if closed is None else Answer(closed, pick=pick)
 
 
 def _settled_here(call: Call, ctx: Context) -> bool:
@@ -80,15 +77,3 @@ def _settled_here(call: Call, ctx: Context) -> bool:
     an answer on the endpoint of the scenario that gave them."""
     recorded = ctx.scenarios.by_name.get(ctx.state.devices.scenario(call.device))
     return recorded is not None and recorded.action == call.route.key
-
-
-async def _then_look_again(action: Action, call: Call, ctx: Context) -> Answer:
-    """The action (its pick checks the device's settings), then the door once more, for an action
-    that answered before any pick: the device's settings are still the ones it held."""
-    answer = await action(call, ctx)
-    closed = refusal(call, ctx, ctx.site_config(call))
-    return answer if closed is None else Answer(closed, pick=answer.pick)
-
-
-async def _now(answer: Answer) -> Answer:
-    return answer

@@ -24,10 +24,9 @@ from ..rendering.envelope import Envelope
 from ..rendering.view import View, user_field
 from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
-from ..scenarios.selection import Pick, select
-from .closed import after_pick
+from ..scenarios.selection import Pick
 from .login import Login, error
-from .steps import due_reply, settle_settings
+from .steps import due_reply, settled_pick
 from .unmodelled import not_logged_in, undeclared
 
 # The journal's note when `{{user.*}}` has no user to show (decision 9).
@@ -39,10 +38,10 @@ def declared_answer(call: Call, ctx: Context) -> Answer | None:
     """The answer of the scenario for this endpoint, or None when none applies. A SiteConfig
     outcome is handed back as the body for `base/common` to merge."""
     lang = ctx.lang(call)
-    pick = select(ctx.scenarios, call.route.key, call, "", ctx.state.bindings)
+    pick = settled_pick(call, ctx)
+    if isinstance(pick, Answer):  # the settings the device holds now close the site (§2.5)
+        return pick
     scenario = pick.scenario
-    settle_settings(scenario, call, ctx)
-    after_pick(call, ctx, pick)  # the settings the device holds now may close the site (§2.5)
     if scenario is None:
         return None
     if scenario.requires_login:

@@ -1,5 +1,5 @@
-"""What every action is made of besides its Answer (`mockserver.answers`): the reply a picked
-scenario serves now.
+"""What every action is made of besides its Answer (`mockserver.answers`): the scenario picked
+and settled for the device, and the reply it serves now.
 
 The reply is the stateful half of selection: which reply of a sequence is due for this key,
 whether the platform would still accept this code (decision 7: single-use, expiring codes), and
@@ -10,12 +10,25 @@ from __future__ import annotations
 
 from typing import Final
 
+from ..answers import Answer
 from ..context import Context
 from ..params import Call
 from ..scenarios.model import NamedError, Per, Reply, Scenario, Then
+from ..scenarios.selection import Pick, select
+from .closed import after_pick
 
 CODE_USED: Final = Reply(NamedError("code_used"))
 CODE_EXPIRED: Final = Reply(NamedError("code_invalid"))
+
+
+def settled_pick(call: Call, ctx: Context, authcode: str = "") -> Pick | Answer:
+    """The scenario that answers this call (`scenarios.selection`), its settings in force for the
+    device from now on (`settle_settings`); or, when the settings in force now close the site
+    (§2.5), the closed site's answer, which the action returns as it is (`closed.after_pick`)."""
+    pick = select(ctx.scenarios, call.route.key, call, authcode, ctx.state.bindings)
+    settle_settings(pick.scenario, call, ctx)
+    closed = after_pick(call, ctx, pick)
+    return pick if closed is None else closed
 
 
 def due_reply(scenario: Scenario, device: str, authcode: str, ctx: Context) -> Reply:

@@ -20,10 +20,9 @@ from ..contract.platforms import PLATFORMS, Platform, ucfirst
 from ..params import Call, is_empty, scalar_text
 from ..rendering.envelope import Envelope
 from ..scenarios.model import ExistingUser, Fault, NamedError, NewUser, RawReply, Reply
-from ..scenarios.selection import Pick, select
-from .closed import after_pick
+from ..scenarios.selection import Pick
 from .login import AUTH, TOKEN, USERINFO, Login, Purpose, account_of, answer, logged_in, register, unionid_of
-from .steps import code_refusal, due_reply, settle_settings
+from .steps import code_refusal, due_reply, settled_pick
 
 # A list or object where the platform expects its code: the platform refuses it.
 MALFORMED_CODE: Final = NamedError("code_invalid")
@@ -56,11 +55,12 @@ def openid_login(call: Call, ctx: Context, suffix: str) -> Login | Envelope:
     return login.refuse(m.OPENID_EMPTY) if is_empty(openid) else login
 
 
-def scenario_reply(call: Call, ctx: Context, login: Login, authcode: str = "") -> tuple[Pick, Reply | None]:
-    """The scenario (if any) that answers this call, and its reply due now."""
-    pick = select(ctx.scenarios, call.route.key, call, authcode, ctx.state.bindings)
-    settle_settings(pick.scenario, call, ctx)
-    after_pick(call, ctx, pick)  # the settings the device holds now may close the site (§2.5)
+def scenario_reply(call: Call, ctx: Context, login: Login, authcode: str = "") -> tuple[Pick, Reply | None] | Answer:
+    """The scenario (if any) that answers this call, and its reply due now; or the closed site's
+    answer when the settings the device holds now close it (§2.5)."""
+    pick = settled_pick(call, ctx, authcode)
+    if isinstance(pick, Answer):
+        return pick
     if pick.scenario is None:
         return pick, None
     return pick, due_reply(pick.scenario, login.device, authcode, ctx)
@@ -143,7 +143,10 @@ async def appminiuserauth(call: Call, ctx: Context) -> Answer:
         return Answer(login.refuse(refusal.text, refusal.code))
     if isinstance(authcode, (list, dict)):
         return Answer(answer(MALFORMED_CODE, login, ctx))
-    pick, reply = scenario_reply(call, ctx, login, code)
+    chosen = scenario_reply(call, ctx, login, code)
+    if isinstance(chosen, Answer):  # the site is closed to the device (§2.5)
+        return chosen
+    pick, reply = chosen
     reply = reply or ctx.first_sight  # decision 6: the device's own platform user
     if not isinstance(reply.outcome, (Fault, RawReply)):
         reply = code_refusal(pick.scenario, platform.name, code, ctx) or reply
@@ -167,7 +170,10 @@ async def appminiuserinfo(call: Call, ctx: Context) -> Answer:
         if refusal:
             return Answer(refusal)
     ids = platform_ids(platform, call, openid)
-    pick, reply = scenario_reply(call, ctx, login)
+    chosen = scenario_reply(call, ctx, login)
+    if isinstance(chosen, Answer):  # the site is closed to the device (§2.5)
+        return chosen
+    pick, reply = chosen
     if reply is not None and not isinstance(reply.outcome, NewUser):
         return finish(reply, pick, login, ctx, USERINFO)
     delay = reply.delay if reply is not None else None
@@ -213,7 +219,10 @@ async def userbasereg(call: Call, ctx: Context) -> Answer:
     if is_empty(mobile):  # whatever the settings say: the popup's form always sends one (as recorded)
         return Answer(login.refuse(m.MOBILE_EMPTY))
     ids = platform_ids(platform, call, openid)
-    pick, reply = scenario_reply(call, ctx, login)
+    chosen = scenario_reply(call, ctx, login)
+    if isinstance(chosen, Answer):  # the site is closed to the device (§2.5)
+        return chosen
+    pick, reply = chosen
     if reply is not None:
         return finish(reply, pick, login, ctx, USERINFO)
     fields: dict[str, Any] = {"nickname": nickname, "avatar": avatar, **({"mobile": mobile} if mobile else {})}

@@ -1,9 +1,9 @@
 """What the dashboard shows, worked out from the running mock. Pure: no aiohttp.
 
-While at least one dashboard is open, `Feed.saw` observes every served request (an append) and
-the edge hands each answer's bytes to `Feed.keep`. When the last one closes, the observer is
-removed and nothing is kept: while nobody watches, the API pays for the dashboard only the edge's
-look at `Feed.watchers`.
+While at least one dashboard is open, `Feed.saw` observes every served request with the answer
+sent to it (`Runtime.observe_answers`): an append, and its bytes kept. When the last one closes,
+the observer is removed and nothing is kept: while nobody watches, the API pays for the dashboard
+one loop over an empty list of such observers.
 
 The answers' bytes live here, in a table of the last few, and not in the journal's records: the
 journal keeps 1,000 requests whether or not anyone looks, and a home tab's answer alone is
@@ -22,7 +22,7 @@ from typing import Any, Final
 from .. import control
 from ..journal import Query
 from ..journal.cut import MARKER
-from ..journal.served import NO_ANSWER, Served
+from ..journal.served import NO_ANSWER, Sent, Served
 from ..runtime import Runtime
 from ..support.records import per_request
 from ..version import __version__
@@ -89,31 +89,21 @@ class Feed:
         self.seen = 0  # requests observed so far; a stream remembers where it was
         self.recent: deque[Served] = deque(maxlen=ROWS)
         self.answers = Answers()
-        self._last: Served | None = None  # the request just observed, until its answer is kept
         self.started = time.monotonic()
 
-    def saw(self, entry: Served) -> None:
-        """The observer (`Runtime.observe`), only while a dashboard is open."""
+    def saw(self, entry: Served, sent: Sent) -> None:
+        """The observer (`Runtime.observe_answers`), only while a dashboard is open: the request,
+        and the answer's bytes as they were sent to it."""
         self.recent.append(entry)
         self.seen += 1
-        self._last = entry
-
-    def keep(self, method: str, path: str, content_type: str, body: bytes | None) -> None:
-        """The answer the edge just sent. The edge hands a request to the observers as its last
-        step before it returns the response, with nothing awaited in between, so the request
-        observed last is this answer's; method and path are checked all the same, and a request
-        the observers never saw (a preflight, a path that is not the API) keeps nothing."""
-        entry, self._last = self._last, None
-        if entry is not None and body is not None and entry.method == method and entry.url == path:
-            self.answers.keep(entry, content_type, body)
+        body = sent.body
+        if isinstance(body, bytes):
+            self.answers.keep(entry, sent.headers.get("Content-Type", ""), body)
 
     def opened(self) -> bool:
         """A dashboard opened; True when it is the first (the observer is to be added)."""
         self.watchers += 1
-        if self.watchers == 1:
-            self._last = None
-            return True
-        return False
+        return self.watchers == 1
 
     def closed(self) -> bool:
         """A dashboard closed; True when it was the last (the observer is to be removed)."""

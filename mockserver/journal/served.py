@@ -1,20 +1,33 @@
 """One served request, as the edge hands it to every observer (the journal, the access log).
 
 It keeps the request's Call and the scenario pick as they are and works the readable fields out
-when someone reads them, not while the client waits. (Not the answer's body: a thousand user
-payloads would double the server's memory.)
+when someone reads them, not while the client waits. Not the answer's body: a thousand user
+payloads would double the server's memory. The answer as sent goes along with the record to the
+observers that show it (`Sent`, `Runtime.observe_answers`) and is kept by none of the others.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Final, Mapping
+from typing import Any, Final, Mapping, Protocol
 
 from ..params import Call
 from ..scenarios.selection import Pick
 from ..support.records import per_request
 
 NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, hang)
+
+
+class Sent(Protocol):
+    """The answer as the edge sent it (an aiohttp `web.Response` is one), handed by reference
+    with its record to the observers that show answers (the dashboard): nothing is read of it,
+    nor copied, for the others."""
+
+    @property
+    def body(self) -> object: ...  # the bytes sent, when they were bytes
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
 
 
 @per_request

@@ -56,10 +56,25 @@ class UnknownScenario(LookupError):
         self.known = tuple(known.by_name)
 
 
+def named_for(call: Call, bindings: Bindings) -> tuple[tuple[Rule, str], ...]:
+    """The scenarios a request names for its device, in the order they win: the header's, then
+    the one bound to its uuid, then the one bound to its token ("" where none); () when it names
+    none (usually: no header sent, nothing bound to a client). The one list of them: selection
+    takes the first that answers the endpoint, `Context.site_config` the first with settings."""
+    if not (call.mock_scenario or bindings.per_client):
+        return ()
+    return (
+        (Rule.HEADER, call.mock_scenario),
+        (Rule.DEVICE, bindings.for_device(call.device)),
+        (Rule.TOKEN, bindings.for_token(call.text("token"))),
+    )
+
+
 def select(scenarios: ScenarioSet, action: ActionKey, call: Call, authcode: str, bindings: Bindings) -> Pick:
     note = ""
-    if call.mock_scenario or bindings.per_client:  # usually neither: no header sent, nothing bound
-        forced, note = _forced(scenarios, action, call, bindings)
+    named = named_for(call, bindings)
+    if named:
+        forced, note = _forced(scenarios, action, named)
         if forced:
             return forced
     table = scenarios.table(action)
@@ -83,15 +98,11 @@ def select(scenarios: ScenarioSet, action: ActionKey, call: Call, authcode: str,
     return Pick(None, Rule.DEFAULT, tuple(misses), note)
 
 
-def _forced(scenarios: ScenarioSet, action: ActionKey, call: Call, bindings: Bindings) -> tuple[Pick | None, str]:
+def _forced(scenarios: ScenarioSet, action: ActionKey, named: tuple[tuple[Rule, str], ...]) -> tuple[Pick | None, str]:
     """The header's or a binding's scenario, if it answers this endpoint; and a note when the
     header names one that answers another (so the journal can say why it was passed over)."""
     note = ""
-    for rule, name in (
-        (Rule.HEADER, call.mock_scenario),
-        (Rule.DEVICE, bindings.for_device(call.device)),
-        (Rule.TOKEN, bindings.for_token(call.text("token"))),
-    ):
+    for rule, name in named:
         if name:
             scenario = _named(scenarios, name)
             if scenario.action == action:

@@ -6,7 +6,6 @@ import asyncio
 
 from aiohttp import web
 
-from ..dashboard.routes import Dashboard
 from ..runtime import Runtime
 from ..scenarios.loader import load_scenarios
 from ..scenarios.model import ScenarioSet
@@ -15,6 +14,7 @@ from . import admin, keys
 from .accesslog import TO_LOGGER, AccessLog
 from .client import Upstream
 from .cors import Cors
+from .dashboard import Dashboard
 from .guard import Guard
 from .handlers import Api
 from .images import static
@@ -67,7 +67,7 @@ def create_app(
     dashboard.mount(app, guard)  # before the admin API: its page, /__mock/, is inside the admin prefix
     app.add_subapp(admin.PREFIX, admin.admin_app(guard))
     app.router.add_route("*", "/static/{path:.*}", wrapped(static, [cors.around] if cors else []))
-    app.router.add_route("*", "/{tail:.*}", dashboard.keeping_answers(Api(runtime, cors, upstream).handle))
+    app.router.add_route("*", "/{tail:.*}", Api(runtime, cors, upstream).handle)
     return app
 
 

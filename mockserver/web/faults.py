@@ -23,7 +23,7 @@ from ..scenarios.model import Delay, Fault, RawReply
 MALFORMED_BODY: Final = '{"msg":"授权登录成功","code":0,"data":{"id":'.encode()
 
 
-async def deliver(request: web.Request, answer: Answer, stopping: asyncio.Event, hang_limit: float) -> web.StreamResponse:
+async def deliver(request: web.Request, answer: Answer, stopping: asyncio.Event, hang_limit: float) -> web.Response:
     if answer.delay:
         await asyncio.sleep(_delay_seconds(answer.delay))
     body = answer.body

@@ -8,7 +8,6 @@ envelope itself, so the API path runs no middleware at all.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from typing import Any, Awaitable, Final, TypeVar
@@ -17,9 +16,9 @@ from aiohttp import web
 from yarl import query_to_pairs
 
 from .. import params
-from ..actions import closed, lookup
-from ..actions.unmodelled import no_such_route
+from ..actions import answering
 from ..answers import Answer
+from ..context import Context
 from ..contract import messages as m
 from ..journal import cut
 from ..journal.served import NO_ANSWER, Served
@@ -27,10 +26,8 @@ from ..params import NO_UPLOADS, Call, Uploads, UrlInputs
 from ..rendering.envelope import Encoding, Envelope
 from ..runtime import Runtime
 from ..scenarios.model import Fault
-from ..scenarios.selection import HEADER, Pick, Rule, UnknownScenario
-from ..state import Fingerprint
+from ..scenarios.selection import HEADER
 from ..support.memo import Memo
-from ..support.suggest import did_you_mean
 from ..upstream.proxy import Proxy, Relayed
 from .cors import Cors
 from .faults import deliver, respond
@@ -84,67 +81,34 @@ class Api:
         return response
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
+        """route -> collect -> act -> deliver -> observe: `_route`, `_collect`, the engine's
+        `answering.answer` (or `_relay`, the upstream's), `faults.deliver` (or `passed_on`, the
+        upstream's bytes as they came), `_observe`. Act and deliver are written out here, not as
+        methods of their own: each would be one coroutine more on every request (~1k instructions)."""
         started = time.perf_counter()
         if request.method == "OPTIONS":
             return web.Response(status=204, headers=OPTIONS_HEADERS)
-        url = self._urls.get(request.raw_path, lambda: parse_url(request, self.max_fields))
+        url = self._route(request)
         if url is None:
             return respond(Envelope(m.NOT_AN_API_PATH, m.UNKNOWN_ROUTE), status=404)
         call = await self._collect(request, url)
-        runtime = self.runtime
-        ctx = runtime.context
-        wipes = ctx.state.wipes
-        if wipes.any:  # a device told -400 may be back with a new uuid (state.wipes)
-            known = wipes.device(call.device, fingerprint(request, call))
-            if known:
-                call = dataclasses.replace(call, device=known)
-        action = lookup(call.route.key, ctx) or no_such_route
-        # -- upstream hook: a request the mock does not answer goes to the real ShopXO (mockserver/upstream)
-        upstream, relayed = self.upstream, None
-        if upstream is not None and upstream.takes(call, ctx):
-            relayed = await upstream.forward(call, request.raw_path, ctx)
-        # -- end of the upstream hook
-        try:
-            if relayed is not None:
-                answer = relayed.answer
-            else:
-                answer = await closed.first(action, call, ctx)  # ShopXO's order: a closed site, then the action
-        except closed.SiteClosed as exc:
-            answer = exc.answer
-        except UnknownScenario as exc:
-            answer = unknown_scenario(exc)
+        ctx = self.runtime.context  # read once the body is in: a reload meanwhile serves this request
+        relayed = await self._relay(request, call, ctx) if self.upstream is not None else None
+        answer = relayed.answer if relayed is not None else await answering.answer(call, ctx, request)
         if relayed is not None and relayed.passed:
-            response: web.StreamResponse = passed_on(relayed)
+            response = passed_on(relayed)
         else:
-            response = await deliver(request, answer, runtime.stopping, self.hang_seconds)
-        notice = runtime.client_notice(call) if runtime.later_client is not None else ""
-        body = answer.body
-        code = body.code if isinstance(body, Envelope) else None
-        if code == m.LOGIN_EXPIRED_CODE:  # the client wipes its storage, uuid and all
-            wipes.told(fingerprint(request, call), call.device)
-        raw_path = request.raw_path
-        weight = cut.weight(raw_path, call, request.content.total_bytes)
-        # Positional, in field order (support.records.per_request says why).
-        served = Served(
-            next(runtime.ids),  # id
-            ctx.state.clock.now(),  # time
-            request.method,  # method
-            raw_path,  # url
-            call if call.files is NO_UPLOADS else call.without_file_bytes(),  # call: no file kept
-            answer.pick,  # pick
-            code,  # code
-            NO_ANSWER if body in DROPPED else response.status,  # status
-            (time.perf_counter() - started) * 1000,  # latency_ms
-            notice,  # notice
-            None if relayed is None else relayed.visit,  # upstream
-            weight,  # weight
-        )
-        # One comparison for the usual request; a large one is kept cut by every observer.
-        runtime.served(served if weight <= cut.LARGE else cut.kept(served))
+            response = await deliver(request, answer, self.runtime.stopping, self.hang_seconds)
+        self._observe(request, call, ctx, answer, relayed, response, started)
         return response
 
+    def _route(self, request: web.Request) -> UrlInputs | None:
+        """The route and query of the URL (None: not an API path), remembered per raw URL."""
+        return self._urls.get(request.raw_path, lambda: parse_url(request, self.max_fields))
+
     async def _collect(self, request: web.Request, url: UrlInputs) -> Call:
-        """The body off the wire, then the Call `params` makes of URL and body."""
+        """The body off the wire, then the Call `params` makes of URL and body, from the device
+        it continues (`answering.continued`)."""
         body: dict[str, Any] = {}
         form: dict[str, Any] | None = None
         raw = b""
@@ -167,7 +131,7 @@ class Api:
                 fields, files = await self._within_time(reading)
                 form = params.php_pairs(fields)
                 body = dict(form)
-        return params.complete_call(
+        call = params.complete_call(
             url,
             body,
             form,
@@ -178,6 +142,50 @@ class Api:
             raw_body=raw,
             files=files,
         )
+        return answering.continued(call, self.runtime.context, request)
+
+    async def _relay(self, request: web.Request, call: Call, ctx: Context) -> Relayed | None:
+        """The upstream's answer, when the call is one it takes (`upstream.policy`); what it
+        answers tells the device as much as the mock's would (`answering.answered`)."""
+        upstream = self.upstream
+        if upstream is None or not upstream.takes(call, ctx):
+            return None
+        relayed = await upstream.forward(call, request.raw_path, ctx)
+        answering.answered(call, relayed.answer, ctx, request)
+        return relayed
+
+    def _observe(
+        self,
+        request: web.Request,
+        call: Call,
+        ctx: Context,
+        answer: Answer,
+        relayed: Relayed | None,
+        response: web.Response,
+        started: float,
+    ) -> None:
+        """The served record, and the response it got, to every observer (`Runtime.served`)."""
+        runtime = self.runtime
+        notice = runtime.client_notice(call) if runtime.later_client is not None else ""
+        body = answer.body
+        raw_path = request.raw_path
+        weight = cut.weight(raw_path, call, request.content.total_bytes)
+        served = Served(
+            id=next(runtime.ids),
+            time=ctx.state.clock.now(),
+            method=request.method,
+            url=raw_path,
+            call=call if call.files is NO_UPLOADS else call.without_file_bytes(),  # no file kept
+            pick=answer.pick,
+            code=body.code if isinstance(body, Envelope) else None,
+            status=NO_ANSWER if body in DROPPED else response.status,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            notice=notice,
+            upstream=None if relayed is None else relayed.visit,
+            weight=weight,
+        )
+        # One comparison for the usual request; a large one is kept cut by every observer.
+        runtime.served(served if weight <= cut.LARGE else cut.kept(served), response)
 
     async def _form_pairs(self, request: web.Request) -> list[tuple[str, str]]:
         """An urlencoded body's pairs, as aiohttp's `post()` reads them (its charset, its field
@@ -232,12 +240,6 @@ def too_many_fields(where: str, limit: int) -> web.HTTPRequestEntityTooLarge:
     return web.HTTPRequestEntityTooLarge(max_size=limit, reason=text)
 
 
-def fingerprint(request: web.Request, call: Call) -> Fingerprint:
-    """What tells one phone or developer tool from another when its uuid is new (state.wipes)."""
-    brand = call.public["application_client_brand"]
-    return call.client_type, brand, request.remote or "", request.headers.get("User-Agent", "")
-
-
 def passed_on(relayed: Relayed) -> web.Response:
     """The upstream's answer as it came: status, content type, bytes, cookies, redirect."""
     response = web.Response(status=relayed.visit.status, body=relayed.body)
@@ -246,11 +248,3 @@ def passed_on(relayed: Relayed) -> web.Response:
     for name, value in relayed.headers:
         response.headers.add(name, value)
     return response
-
-
-def unknown_scenario(exc: UnknownScenario) -> Answer:
-    """A 400 for a header naming no scenario; the journal says which name was meant."""
-    hint = did_you_mean(exc.name, exc.known)
-    note = f"{HEADER}: no scenario named '{exc.name}'{hint}"
-    envelope = Envelope(m.UNKNOWN_SCENARIO.format(name=exc.name, hint=hint), m.FAIL)
-    return Answer(envelope, pick=Pick(None, Rule.HEADER, note=note), status=400)

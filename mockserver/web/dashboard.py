@@ -1,4 +1,5 @@
-"""The dashboard's routes: the page and its files, the live stream, a request opened.
+"""The dashboard's HTTP side: the page and its files, the live stream, a request opened. What it
+shows is worked out without aiohttp by `mockserver.dashboard` (its feed); its page is there too.
 
 Everything here is behind the admin API's guard (`web.guard`): this machine's Host names and
 no page of another origin. The page and its files hold no data and need no token: a browser
@@ -21,15 +22,14 @@ from importlib import resources
 from typing import Any, Final, Iterator
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from .. import control
+from ..dashboard.feed import ROWS, Feed, detail, row, server
 from ..journal import Query
 from ..runtime import Runtime
-from ..web.admin import PREFIX, as_json, reply
-from ..web.guard import Guard
-from ..web.wrapping import wrapped
-from .feed import ROWS, Feed, detail, row, server
+from .admin import PREFIX, as_json, reply
+from .guard import Guard
+from .wrapping import wrapped
 
 log = logging.getLogger(__name__)
 PAGE: Final = f"{PREFIX}/"
@@ -81,33 +81,17 @@ class Dashboard:
         router.add_get(f"{BASE}/server", wrapped(self.server, layers))
         router.add_get(f"{BASE}/requests/{{id}}", wrapped(self.request, layers))
 
-    def keeping_answers(self, handler: Handler) -> Handler:
-        """The API's handler, handing each answer's bytes to the feed while a dashboard is open."""
-        feed = self.feed
-
-        async def api(request: web.Request) -> web.StreamResponse:
-            response = await handler(request)
-            # All the API pays while no dashboard is open: this test (the instructions per request
-            # of bench/benchmark.py stayed within their spread).
-            if feed.watchers:
-                body = response.body if isinstance(response, web.Response) else None
-                kept = body if isinstance(body, bytes) else None
-                feed.keep(request.method, request.raw_path, response.headers.get("Content-Type", ""), kept)
-            return response
-
-        return api
-
     @contextlib.contextmanager
     def watching(self) -> Iterator[None]:
         """While a stream is open: the first adds the feed's observer, the last removes it."""
         feed = self.feed
         if feed.opened():
-            self.runtime.observe(feed.saw)
+            self.runtime.observe_answers(feed.saw)
         try:
             yield
         finally:
             if feed.closed():
-                self.runtime.observers.remove(feed.saw)
+                self.runtime.answer_observers.remove(feed.saw)
 
     # -- the page ---------------------------------------------------------------------------
 
