@@ -148,7 +148,7 @@ def _walk(directory: Path) -> tuple[list[tuple[Path, int]], list[ScenarioError]]
 
     def unreadable_folder(exc: OSError) -> None:
         folder = Path(exc.filename) if exc.filename else directory
-        problems.append(ScenarioError(Place(display_path(folder), 1, 1), f"cannot read the folder: {exc.strerror or exc}"))
+        problems.append(ScenarioError(Place(display_path(folder), 0, 0), f"cannot read the folder: {exc.strerror or exc}"))
 
     for folder, _, names in os.walk(directory, onerror=unreadable_folder):
         for name in names:
@@ -260,7 +260,7 @@ def load_scenarios(
     errors: list[ScenarioError] = []
     for directory in directories(fixtures):
         if not directory.is_dir():
-            errors.append(ScenarioError(Place(display_path(directory), 1, 1), "no such directory"))
+            errors.append(ScenarioError(Place(display_path(directory), 0, 0), "no such directory"))
             continue
         found, problems = _walk(directory)
         walked.append((directory, found))

@@ -85,7 +85,7 @@ class InThread:
         """The port it listens on, once it does; RuntimeError if it could not start."""
         self._thread.start()
         if not self._ready.wait(START_TIMEOUT) or self._failure:
-            raise RuntimeError(f"shopxo-mock did not start: {self._failure!r}")
+            raise RuntimeError(f"shopxo-mock did not start: {self._failure!r}") from self._failure
         return self.port
 
     def stop(self) -> None:
