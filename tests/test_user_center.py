@@ -64,7 +64,7 @@ async def test_the_answer_describes_the_tokens_own_user(make_client: MakeClient,
     other = await log_in(client, "recorded-v2-user", uuid="another-phone")  # another openid: another user
     data = (await call(client, "user/center", {}, token=user["token"]))["data"]
     assert (data["integral"], data["nickname"], data["username"]) == (integral, "爱丽丝", "alice")
-    assert user["integral"] == str(integral) if profile == "documented" else integral  # the login keeps the column
+    assert user["integral"] == (str(integral) if profile == "documented" else integral)  # the login keeps the column
     assert (data["avatar"], data["user_name_view"]) == (user["avatar"], user["user_name_view"])
     assert data["avatar"].startswith(f"http://{client.host}:{client.port}/static/")  # the profile's default avatar
     assert (await call(client, "user/center", {}, token=other["token"]))["data"]["nickname"] == "微信张三"
