@@ -407,7 +407,7 @@ def test_fixtures_add_a_layer_over_the_built_in_scenarios(tmp_path: Path) -> Non
     code, out, _ = run_main("--fixtures", str(mine), "--list")
     assert code == 0
     assert f"vip  [user/appminiuserauth: authcode 'vip' -> fake user]  ({mine}) {mine / 's.yaml'}:3" in out
-    assert "seed-example-user  [" in out and "  (built-in) " in out
+    assert "seed-example-user  [" in out and "  built-in:appminiuserauth.yaml:" in out
     assert out.splitlines()[0].endswith(f" in built-in, {mine}")
 
 
