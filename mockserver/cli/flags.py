@@ -58,7 +58,8 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
         prog=prog,
         description="ShopXO's mini-program login API (user/appminiuserauth), on localhost, from YAML scenarios.\n"
         "Also: 'shopxo-mock record --upstream URL --out FILE.yaml' (what passes through a real ShopXO, as\n"
-        "scenarios) and 'shopxo-mock diff --upstream URL' (the mock against a real ShopXO); --help on each.",
+        "scenarios), 'shopxo-mock diff --upstream URL' (the mock against a real ShopXO) and 'shopxo-mock\n"
+        "schema' (where the scenario files' JSON Schema is, for an editor); --help on each.",
         formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the epilog's table as written
     )
     twins = Twins(p, environ)

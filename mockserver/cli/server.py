@@ -4,6 +4,7 @@ scenario files, print the catalogue for --list, or serve until Ctrl-C."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import logging
@@ -29,9 +30,19 @@ def to_serve(p: Parser, args: argparse.Namespace, settings: Settings, out: TextI
     if isinstance(scenarios, int):
         return scenarios
     if args.list:
-        print(catalogue(scenarios), file=out)
+        try:
+            print(catalogue(scenarios), file=out, flush=True)
+        except BrokenPipeError:  # `--list | head`: the reader has what it wanted
+            _reader_gone(out)
         return 0
     return scenarios
+
+
+def _reader_gone(out: TextIO) -> None:
+    """The reader of `out` closed its end: say nothing more, not even at exit, where Python would
+    flush what is still buffered and print a BrokenPipeError of its own."""
+    with contextlib.suppress(OSError, ValueError):  # not a file (a StringIO): nothing is buffered
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
 
 
 def load(p: Parser, settings: Settings, err: TextIO) -> ScenarioSet | int:
