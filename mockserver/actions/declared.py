@@ -3,7 +3,8 @@
 They answer with the same selection and outcome kinds as the login: a spelled-out envelope
 (templated), a named or custom error, a fault; `requires_login` answers -400 (the escaped
 envelope of §2.3) to a token no login minted, which sends the client back to its login. When no
-scenario of the endpoint applies, it answers as if none were declared (`unmodelled`).
+scenario of the endpoint applies, it answers as the release would (`unmodelled`: -400, -1000),
+except that instead of "no model of it: declare it" it says which scenarios missed, and why.
 
 An envelope's `{{user.<field>}}` shows the user the request's token names, as the profile's
 answers show that user (decision 9). Only an envelope that names one looks the user up (the
