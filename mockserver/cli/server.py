@@ -9,6 +9,7 @@ import dataclasses
 import json
 import logging
 import os
+from pathlib import Path
 from typing import TextIO
 
 from ..scenarios.listing import catalogue
@@ -70,6 +71,7 @@ def serve(
     quiet: bool = False,
     ready_json: bool = False,
     upstream: Upstream | None = None,
+    recording: Path | None = None,
 ) -> int:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # With --ready-json a program reads stdout: it gets the one JSON line and people the rest on stderr.
@@ -77,7 +79,7 @@ def serve(
 
     def ready(port: int) -> None:
         listening = dataclasses.replace(settings, port=port)  # the real port, when --port 0 asked for any
-        print(banner(listening, scenarios, lan_addresses()), file=human, flush=True)
+        print(banner(listening, scenarios, lan_addresses(), recording), file=human, flush=True)
         if ready_json:
             print(json.dumps(ready_document(listening, scenarios, os.getpid())), file=out, flush=True)
 
