@@ -155,7 +155,7 @@ INI_OPTIONS: Final = {
     "shopxo_mock_locale": ("string", "Faker locale of the made-up users, e.g. zh_CN"),
     "shopxo_mock_scenario": ("string", "the scenario active for every client at start"),
     "shopxo_mock_config": ("linelist", "admin settings base/common answers, KEY=VALUE a line (VALUE as JSON if it is)"),
-    "shopxo_mock_single_use_codes": ("string", "true: a platform code works once"),
+    "shopxo_mock_single_use_codes": ("bool", "true: a platform code works once"),
     "shopxo_mock_code_ttl": ("string", "seconds a platform code stays valid"),
     "shopxo_mock_journal_size": ("string", "requests the journal keeps"),
     "shopxo_mock_journal_bytes": ("string", "bytes the journal keeps"),
@@ -180,7 +180,12 @@ def ini_settings(config: pytest.Config) -> dict[str, Any]:
 def read_ini(config: pytest.Config) -> dict[str, Any]:
     """The ini options as Settings fields; a bad value is a usage error naming the option, in the
     command line's words (did-you-mean included)."""
-    written = {name: config.getini(name) for name in INI_OPTIONS}
+    written: dict[str, Any] = {}
+    for name in INI_OPTIONS:
+        try:
+            written[name] = config.getini(name)
+        except (ValueError, TypeError, pytest.UsageError) as exc:  # pytest reads a bool itself: "invalid truth value"
+            raise pytest.UsageError(f"{name}: {exc}") from None
     given = {name: value for name, value in written.items() if value not in ("", [], None)}
     options: dict[str, Any] = {}
     for name, value in given.items():

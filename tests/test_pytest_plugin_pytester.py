@@ -288,3 +288,9 @@ def test_use(shopxo_mock):
     )
     result = pytester.runpytest_inprocess()
     result.assert_outcomes(passed=1)
+
+
+def test_a_bad_boolean_ini_option_is_a_usage_error_naming_it(pytester: pytest.Pytester) -> None:
+    result = run_with_ini(pytester, "shopxo_mock_single_use_codes = maybe\n")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: shopxo_mock_single_use_codes: *maybe*"])
