@@ -50,7 +50,7 @@ def file_name(file: str, origin: str) -> str:
     directory when inside it)."""
     if origin != BUILTIN:
         return file
-    return f"{BUILTIN}:{Path(os.path.relpath(os.path.abspath(file), SHIPPED_FIXTURES)).as_posix()}"
+    return f"{BUILTIN}:{Path(os.path.relpath(os.path.realpath(file), SHIPPED_FIXTURES)).as_posix()}"
 
 
 def summary(scenario: Scenario) -> str:
