@@ -21,7 +21,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Final, Iterable, Iterator
+from typing import Any, Final, Iterable, Iterator
 
 import pytest
 
@@ -202,19 +202,19 @@ def read_ini(config: pytest.Config) -> dict[str, Any]:
             raise pytest.UsageError(f"shopxo_mock_fixtures: {exc}") from None
         options["fixtures"] = found
     if "fixtures" in options or "scenario" in options:
-        _check_scenarios(Settings(**options), "shopxo_mock_scenario", pytest.UsageError)
+        _check_scenarios(Settings(**options))
     return options
 
 
-def _check_scenarios(settings: Settings, option: str, error: Callable[[str], Exception]) -> None:
-    """The scenario files load and hold the scenario asked for, else `error` saying what is wrong
-    (as the command line does before it serves)."""
+def _check_scenarios(settings: Settings) -> None:
+    """The ini's scenario files load and hold its scenario, else a usage error saying what is
+    wrong (as the command line does before it serves): once, not at every test's start."""
     try:
         scenarios = load_scenarios(settings.layers, settings.locale, max_bytes=settings.max_scenario_bytes)
     except ScenarioLoadError as exc:
-        raise error(_load_problems(exc)) from None
+        raise pytest.UsageError(_load_problems(exc)) from None
     if settings.scenario is not None and settings.scenario not in scenarios.by_name:
-        raise error(_unknown(option, settings.scenario, scenarios.by_name)) from None
+        raise pytest.UsageError(_unknown("shopxo_mock_scenario", settings.scenario, scenarios.by_name))
 
 
 def _load_problems(exc: ScenarioLoadError) -> str:
