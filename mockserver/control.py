@@ -12,7 +12,7 @@ from typing import Any, Final, Mapping
 from .journal import QUERY_FIELDS, Query
 from .journal.served import Served
 from .runtime import Runtime
-from .scenarios.listing import scenario_json
+from .scenarios.listing import file_name, scenario_json
 from .state import CLIENT_STATE, Scope
 from .state.clock import RANGE, OutOfRange
 from .support.suggest import closest, did_you_mean
@@ -43,7 +43,8 @@ def version() -> dict[str, Any]:
 def scenarios(runtime: Runtime, tag: str | None = None) -> dict[str, Any]:
     loaded = runtime.context.scenarios
     chosen = [s for s in loaded.scenarios if tag is None or tag in s.tags]
-    return {"files": list(loaded.files), "scenarios": [scenario_json(s) for s in chosen]}
+    files = [file_name(file, loaded.origins.get(file, "")) for file in loaded.files]
+    return {"files": files, "scenarios": [scenario_json(s, loaded.origin(s)) for s in chosen]}
 
 
 def bindings(runtime: Runtime) -> dict[str, Any]:

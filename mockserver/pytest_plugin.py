@@ -21,11 +21,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Final, Iterator
+from typing import Any, Final, Iterable, Iterator
 
 import pytest
 
-from .cli.values import boolean, config_item, unknown_users
+from .cli import fields
+from .scenarios.loader import ScenarioLoadError, load_scenarios
+from .scenarios.selection import UnknownScenario
 from .settings import Settings
 from .support.suggest import did_you_mean
 from .web.guard import TOKEN_HEADER
@@ -133,12 +135,17 @@ class MockServer:
             with urllib.request.urlopen(request, timeout=START_TIMEOUT) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
-            reason = json.loads(exc.read()).get("error", exc.reason)
-            raise ValueError(f"shopxo-mock: {reason}") from None
+            answer = json.loads(exc.read())
+            reason = answer.get("error", exc.reason)
+            # The admin API's suggestion for a mistyped name (a scenario, a scope), as it words it.
+            hint = f" (did you mean {answer['did_you_mean']}?)" if answer.get("did_you_mean") else ""
+            raise ValueError(f"shopxo-mock: {reason}{hint}") from None
 
 
 # ini options (pytest.ini, pyproject's [tool.pytest.ini_options], ...) -> Settings fields.
 # Paths are relative to the ini file; both fixtures read them, a marker overrides them per test.
+# Each is checked at pytest's start by the command line's own check (cli.fields), so a mistake is
+# a usage error naming the option before any test runs.
 INI_OPTIONS: Final = {
     "shopxo_mock_fixtures": ("paths", "scenario directories, one a line (relative to the ini file)"),
     "shopxo_mock_builtin": ("string", "true: the shipped scenarios under shopxo_mock_fixtures (false: only them)"),
@@ -148,9 +155,14 @@ INI_OPTIONS: Final = {
     "shopxo_mock_locale": ("string", "Faker locale of the made-up users, e.g. zh_CN"),
     "shopxo_mock_scenario": ("string", "the scenario active for every client at start"),
     "shopxo_mock_config": ("linelist", "admin settings base/common answers, KEY=VALUE a line (VALUE as JSON if it is)"),
-    "shopxo_mock_single_use_codes": ("bool", "a platform code works once"),
+    "shopxo_mock_single_use_codes": ("bool", "true: a platform code works once"),
     "shopxo_mock_code_ttl": ("string", "seconds a platform code stays valid"),
+    "shopxo_mock_journal_size": ("string", "requests the journal keeps"),
+    "shopxo_mock_journal_bytes": ("string", "bytes the journal keeps"),
+    "shopxo_mock_admin_token": ("string", "a token every admin call (the plugin's own too) must carry"),
 }
+SETTINGS_OF_INI: Final = {name: name.removeprefix("shopxo_mock_") for name in INI_OPTIONS}
+INI_SETTINGS: Final = pytest.StashKey[dict[str, Any]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -159,64 +171,115 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def ini_settings(config: pytest.Config) -> dict[str, Any]:
-    """The Settings fields the ini options give; a bad value is a usage error naming the option."""
-    options: dict[str, Any] = {}
-    fixtures = config.getini("shopxo_mock_fixtures")
-    if fixtures:
-        options["fixtures"] = fixtures[0] if len(fixtures) == 1 else tuple(fixtures)
-    for name, field in (("profile", "profile"), ("locale", "locale"), ("scenario", "scenario")):
-        value = config.getini(f"shopxo_mock_{name}")
-        if value:
-            options[field] = value
-    for name, convert in (("seed", int), ("code_ttl", float)):
-        value = config.getini(f"shopxo_mock_{name}")
-        if value:
-            try:
-                options[name] = convert(value)
-            except ValueError:
-                raise pytest.UsageError(f"shopxo_mock_{name}: {value!r} is not a number") from None
-    if config.getini("shopxo_mock_single_use_codes"):
-        options["single_use_codes"] = True
-    for name, check in (("unknown_users", unknown_users), ("builtin", boolean)):
-        text = str(config.getini(f"shopxo_mock_{name}"))
-        if text:
-            try:
-                options[name] = check(text)
-            except argparse.ArgumentTypeError as exc:
-                raise pytest.UsageError(f"shopxo_mock_{name}: {exc}") from None
-    config_lines = config.getini("shopxo_mock_config")
-    if config_lines:
+    """The Settings fields the ini options give, checked at pytest's start (`pytest_configure`)."""
+    if INI_SETTINGS not in config.stash:
+        config.stash[INI_SETTINGS] = read_ini(config)
+    return config.stash[INI_SETTINGS]
+
+
+def read_ini(config: pytest.Config) -> dict[str, Any]:
+    """The ini options as Settings fields; a bad value is a usage error naming the option, in the
+    command line's words (did-you-mean included)."""
+    written: dict[str, Any] = {}
+    for name in INI_OPTIONS:
         try:
-            options["config"] = dict(config_item(line) for line in config_lines)
+            written[name] = config.getini(name)
+        except (ValueError, TypeError, pytest.UsageError) as exc:  # pytest reads a bool itself: "invalid truth value"
+            raise pytest.UsageError(f"{name}: {exc}") from None
+    given = {name: value for name, value in written.items() if value not in ("", [], None)}
+    options: dict[str, Any] = {}
+    for name, value in given.items():
+        if name == "shopxo_mock_fixtures":
+            continue  # once `builtin` is known: the built-in set given again is refused only with it
+        try:
+            options[SETTINGS_OF_INI[name]] = fields.checked(SETTINGS_OF_INI[name], value)
         except argparse.ArgumentTypeError as exc:
-            raise pytest.UsageError(f"shopxo_mock_config: {exc}") from None
+            raise pytest.UsageError(f"{name}: {exc}") from None
+    if "shopxo_mock_fixtures" in given:
+        try:
+            found = fields.scenario_directories(given["shopxo_mock_fixtures"], options.get("builtin"))
+        except argparse.ArgumentTypeError as exc:
+            raise pytest.UsageError(f"shopxo_mock_fixtures: {exc}") from None
+        options["fixtures"] = found
+    if "fixtures" in options or "scenario" in options:
+        _check_scenarios(Settings(**options))
     return options
+
+
+def _check_scenarios(settings: Settings) -> None:
+    """The ini's scenario files load and hold its scenario, else a usage error saying what is
+    wrong (as the command line does before it serves): once, not at every test's start."""
+    try:
+        scenarios = load_scenarios(settings.layers, settings.locale, max_bytes=settings.max_scenario_bytes)
+    except ScenarioLoadError as exc:
+        raise pytest.UsageError(_load_problems(exc)) from None
+    if settings.scenario is not None and settings.scenario not in scenarios.by_name:
+        raise pytest.UsageError(_unknown("shopxo_mock_scenario", settings.scenario, scenarios.by_name))
+
+
+def _load_problems(exc: ScenarioLoadError) -> str:
+    lines = "".join(f"\n  {problem}" for problem in exc.errors)
+    return f"shopxo-mock: {len(exc.errors)} problem(s) in the scenario files:{lines}"
+
+
+def _unknown(option: str, name: str, known: Iterable[str]) -> str:
+    return f"{option}: no scenario named '{name}'{did_you_mean(name, known)}"
 
 
 def marker_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The closest `@pytest.mark.shopxo_mock(**settings)`; relative fixture paths resolve
-    against pytest's rootdir, so a test runs the same from any working directory."""
+    """The closest `@pytest.mark.shopxo_mock(**settings)`, each argument checked as the command
+    line checks its flag (the test errors, naming the argument, on a bad one); relative fixture
+    paths resolve against pytest's rootdir, so a test runs the same from any working directory."""
     marker = request.node.get_closest_marker(MARKER)
-    options: dict[str, Any] = dict(marker.kwargs) if marker else {}
-    unknown = sorted(set(options) - SETTING_NAMES)
+    given: dict[str, Any] = dict(marker.kwargs) if marker else {}
+    unknown = sorted(set(given) - SETTING_NAMES)
     if unknown:
         hint = did_you_mean(unknown[0], SETTING_NAMES)
-        raise pytest.UsageError(f"@pytest.mark.{MARKER}: unknown setting '{unknown[0]}'{hint}")
-    if "fixtures" in options:
-        root = request.config.rootpath
-        given = options["fixtures"]
-        paths = [root / Path(p) for p in ([given] if isinstance(given, (str, Path)) else given)]
-        options["fixtures"] = paths[0] if len(paths) == 1 else tuple(paths)
+        pytest.fail(f"@pytest.mark.{MARKER}: unknown setting '{unknown[0]}'{hint}", pytrace=False)
+    options: dict[str, Any] = {}
+    # fixtures last: whether the built-in set is on decides whether naming it again is a mistake
+    for name, value in sorted(given.items(), key=lambda item: item[0] == "fixtures"):
+        try:
+            if name == "fixtures":
+                root = request.config.rootpath
+                paths = [root / Path(p) for p in ([value] if isinstance(value, (str, Path)) else value)]
+                builtin = options.get("builtin", ini_settings(request.config).get("builtin"))
+                options[name] = fields.scenario_directories(paths, builtin)
+            else:
+                options[name] = fields.checked(name, value)
+        except (argparse.ArgumentTypeError, TypeError) as exc:
+            pytest.fail(f"{marker_argument(name, value)}: {exc}", pytrace=False)
     return options
+
+
+def marker_argument(name: str, value: Any) -> str:
+    """How the marker's argument was written: `@pytest.mark.shopxo_mock(profile='curent')`."""
+    return f"@pytest.mark.{MARKER}({name}={value!r})"
 
 
 SETTING_NAMES: Final = frozenset(field.name for field in dataclasses.fields(Settings))
 
 
+def started(settings: Settings, marked: bool) -> MockServer:
+    """A started mock; a scenario file's problem or an unknown scenario name fails the test in
+    the command line's words, not as a traceback."""
+    try:
+        return MockServer(settings).start()
+    except RuntimeError as exc:
+        cause = exc.__cause__
+        option = marker_argument("scenario", settings.scenario) if marked else "shopxo_mock_scenario"
+        if isinstance(cause, UnknownScenario):
+            pytest.fail(_unknown(option, cause.name, cause.known), pytrace=False)
+        if isinstance(cause, ScenarioLoadError):
+            pytest.fail(_load_problems(cause), pytrace=False)
+        raise
+
+
 @pytest.fixture
 def shopxo_mock(request: pytest.FixtureRequest) -> Iterator[MockServer]:
     """A fresh mock for one test: the ini options, overridden by `@pytest.mark.shopxo_mock(...)`."""
-    server = MockServer(Settings(**{**ini_settings(request.config), **marker_settings(request)})).start()
+    marked = marker_settings(request)
+    server = started(Settings(**{**ini_settings(request.config), **marked}), "scenario" in marked)
     try:
         yield server
     finally:
@@ -227,7 +290,7 @@ def shopxo_mock(request: pytest.FixtureRequest) -> Iterator[MockServer]:
 def shopxo_mock_session(pytestconfig: pytest.Config) -> Iterator[MockServer]:
     """One mock for the whole session, configured by the ini options; `reset("all")` between
     tests that must not see each other."""
-    server = MockServer(Settings(**ini_settings(pytestconfig))).start()
+    server = started(Settings(**ini_settings(pytestconfig)), False)
     try:
         yield server
     finally:
@@ -238,3 +301,4 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{MARKER}(**settings): settings of the shopxo_mock fixture (profile, fixtures, seed, config, ...)"
     )
+    ini_settings(config)  # every ini option checked before the first test: a usage error otherwise

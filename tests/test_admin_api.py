@@ -50,6 +50,21 @@ async def test_scenarios_list_names_files_tags_and_descriptions(make_client: Mak
     assert first["file"].endswith(".yaml") and first["line"] > 0 and first["description"] and "network-error" in first["tags"]
 
 
+async def test_scenarios_list_names_built_in_files_shortly_and_a_users_as_loaded(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "s.yaml").write_text("version: 1\nscenarios:\n  - name: vip\n    match: {authcode: vip}\n    reply: {user: {}}\n")
+    client = await make_client(fixtures=mine, builtin=True)
+    _, listing = await admin(client, "GET", "/scenarios")
+    where = {s["name"]: (s["file"], s["line"]) for s in listing["scenarios"]}
+    assert where["network-timeout"][0] == "built-in:network.yaml"  # not where pip put the package
+    assert where["vip"] == (str(mine / "s.yaml"), 3)  # outside the working directory: as given
+    assert "built-in:network.yaml" in listing["files"] and str(mine / "s.yaml") in listing["files"]
+    assert (await login(client, "vip"))["code"] == 0
+
+
 @pytest.mark.parametrize(
     ("binding", "affected", "unaffected"),
     [

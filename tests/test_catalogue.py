@@ -269,8 +269,12 @@ async def test_a_declared_route_falls_back_to_the_catalogue(make_client: MakeCli
     assert (await last_entry(client))["scenario"] == "integral-with-coupon"
     assert (await call(client, "userintegral/index", token=BOGUS, body='{"points": "1"}'))["code"] == -400  # requires_login
     assert (await call(client, "userintegral/index", token=BOGUS))["code"] == -400  # no scenario applies: the catalogue's check
-    no_model = {"msg": NO_MODEL.format("userintegral/index"), "code": -1, "data": ""}
-    assert await call(client, "userintegral/index", token=token) == no_model
+    # Declared, so not "no model of it: declare it": which scenario missed, and why.
+    missed = "userintegral/index is declared, but none of its scenarios matched this request: integral-with-coupon: points '' is not '1'"
+    assert await call(client, "userintegral/index", token=token) == {"msg": "shopxo-mock: " + missed, "code": -1, "data": ""}
+    entry = await last_entry(client)
+    assert (entry["note"], entry["near_misses"], entry["scenario"]) == (missed, ["integral-with-coupon: points '' is not '1'"], None)
+    assert (await call(client, "user/appminiuserauth", body='{"authcode": "demo-user"}'))["code"] == 0
 
 
 async def test_under_documented_userbasereg_is_a_route_v2_2_2_lacks(make_client: MakeClient) -> None:

@@ -407,7 +407,7 @@ def test_fixtures_add_a_layer_over_the_built_in_scenarios(tmp_path: Path) -> Non
     code, out, _ = run_main("--fixtures", str(mine), "--list")
     assert code == 0
     assert f"vip  [user/appminiuserauth: authcode 'vip' -> fake user]  ({mine}) {mine / 's.yaml'}:3" in out
-    assert "seed-example-user  [" in out and "  (built-in) " in out
+    assert "seed-example-user  [" in out and "  built-in:appminiuserauth.yaml:" in out
     assert out.splitlines()[0].endswith(f" in built-in, {mine}")
 
 
@@ -666,3 +666,45 @@ def test_run_py_before_installing_says_what_to_install() -> None:
     assert "Traceback" not in result.stderr
     assert re.fullmatch(r"shopxo-mock: \w+ is not installed; from this checkout: python3 -m venv \.venv && "
                         r"\.venv/bin/pip install -q -e \. && \.venv/bin/python run\.py\n", result.stderr)  # fmt: skip
+
+
+# -- shopxo-mock schema ------------------------------------------------------------------------
+
+
+def test_schema_prints_the_installed_schema_file_of_the_package() -> None:
+    code, out, err = run_main("schema")
+    printed = Path(out.strip())
+    assert (code, err) == (0, "")
+    assert printed.is_absolute() and printed.is_file()  # a line an editor can resolve from anywhere
+    import mockserver.scenarios
+
+    assert printed == Path(mockserver.scenarios.__file__).parent / "schema.json"
+    assert json.loads(printed.read_text())["$schema"].startswith("https://json-schema.org/")
+
+
+def test_schema_out_writes_a_copy_and_says_the_line_to_paste(tmp_path: Path) -> None:
+    target = tmp_path / "schema.json"
+    code, out, err = run_main("schema", "--out", str(target))
+    assert (code, out) == (0, "")
+    assert target.read_bytes() == Path(run_main("schema")[1].strip()).read_bytes()
+    assert f"# yaml-language-server: $schema={target}" in err
+
+
+def test_schema_out_where_it_cannot_write_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, err = run_main("schema", "--out", str(tmp_path / "no" / "such" / "schema.json"))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"shopxo-mock: error: --out {tmp_path / 'no' / 'such' / 'schema.json'}: cannot write it")
+
+
+def test_list_into_a_closed_pipe_exits_quietly() -> None:
+    """`python -m mockserver --list | head`: the reader is gone before the catalogue is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write now fails with EPIPE, as after `head` has its lines
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "mockserver", "--list"], cwd=ROOT, stdout=write_end, stderr=subprocess.PIPE,
+            text=True, timeout=STARTUP_LIMIT,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, "")

@@ -19,7 +19,7 @@ from aiohttp.web import Application
 from conftest import DATA, MakeClient
 from mockserver.web.accesslog import FLUSH_SECONDS, LOG_FORMAT, LOGGER_NAME, ToLogger, ToStream, log_line, shorten
 from mockserver.journal import Journal, Query
-from mockserver.journal.served import Served as Entry
+from mockserver.journal.served import Served as Entry, UpstreamVisit
 from mockserver.params import build_call
 from mockserver.routing import resolve
 from mockserver.scenarios.selection import Pick, Rule
@@ -280,3 +280,18 @@ def test_a_control_character_a_client_sent_stays_on_its_line() -> None:
     call = build_call(resolve("user/appminiuserauth"), {"application_client_type": "weixin\nPOST x", "uuid": "a\rb"}, {"authcode": "c\n"}, None, "")
     line = log_line(Entry(1, 100.0, "POST", "/api.php", call, Pick(None, Rule.DEFAULT), 0, 200, 1.0))
     assert "\n" not in line and "\r" not in line and "weixin\\nPOST x" in line and "uuid=a\\rb" in line
+
+
+def test_a_request_the_mock_refused_before_the_upstream_is_logged_as_the_mocks() -> None:
+    """A path outside the upstream's root never left the mock: the line must not say [upstream]."""
+    call = build_call(resolve("goods/detail"), {}, {}, None, "")
+    refused = UpstreamVisit("http://shop/x", 0, 0.0, "not sent: the path leaves the upstream's root /shop/")
+    line = log_line(Entry(1, 100.0, "GET", "/api.php", call, None, -1, 400, 1.0, upstream=refused))
+    assert "[upstream]" not in line
+    assert "[mock: not sent upstream, the path leaves the upstream's root /shop/] code=-1 400" in line
+
+
+def test_a_request_the_upstream_answered_is_still_logged_as_upstream() -> None:
+    call = build_call(resolve("goods/detail"), {}, {}, None, "")
+    line = log_line(Entry(1, 100.0, "GET", "/api.php", call, None, 0, 200, 1.0, upstream=UpstreamVisit("http://shop/x", 200, 3.0)))
+    assert " [upstream] code=0 200 " in line

@@ -173,3 +173,9 @@ def test_a_wheel_installed_in_a_new_environment_serves_and_tests_from_anywhere(t
     (project / "test_login.py").write_text(USER_TEST)
     result = run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project, limit=120)
     assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout + result.stderr
+
+    # The editor's schema line of an installed mock: the path `schema` prints is the wheel's file.
+    schema = run(venv / "bin" / "shopxo-mock", "schema", cwd=elsewhere)
+    installed = Path(schema.stdout.strip())
+    assert schema.returncode == 0 and installed.is_file() and venv in installed.parents, schema.stdout + schema.stderr
+    assert installed.read_bytes() == (ROOT / "mockserver" / "scenarios" / "schema.json").read_bytes()

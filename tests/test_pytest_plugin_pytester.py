@@ -123,7 +123,7 @@ def test_an_unknown_marker_setting_is_a_usage_error_with_a_suggestion(pytester: 
 @pytest.mark.parametrize(
     ("line", "error"),
     [
-        ("shopxo_mock_seed = many", "*shopxo_mock_seed: 'many' is not a number*"),
+        ("shopxo_mock_seed = many", "*shopxo_mock_seed: 'many' is not an integer*"),  # --seed's words
         ("shopxo_mock_unknown_users = old", "*shopxo_mock_unknown_users: 'old' is not a way to answer unknown users (existing, real)*"),
     ],
 )
@@ -131,7 +131,8 @@ def test_a_bad_ini_value_names_the_option(pytester: pytest.Pytester, line: str, 
     pytester.makeini(f"[pytest]\nasyncio_default_fixture_loop_scope = function\n{line}\n")
     pytester.makepyfile("def test_it(shopxo_mock_session):\n    pass\n")
     result = pytester.runpytest_inprocess()
-    result.stdout.fnmatch_lines([error])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([error])
 
 
 def test_reset_all_returns_the_mock_to_just_started(pytester: pytest.Pytester) -> None:
@@ -168,3 +169,128 @@ def test_both(shopxo_mock):
     )
     result = pytester.runpytest_inprocess()
     result.assert_outcomes(passed=1)
+
+
+# -- every setting checked before the first test ------------------------------------------------
+
+A_TEST = "def test_one(shopxo_mock):\n    pass\n"
+
+
+def run_with_ini(pytester: pytest.Pytester, lines: str) -> pytest.RunResult:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n" + lines)
+    pytester.makepyfile(A_TEST)
+    return pytester.runpytest_inprocess()
+
+
+def test_a_misspelt_ini_profile_is_a_usage_error_naming_the_option(pytester: pytest.Pytester) -> None:
+    result = run_with_ini(pytester, "shopxo_mock_profile = curent\n")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR  # before any test: none ran
+    result.stderr.fnmatch_lines(["ERROR: shopxo_mock_profile: 'curent' is not a profile (did you mean current?)"])
+    assert "KeyError" not in result.stdout.str() + result.stderr.str()
+
+
+def test_an_unknown_ini_locale_is_a_usage_error_in_the_command_lines_words(pytester: pytest.Pytester) -> None:
+    result = run_with_ini(pytester, "shopxo_mock_locale = zh-cn\n")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: shopxo_mock_locale: 'zh-cn' is not a Faker locale (did you mean zh_CN?)"])
+
+
+def test_an_unknown_ini_scenario_is_a_usage_error_with_the_closest_name(pytester: pytest.Pytester) -> None:
+    result = run_with_ini(pytester, "shopxo_mock_scenario = status-disabeld\n")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: shopxo_mock_scenario: no scenario named 'status-disabeld' (did you mean status-disabled?)"]
+    )
+
+
+def test_a_missing_ini_fixtures_folder_says_no_such_directory(pytester: pytest.Pytester) -> None:
+    result = run_with_ini(pytester, "shopxo_mock_fixtures = nowhere\n")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: shopxo_mock_fixtures: */nowhere: no such directory"])
+    assert ":1:1" not in result.stderr.str()
+
+
+def test_an_ini_journal_size_of_zero_is_refused_and_a_good_one_serves(pytester: pytest.Pytester) -> None:
+    result = run_with_ini(pytester, "shopxo_mock_journal_size = 0\n")
+    result.stderr.fnmatch_lines(["ERROR: shopxo_mock_journal_size: '0' is not a positive integer"])
+    good = run_with_ini(pytester, "shopxo_mock_journal_size = 5\nshopxo_mock_profile = current\n")
+    good.assert_outcomes(passed=1)
+
+
+def test_a_bad_marker_value_errors_that_test_naming_the_argument(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        LOGIN_TEST
+        + """
+import pytest
+
+@pytest.mark.shopxo_mock(profile="curent")
+def test_misspelt(shopxo_mock):
+    pass
+
+def test_fine(shopxo_mock):
+    assert login(shopxo_mock, "x")["code"] == 0
+"""
+    )
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1, errors=1)  # the other tests still run, and log in
+    result.stdout.fnmatch_lines(
+        ["*@pytest.mark.shopxo_mock(profile='curent'): 'curent' is not a profile (did you mean current?)*"]
+    )
+    assert "KeyError" not in result.stdout.str() and "Traceback" not in result.stdout.str()
+
+
+def test_an_unknown_marker_scenario_errors_with_the_closest_name(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.shopxo_mock(scenario="status-disabeld")
+        def test_misspelt(shopxo_mock):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*shopxo_mock(scenario='status-disabeld'): no scenario named 'status-disabeld' (did you mean status-disabled?)*"]
+    )
+    assert "RuntimeError" not in result.stdout.str()
+
+
+def test_a_missing_marker_fixtures_folder_says_no_such_directory(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.shopxo_mock(fixtures="nowhere")
+        def test_missing(shopxo_mock):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*shopxo_mock(fixtures='nowhere'): */nowhere: no such directory*"])
+    assert ":1:1" not in result.stdout.str()
+
+
+def test_use_of_an_unknown_scenario_raises_with_the_admin_apis_suggestion(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        LOGIN_TEST
+        + """
+import pytest
+
+def test_use(shopxo_mock):
+    with pytest.raises(ValueError) as raised:
+        shopxo_mock.use("status-disabeld")
+    assert str(raised.value) == "shopxo-mock: no scenario named 'status-disabeld' (did you mean status-disabled?)"
+    assert login(shopxo_mock, "x")["code"] == 0  # nothing bound: a normal login still answers
+"""
+    )
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(passed=1)
+
+
+def test_a_bad_boolean_ini_option_is_a_usage_error_naming_it(pytester: pytest.Pytester) -> None:
+    result = run_with_ini(pytester, "shopxo_mock_single_use_codes = maybe\n")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: shopxo_mock_single_use_codes: *maybe*"])

@@ -88,6 +88,10 @@ MISTAKES = [
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    replies:\n      - {msg: no, code: -3}\n", "f.yaml:6:10: unknown keys 'msg', 'code' in scenarios[0].replies[0]: an error's code and msg go under 'error:', e.g. replies: [{error: {code: -3, msg: ...}}]", id="error-on-top-of-a-sequence-item"),
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n    reply: {code: 0, msg: ok}\n", "f.yaml:5:13: unknown keys 'code', 'msg' in scenarios[0].reply: user/appminiuserauth answers a success with one of fake_user, new_user, user, not with a code; an error's code and msg go under 'error:'", id="success-spelled-out-for-the-login"),
     pytest.param(HEAD + "  - name: a\n    action: goods/detail\n    match: {}\n    reply: {msg: ok, data: [1]}\n", "f.yaml:6:13: unknown keys 'msg', 'data' in scenarios[0].reply: a spelled-out answer goes under 'envelope:', e.g. reply: {envelope: {code: 0, msg: ..., data: ...}}", id="envelope-on-top-of-a-declared-reply"),
+    pytest.param(HEAD + "  - name: vip\n     match: {authcode: vip}\n    reply: {user: {}}\n", "f.yaml:4:11: invalid YAML: mapping values are not allowed in this context (usually this line is indented deeper than the key above it, or a key above it has no space after its colon, 'name:vip' for 'name: vip'; a value holding ': ' needs quotes)", id="indented-too-deep"),
+    pytest.param(HEAD + "  - name:vip\n    match: {authcode: vip}\n    reply: {user: {}}\n", "f.yaml:4:10: invalid YAML: mapping values are not allowed in this context (usually this line is indented deeper than the key above it, or a key above it has no space after its colon, 'name:vip' for 'name: vip'; a value holding ': ' needs quotes)", id="no-space-after-a-colon"),
+    pytest.param(HEAD + "  - name: a\n    code: -2\n    msg: no\n    match: {authcode: a}\n", "f.yaml:4:5: unknown keys 'code', 'msg' in scenarios[0]: an error's code and msg go under 'reply: {error: ...}', e.g. reply: {error: {code: -2, msg: ...}}", id="error-at-the-scenarios-level"),
+    pytest.param(HEAD + "  - name: a\n    action: goods/detail\n    match: {}\n    msg: ok\n", "f.yaml:6:5: unknown key 'msg' in scenarios[0]: a spelled-out answer goes under 'reply: {envelope: ...}', e.g. reply: {envelope: {code: 0, msg: ..., data: ...}}", id="envelope-at-the-scenarios-level"),
     pytest.param(HEAD + "  - name: a\n    match: {authcode: a}\n\treply: {new_user: {}}\n", "f.yaml:5:1: a tab in the indentation: YAML indents with spaces only", id="tab-indent"),
     pytest.param(HEAD + "  - name: a\n    reply:\n    \tnew_user: {}\n", "f.yaml:5:5: a tab in the indentation: YAML indents with spaces only", id="tab-after-spaces"),
     pytest.param(HEAD + "  -\tname: a\n    reply: {new_user: {}}\n", "f.yaml:3:4: a tab in the indentation: YAML indents with spaces only", id="tab-after-a-dash"),
@@ -138,7 +142,7 @@ def test_the_same_authcode_may_serve_two_client_types(tmp_path: Path) -> None:
 
 def test_a_missing_directory_is_reported(tmp_path: Path) -> None:
     (report,) = problems(tmp_path / "nowhere")
-    assert report.endswith("nowhere:1:1: no such directory")
+    assert report.endswith("nowhere: no such directory")  # a folder has no line to point at
 
 
 # -- what loads -----------------------------------------------------------------------------
@@ -443,7 +447,7 @@ def test_an_unreadable_folder_is_a_problem(tmp_path: Path, monkeypatch: pytest.M
         return scandir(path)
 
     monkeypatch.setattr(os, "scandir", refused)
-    assert problems(tmp_path) == ["private:1:1: cannot read the folder: Permission denied"]
+    assert problems(tmp_path) == ["private: cannot read the folder: Permission denied"]
 
 
 @pytest.mark.parametrize("pause", [False, True], ids=["default", "paused"])

@@ -163,10 +163,28 @@ async def test_json_output_and_more_cases_from_a_file(aiohttp_server: AiohttpSer
     assert document["summary"]["skipped"] == 1
 
 
-async def test_an_upstream_that_does_not_answer_fails_every_case_and_exits_1() -> None:
-    code, out, _ = await diff("--upstream", dead_port(), "--profile", "current", "--upstream-timeout", "2")
-    assert code == 1
-    assert out.splitlines()[-1] == f"{len(BATTERY)} cases: {len(BATTERY) - 1} failed, 1 skipped"
+async def test_an_upstream_that_does_not_answer_is_one_line_and_exit_2() -> None:
+    """Not 30 identical failures: nothing was compared."""
+    upstream = dead_port()
+    code, out, err = await diff("--upstream", upstream, "--profile", "current", "--upstream-timeout", "2")
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1
+    assert err.startswith(f"shopxo-mock diff: error: {upstream} did not answer (") and err.endswith("); nothing compared\n")
+
+
+async def test_when_most_cases_differ_by_profile_it_says_which_profile_to_diff_with(aiohttp_server: AiohttpServer) -> None:
+    itself = await aiohttp_server(create_app(Settings(profile="current")))  # a v6.9 shop
+    code, out, err = await diff("--upstream", str(itself.make_url("/")), "--profile", "documented")
+    assert code == 1 and " differs" in out.splitlines()[-1]
+    assert err.startswith("shopxo-mock diff: ") and err.count("\n") == 1
+    assert f"under --profile documented, 0 under current: the upstream answers as current does; try: shopxo-mock diff --upstream {itself.make_url('/')} --profile current" in err
+
+
+async def test_a_few_differences_give_no_profile_hint(aiohttp_server: AiohttpServer) -> None:
+    backing = await aiohttp_server(create_app(Settings(profile="current")))
+    skewed = await aiohttp_server(skewed_app(backing))
+    code, _, err = await diff("--upstream", str(skewed.make_url("/")), "--profile", "current")
+    assert (code, err) == (1, "")
 
 
 @pytest.mark.parametrize(

@@ -356,6 +356,9 @@ async def test_the_command_records_until_stopped_and_writes_a_file_that_replays(
     assert process.returncode == 0, stderr
     assert f"recorded 2 request(s) into {out}: 2 scenario(s), 2 answer(s)" in stderr.decode()
     assert "replays differently" not in stderr.decode() and stdout == b""
+    # The banner names the file and says why there are no scenarios: nobody passed --no-builtin.
+    assert f"  recording  into {out} on Ctrl-C" in stderr.decode() and "--no-builtin" not in stderr.decode()
+    assert "  scenarios  none (record leaves the built-in ones out: --builtin keeps them)" in stderr.decode()
     assert REAL_TOKEN not in out.read_text() and out.read_text().startswith("# Recorded by shopxo-mock record from http://127.0.0.1:")
     assert [s.name for s in load_scenarios(out.parent).scenarios] == ["recorded-goods-detail-1", "recorded-user-appminiuserauth-1"]
     assert (tmp_path / "config" / "shopxo-mock" / "mask-key").exists()

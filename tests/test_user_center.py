@@ -54,15 +54,17 @@ async def test_todays_client_logs_in_then_opens_its_user_page(make_client: MakeC
 
 @pytest.mark.parametrize(
     ("profile", "integral"),
-    [pytest.param("current", 1189, id="current-int"), pytest.param("documented", "1189", id="documented-string")],
+    [pytest.param("current", 1189, id="current-int"), pytest.param("documented", 1189, id="documented-int")],
 )
 async def test_the_answer_describes_the_tokens_own_user(make_client: MakeClient, profile: str, integral: Any) -> None:
-    """Integral as `IntegralService::UserIntegral` reads the column: a string before PHP 8.1 (§2.4)."""
+    """Integral as `IntegralService::UserIntegral` answers it: an integer on both releases, though
+    v2.2's login payload carries the column as a string (recorded: user_center_ok's `"integral":0`)."""
     client = await make_client(profile=profile, fixtures=USERS)
     user = await log_in(client, "rich-user")
     other = await log_in(client, "recorded-v2-user", uuid="another-phone")  # another openid: another user
     data = (await call(client, "user/center", {}, token=user["token"]))["data"]
     assert (data["integral"], data["nickname"], data["username"]) == (integral, "爱丽丝", "alice")
+    assert user["integral"] == (str(integral) if profile == "documented" else integral)  # the login keeps the column
     assert (data["avatar"], data["user_name_view"]) == (user["avatar"], user["user_name_view"])
     assert data["avatar"].startswith(f"http://{client.host}:{client.port}/static/")  # the profile's default avatar
     assert (await call(client, "user/center", {}, token=other["token"]))["data"]["nickname"] == "微信张三"

@@ -26,12 +26,12 @@ Row = Mapping[str, Any]
 Source = Callable[[Row | None, View], Any]
 
 
-def _integral(row: Row | None, view: View) -> Any:
-    """`IntegralService::UserIntegral`: the column as the release types it, 0 when empty."""
+def _integral(row: Row | None, view: View) -> int:
+    """`IntegralService::UserIntegral`: an integer in both releases, whatever the column holds
+    (recorded: v2.2.2's user/center answers `"integral":0` where its login payload, the row as
+    read, carries the string `"0"`); 0 when empty."""
     value = row["integral"] if row else 0
-    if not value or not int(value):
-        return 0
-    return str(value) if view.profile.numbers_as_strings else int(value)
+    return int(value or 0)
 
 
 def _text(column: str) -> Source:

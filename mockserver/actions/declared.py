@@ -3,7 +3,8 @@
 They answer with the same selection and outcome kinds as the login: a spelled-out envelope
 (templated), a named or custom error, a fault; `requires_login` answers -400 (the escaped
 envelope of §2.3) to a token no login minted, which sends the client back to its login. When no
-scenario of the endpoint applies, it answers as if none were declared (`unmodelled`).
+scenario of the endpoint applies, it answers as the release would (`unmodelled`: -400, -1000),
+except that instead of "no model of it: declare it" it says which scenarios missed, and why.
 
 An envelope's `{{user.<field>}}` shows the user the request's token names, as the profile's
 answers show that user (decision 9). Only an envelope that names one looks the user up (the
@@ -24,7 +25,8 @@ from ..rendering.envelope import Envelope
 from ..rendering.view import View, user_field
 from ..scenarios import templates
 from ..scenarios.model import CannedEnvelope, CustomError, NamedError, Reply, Template
-from ..scenarios.selection import Pick
+from ..scenarios.matching import explain
+from ..scenarios.selection import HEADER, Pick, Rule
 from .login import Login, error
 from .steps import due_reply, settled_pick
 from .unmodelled import not_logged_in, undeclared
@@ -67,7 +69,30 @@ def declared_answer(call: Call, ctx: Context) -> Answer | None:
 
 async def declared(call: Call, ctx: Context) -> Answer:
     answer = declared_answer(call, ctx)
-    return await undeclared(call, ctx) if answer is None else answer
+    if answer is not None:
+        return answer
+    fallback = await undeclared(call, ctx)
+    if fallback.pick is None or fallback.pick.rule is not Rule.UNMODELLED:
+        return fallback  # the release's own check (-400 without a login, -1000): as ShopXO answers
+    # "No model of it: declare it" would be wrong: it is declared. Say which scenarios missed, and why.
+    misses = near_misses(call, ctx)
+    note = m.NO_SCENARIO_MATCHED_NOTE.format(route=call.route.name, misses="; ".join(misses))
+    text = m.NO_SCENARIO_MATCHED.format(route=call.route.name, misses="; ".join(misses))
+    return Answer(Envelope(text, m.FAIL), pick=Pick(None, Rule.DEFAULT, misses, note))
+
+
+def near_misses(call: Call, ctx: Context) -> tuple[str, ...]:
+    """Each scenario of the route and why it did not answer this request (the first condition it
+    failed, or that only its name chooses it). Only on this miss: a scan of the set is affordable."""
+    found: list[str] = []
+    for scenario in ctx.scenarios.scenarios:
+        if scenario.action != call.route.key:
+            continue
+        if scenario.match is None:
+            found.append(f"{scenario.name}: chosen by name only (use, a binding or {HEADER})")
+        else:
+            found.append(f"{scenario.name}: {explain(scenario.match, call, '') or 'matches, but a binding chose another'}")
+    return tuple(found)
 
 
 def _template_user(call: Call, ctx: Context, lang: str) -> tuple[templates.UserField, str]:

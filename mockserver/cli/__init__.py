@@ -19,6 +19,7 @@ from typing import Callable, Final, Mapping, Sequence, TextIO
 
 from .flags import parser, settings_from
 from .parsing import UsageError, usage_error
+from .schema import main as schema  # a few lines, nothing heavy: imported with the rest
 from .server import serve, to_serve
 
 __all__ = ["main", "parser", "settings_from"]
@@ -44,7 +45,7 @@ def _openapi() -> Subcommand:
     return openapi
 
 
-SUBCOMMANDS: Final[Mapping[str, Callable[[], Subcommand]]] = {"record": _record, "diff": _diff, "openapi": _openapi}
+SUBCOMMANDS: Final[Mapping[str, Callable[[], Subcommand]]] = {"record": _record, "diff": _diff, "openapi": _openapi, "schema": lambda: schema}
 
 
 def main(

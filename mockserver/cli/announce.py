@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import struct
+from pathlib import Path
 from typing import Any, Sequence
 
 from ..scenarios.loader import layer_name
@@ -32,11 +33,14 @@ def ready_document(settings: Settings, scenarios: ScenarioSet, pid: int) -> dict
     }
 
 
-def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = ()) -> str:
+def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = (), recording: Path | None = None) -> str:
+    """What the server says once listening; `recording`: the file `shopxo-mock record` writes."""
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     if settings.layers:
         layers = ", ".join(layer_name(directory) for directory in settings.layers)
         loaded = f"{len(scenarios.scenarios)} from {len(scenarios.files)} file(s) in {layers}"
+    elif recording is not None:  # record leaves the built-in set out unasked: say so, not "--no-builtin"
+        loaded = "none (record leaves the built-in ones out: --builtin keeps them)"
     else:
         loaded = "none (--no-builtin and no --fixtures): every login answers a made-up user"
     lines = [
@@ -52,6 +56,8 @@ def banner(settings: Settings, scenarios: ScenarioSet, lan: Sequence[str] = ()) 
             "unmatched": "every request no scenario matches",
         }
         lines.append(f"  upstream   {settings.upstream} ({what.get(settings.forward, settings.forward)})")
+    if recording is not None:
+        lines.append(f"  recording  into {recording} on Ctrl-C ({recording}.journal keeps each answer until then)")
     everywhere = settings.host in ("0.0.0.0", "::", "")
     if everywhere:
         for address in lan:

@@ -5,6 +5,7 @@ battery (`upstream.cases`) sent to a real ShopXO and to a mock started here, com
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import ssl
@@ -14,13 +15,14 @@ from typing import Any, Mapping, TextIO
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES
 from ..settings import DEFAULT_UPSTREAM_TIMEOUT, Settings
 from ..upstream.cases import BATTERY, CaseError, load_cases
-from ..upstream.diff import any_differ, summary, table
-from ..web.battery import compare
+from ..upstream.diff import Result, any_differ, differing, summary, table, unreachable
+from ..web.battery import compare, differing_as
 from ..web.serve import serving
 from .parsing import ENV_PREFIX, Parser, UsageError, usage_error
 from .values import nonempty, profile, seconds, upstream_url
 
 DIFFERS = 1
+UNREACHABLE = 2  # nothing compared: as a usage error, the command could not do what was asked
 
 
 def parser(environ: Mapping[str, str]) -> Parser:
@@ -83,6 +85,10 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
     results = asyncio.run(
         compare(cases, args.upstream, settings, args.upstream_token, args.upstream_timeout, verify, serving)
     )
+    why = unreachable(results)
+    if why is not None:
+        print(f"shopxo-mock diff: error: {args.upstream} did not answer ({why}); nothing compared", file=err)
+        return UNREACHABLE
     heading = f"shopxo-mock diff: {args.upstream} against the mock (profile {args.profile}), {len(results)} cases"
     if args.json:
         document: dict[str, Any] = {
@@ -95,4 +101,23 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
         print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
     else:
         print(table(results, heading), file=out)
+    hint = profile_hint(results, args)
+    if hint:
+        print(hint, file=err)
     return DIFFERS if any_differ(results) else 0
+
+
+def profile_hint(results: list[Result], args: argparse.Namespace) -> str:
+    """When most cases differ, whether the other profile fits the upstream better: its mock is
+    asked the same cases and judged against the upstream's answers already in hand."""
+    count, compared = differing(results)
+    if count * 2 <= compared:
+        return ""
+    other = next(name for name in sorted(PROFILES) if name != args.profile)
+    theirs = asyncio.run(differing_as(results, args.upstream, Settings(profile=other), args.upstream_timeout, serving))
+    if theirs * 2 >= count:
+        return ""
+    return (
+        f"shopxo-mock diff: {count} of {compared} cases differ under --profile {args.profile}, {theirs} under "
+        f"{other}: the upstream answers as {other} does; try: shopxo-mock diff --upstream {args.upstream} --profile {other}"
+    )

@@ -58,7 +58,8 @@ def parser(environ: Mapping[str, str], prog: str = "shopxo-mock") -> Parser:
         prog=prog,
         description="ShopXO's mini-program login API (user/appminiuserauth), on localhost, from YAML scenarios.\n"
         "Also: 'shopxo-mock record --upstream URL --out FILE.yaml' (what passes through a real ShopXO, as\n"
-        "scenarios) and 'shopxo-mock diff --upstream URL' (the mock against a real ShopXO); --help on each.",
+        "scenarios), 'shopxo-mock diff --upstream URL' (the mock against a real ShopXO) and 'shopxo-mock\n"
+        "schema' (where the scenario files' JSON Schema is, for an editor); --help on each.",
         formatter_class=argparse.RawDescriptionHelpFormatter,  # keeps the epilog's table as written
     )
     twins = Twins(p, environ)
@@ -323,7 +324,7 @@ def settings_from(p: Parser, args: argparse.Namespace, environ: Mapping[str, str
     fixtures = args.fixtures or [Path(d) for d in environ.get(ENV_PREFIX + "FIXTURES", "").split(os.pathsep) if d]
     seen = set() if args.no_builtin else {SHIPPED_FIXTURES}
     for directory in fixtures:
-        if why := _layer_problem(directory, seen):
+        if why := layer_problem(directory, seen):
             raise UsageError(f"--fixtures {directory}: {why}")
     if args.upstream is None:
         for dest in ("upstream_token", "forward"):
@@ -365,7 +366,7 @@ def settings_from(p: Parser, args: argparse.Namespace, environ: Mapping[str, str
     )
 
 
-def _layer_problem(directory: Path, seen: set[Path]) -> str | None:
+def layer_problem(directory: Path, seen: set[Path]) -> str | None:
     """Why a --fixtures directory cannot be a layer, or None when it can (and it is now `seen`).
     A directory loaded twice would clash with itself name by name: say so once instead."""
     try:

@@ -82,7 +82,7 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
     upstream = Upstream(settings)
     upstream.listeners.append(recording.add)
     upstream.listeners.append(Keeper(recording, journal, err).keep)
-    code = serve(settings, scenarios, out, err, quiet=args.quiet, ready_json=args.ready_json, upstream=upstream)
+    code = serve(settings, scenarios, out, err, quiet=args.quiet, ready_json=args.ready_json, upstream=upstream, recording=args.out)
     if code != 0:
         return code
     return finish(recording, settings, args.out, human)

@@ -4,10 +4,12 @@ scenario files, print the catalogue for --list, or serve until Ctrl-C."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import logging
 import os
+from pathlib import Path
 from typing import TextIO
 
 from ..scenarios.listing import catalogue
@@ -29,9 +31,19 @@ def to_serve(p: Parser, args: argparse.Namespace, settings: Settings, out: TextI
     if isinstance(scenarios, int):
         return scenarios
     if args.list:
-        print(catalogue(scenarios), file=out)
+        try:
+            print(catalogue(scenarios), file=out, flush=True)
+        except BrokenPipeError:  # `--list | head`: the reader has what it wanted
+            _reader_gone(out)
         return 0
     return scenarios
+
+
+def _reader_gone(out: TextIO) -> None:
+    """The reader of `out` closed its end: say nothing more, not even at exit, where Python would
+    flush what is still buffered and print a BrokenPipeError of its own."""
+    with contextlib.suppress(OSError, ValueError):  # not a file (a StringIO): nothing is buffered
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
 
 
 def load(p: Parser, settings: Settings, err: TextIO) -> ScenarioSet | int:
@@ -59,6 +71,7 @@ def serve(
     quiet: bool = False,
     ready_json: bool = False,
     upstream: Upstream | None = None,
+    recording: Path | None = None,
 ) -> int:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # With --ready-json a program reads stdout: it gets the one JSON line and people the rest on stderr.
@@ -66,7 +79,7 @@ def serve(
 
     def ready(port: int) -> None:
         listening = dataclasses.replace(settings, port=port)  # the real port, when --port 0 asked for any
-        print(banner(listening, scenarios, lan_addresses()), file=human, flush=True)
+        print(banner(listening, scenarios, lan_addresses(), recording), file=human, flush=True)
         if ready_json:
             print(json.dumps(ready_document(listening, scenarios, os.getpid())), file=out, flush=True)
 

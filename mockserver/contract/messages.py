@@ -205,6 +205,10 @@ NO_MODEL_NOTE: Final = (
     "no model of {route}: declare it in a scenario file (action: {route}, reply: {{envelope: {{msg, code, data}}}})"
 )
 NO_MODEL: Final = "shopxo-mock: " + NO_MODEL_NOTE
+# A route a scenario file declares, none of whose scenarios matched the request: the journal's
+# note and (after "shopxo-mock: ") the answer's msg, code FAIL; {misses}: each scenario and why not.
+NO_SCENARIO_MATCHED_NOTE: Final = "{route} is declared, but none of its scenarios matched this request: {misses}"
+NO_SCENARIO_MATCHED: Final = "shopxo-mock: " + NO_SCENARIO_MATCHED_NOTE
 # A request from a client newer than the profile's release (`profiles.LaterClient`): the server's
 # log and the journal entry's notice say it once per server life.
 LATER_CLIENT_ON_V2: Final = (

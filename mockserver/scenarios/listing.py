@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
+from ..settings import SHIPPED_FIXTURES
+from .layers import BUILTIN
 from .matching import describe
 from .model import (
     CannedEnvelope,
@@ -27,7 +31,10 @@ def catalogue(scenarios: ScenarioSet) -> str:
     lines = [f"{len(scenarios.scenarios)} scenario(s) from {len(scenarios.files)} file(s){layers}"]
     for scenario in scenarios.scenarios:
         origin = scenarios.origin(scenario)
-        where = f"{f'({origin}) ' if origin else ''}{scenario.place.file}:{scenario.place.line}"
+        file = file_name(scenario.place.file, origin)
+        # A built-in file's name says its layer; another layer's is said before the file.
+        shown = f"({origin}) {file}" if origin and origin != BUILTIN else file
+        where = f"{shown}:{scenario.place.line}"
         lines.append("")
         lines.append(f"{scenario.name}  [{summary(scenario)}]  {where}")
         if scenario.description:
@@ -35,6 +42,15 @@ def catalogue(scenarios: ScenarioSet) -> str:
         if scenario.tags:
             lines.append(f"    tags: {', '.join(scenario.tags)}")
     return "\n".join(lines)
+
+
+def file_name(file: str, origin: str) -> str:
+    """A scenario file as people read it: `built-in:errors.yaml` for a shipped one (where pip put
+    it says nothing to a reader, and is long), any other as it was loaded (relative to the working
+    directory when inside it)."""
+    if origin != BUILTIN:
+        return file
+    return f"{BUILTIN}:{Path(os.path.relpath(os.path.realpath(file), SHIPPED_FIXTURES)).as_posix()}"
 
 
 def summary(scenario: Scenario) -> str:
@@ -72,13 +88,15 @@ def reply_kind(reply: Reply) -> str:
     return kind + (f" after {reply.delay.min_ms}-{reply.delay.max_ms} ms" if reply.delay else "")
 
 
-def scenario_json(scenario: Scenario) -> dict[str, Any]:
+def scenario_json(scenario: Scenario, origin: str = "") -> dict[str, Any]:
+    """One scenario for the admin API (and the dashboard, which shows `file:line`); `origin` its
+    layer (`ScenarioSet.origin`), which shortens a built-in file's name."""
     return {
         "name": scenario.name,
         "action": "/".join(scenario.action).lower(),
         "description": scenario.description,
         "tags": list(scenario.tags),
-        "file": scenario.place.file,
+        "file": file_name(scenario.place.file, origin),
         "line": scenario.place.line,
         "summary": summary(scenario),
     }

@@ -48,6 +48,14 @@ MAX_FILE_BYTES: Final = 8 * 1024**2
 # What indents a line: spaces and tabs, and the `-` of block sequence items (`  - - name:`).
 INDENTATION: Final = re.compile(r"[ \t]*(?:-[ \t]+)*-?")
 TAB_IN_INDENTATION: Final = "a tab in the indentation: YAML indents with spaces only"
+# PyYAML's "mapping values are not allowed in this context", said where a `key: value` appears
+# inside a plain value: the line is indented deeper than a key of the mapping above it, or a key
+# above lacks the space after its colon (`name:vip` is text, which the next line continues).
+MAPPING_VALUES: Final = "mapping values are not allowed"
+MAPPING_VALUES_HINT: Final = (
+    " (usually this line is indented deeper than the key above it, or a key above it has no space "
+    "after its colon, 'name:vip' for 'name: vip'; a value holding ': ' needs quotes)"
+)
 # Emacs marks a file it edits with `.#<name>`, a symlink to nowhere by design: not a scenario file.
 EDITOR_LOCK: Final = ".#"
 
@@ -87,6 +95,8 @@ def _load_file(
         problem = " ".join(filter(None, (exc.context, exc.problem)))
         if _tab_in_indentation(text, mark):  # libyaml's words for it ("cannot start any token") do not say
             return [], [ScenarioError(positions.place(file, mark), TAB_IN_INDENTATION)]
+        if MAPPING_VALUES in problem:  # PyYAML's words for it say where, not what went wrong
+            problem += MAPPING_VALUES_HINT
         return [], [ScenarioError(positions.place(file, mark), f"invalid YAML: {problem}")]
     except yaml.YAMLError as exc:
         return [], [ScenarioError(Place(file, 1, 1), f"invalid YAML: {exc}")]
@@ -148,7 +158,7 @@ def _walk(directory: Path) -> tuple[list[tuple[Path, int]], list[ScenarioError]]
 
     def unreadable_folder(exc: OSError) -> None:
         folder = Path(exc.filename) if exc.filename else directory
-        problems.append(ScenarioError(Place(display_path(folder), 1, 1), f"cannot read the folder: {exc.strerror or exc}"))
+        problems.append(ScenarioError(Place(display_path(folder), 0, 0), f"cannot read the folder: {exc.strerror or exc}"))
 
     for folder, _, names in os.walk(directory, onerror=unreadable_folder):
         for name in names:
@@ -260,7 +270,7 @@ def load_scenarios(
     errors: list[ScenarioError] = []
     for directory in directories(fixtures):
         if not directory.is_dir():
-            errors.append(ScenarioError(Place(display_path(directory), 1, 1), "no such directory"))
+            errors.append(ScenarioError(Place(display_path(directory), 0, 0), "no such directory"))
             continue
         found, problems = _walk(directory)
         walked.append((directory, found))

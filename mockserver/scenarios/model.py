@@ -13,14 +13,15 @@ from ..contract.routes import LOGIN, ActionKey
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where something was written: `file:line:column`, 1-based."""
+    """Where something was written: `file:line:column`, 1-based; line 0 for a whole folder or
+    file (one missing, one unreadable), which has no position to show."""
 
     file: str
     line: int
     column: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,7 +82,8 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         extras = sorted(set(error.instance) - set(allowed), key=str)
-        if error.schema is schema()["$defs"]["reply"] and set(extras) & set(ENVELOPE_KEYS):
+        defs = schema()["$defs"]
+        if error.schema in (defs["reply"], defs["scenario"]) and set(extras) & set(ENVELOPE_KEYS):
             yield _envelope_on_top(file, document, path, error.instance)
             extras = [extra for extra in extras if extra not in ENVELOPE_KEYS]
         for extra in extras:
@@ -132,8 +133,9 @@ def _explain(file: str, document: Any, error: Any) -> Iterator[ScenarioError]:
 
 
 def _envelope_on_top(file: str, document: Any, path: list[Any], reply: Mapping[str, Any]) -> ScenarioError:
-    """`reply: {code: -1, msg: ...}`: the envelope written out where an outcome belongs. One
-    message for the reply, at the first of its envelope keys, saying where they go for its route."""
+    """`reply: {code: -1, msg: ...}`: the envelope written out where an outcome belongs, in a
+    reply or beside it at the scenario's level. One message, at the first of its envelope keys,
+    saying where they go for its route."""
     marks = {key: positions.mark_at(document, [*path, key], key=True) for key in ENVELOPE_KEYS if key in reply}
     keys = sorted(marks, key=lambda key: _position(marks[key]))
     action = document["scenarios"][path[1]].get("action")
@@ -141,14 +143,17 @@ def _envelope_on_top(file: str, document: Any, path: list[Any], reply: Mapping[s
     answers = outcomes_for(route)
     code = reply.get("code")
     code = code if isinstance(code, int) and not isinstance(code, bool) else None
-    form = "reply: {}" if path[-1] == "reply" else "replies: [{}]"
+    form = "replies: [{}]" if len(path) > 1 and path[-2] == "replies" else "reply: {}"
+    # At the scenario's level (path ["scenarios", i]) they belong one level down, inside its reply.
+    beside = len(path) == 2
+    envelope, error_key = ("'reply: {envelope: ...}'", "'reply: {error: ...}'") if beside else ("'envelope:'", "'error:'")
     if "envelope" in answers and not code:
-        hint = "a spelled-out answer goes under 'envelope:', e.g. " + form.format("{envelope: {code: 0, msg: ..., data: ...}}")
+        hint = f"a spelled-out answer goes under {envelope}, e.g. " + form.format("{envelope: {code: 0, msg: ..., data: ...}}")
     elif code == 0:
         successes = ", ".join(sorted(answers - {"error", "fault"}))
-        hint = f"{'/'.join(route).lower()} answers a success with one of {successes}, not with a code; an error's code and msg go under 'error:'"
+        hint = f"{'/'.join(route).lower()} answers a success with one of {successes}, not with a code; an error's code and msg go under {error_key}"
     else:
-        hint = "an error's code and msg go under 'error:', e.g. " + form.format(f"{{error: {{code: {code or -1}, msg: ...}}}}")
+        hint = f"an error's code and msg go under {error_key}, e.g. " + form.format(f"{{error: {{code: {code or -1}, msg: ...}}}}")
     named = ", ".join(f"'{key}'" for key in keys)
     return ScenarioError(
         positions.place(file, marks[keys[0]]),

@@ -213,5 +213,20 @@ def summary_line(results: Sequence[Result]) -> str:
     return f"{len(results)} cases: {counts}"
 
 
+def unreachable(results: Sequence[Result]) -> str | None:
+    """The upstream's error when it answered no case at all (every case it was sent failed on
+    its side), else None: nothing was compared, so there is no table to show."""
+    sent = [r for r in results if r.verdict is not Verdict.SKIPPED]
+    if sent and all(r.upstream.error for r in sent):
+        return sent[0].upstream.error
+    return None
+
+
+def differing(results: Sequence[Result]) -> tuple[int, int]:
+    """How many cases differ (or failed), of how many were compared (skipped ones left out)."""
+    compared = [r for r in results if r.verdict is not Verdict.SKIPPED]
+    return sum(r.verdict in DIFFERING for r in compared), len(compared)
+
+
 def any_differ(results: Sequence[Result]) -> bool:
     return any(result.verdict in DIFFERING for result in results)

@@ -60,6 +60,9 @@ _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]*")
 _QUOTED_BYTES = re.compile(r"""b(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
 DECODED: Final = frozenset({"gzip", "x-gzip", "deflate"})  # undone here; any other is passed on
 DECODE_ROUNDS: Final = 3  # %252e: a server or a PHP router decoding twice still stays inside
+# How a visit the mock refused itself begins its error: nothing reached the upstream (the access
+# log marks such a request as the mock's, not the upstream's).
+NOT_SENT: Final = "not sent: "
 
 
 @per_request
@@ -108,10 +111,10 @@ class Proxy:
         where = f"{self.root}{raw_path.lstrip('/').partition('?')[0]}"
         if not within_root(self.root_path, raw_path):
             text = say.OUTSIDE_ROOT.format(upstream=self.root, route=route, root=self.root_path)
-            return Relayed(UpstreamVisit(where, NO_ANSWER, 0.0, "not sent: " + text), Answer(Envelope(text, m.FAIL), status=400))
+            return Relayed(UpstreamVisit(where, NO_ANSWER, 0.0, NOT_SENT + text), Answer(Envelope(text, m.FAIL), status=400))
         token = upstream_token(call, ctx, self.token)
         if isinstance(token, Envelope):
-            return Relayed(UpstreamVisit(where, NO_ANSWER, 0.0, "not sent: " + token.msg), Answer(token))
+            return Relayed(UpstreamVisit(where, NO_ANSWER, 0.0, NOT_SENT + token.msg), Answer(token))
         started = time.perf_counter()
         try:
             status, content_type, headers, body = await self.exchange(call.method, *self.outgoing(call, raw_path, token))

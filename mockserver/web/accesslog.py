@@ -20,6 +20,7 @@ import time
 from typing import Callable, Final, Protocol, TextIO
 
 from ..journal.served import Served
+from ..upstream.proxy import NOT_SENT
 
 LOGGER_NAME: Final = "mockserver.access"
 FLUSH_SECONDS: Final = 0.05  # soon enough for a person watching, rare enough to batch
@@ -57,8 +58,17 @@ def log_line(entry: Served, prefix: str = "") -> str:
         line += f" authcode={printable(shorten(authcode))}"
     if device:
         line += f" uuid={printable(shorten(device))}"
-    scenario, rule = entry.scenario, entry.rule
-    line += f" scenario={scenario} ({rule})" if scenario else f" [{rule}]"
+    scenario = entry.scenario
+    if scenario:
+        line += f" scenario={scenario} ({entry.rule})"
+    else:
+        visit = entry.upstream
+        if visit is not None and not visit.status and visit.error.startswith(NOT_SENT):
+            # Meant for the upstream, refused by the mock before sending (a path outside the
+            # upstream's root, a login the upstream cannot take): the mock's answer, not its.
+            line += f" [mock: not sent upstream, {visit.error.removeprefix(NOT_SENT)}]"
+        else:
+            line += f" [{entry.rule}]"
     if entry.code is not None:
         line += f" code={entry.code}"
     note = entry.note

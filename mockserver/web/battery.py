@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import ssl
 from dataclasses import dataclass
-from typing import Any, Final, Iterable
+from typing import Any, Final, Iterable, Sequence
 
 import aiohttp
 from yarl import URL
@@ -14,7 +14,7 @@ from yarl import URL
 from ..scenarios.loader import load_scenarios
 from ..settings import Settings
 from ..upstream.cases import BOGUS_TOKEN, Case
-from ..upstream.diff import Result, Side, Verdict, judge
+from ..upstream.diff import DIFFERING, Result, Side, Verdict, judge
 from .replay import Serve
 
 # The shipped scenario that logs in a made-up user on any platform and profile: the mock's user
@@ -37,14 +37,36 @@ async def run(
     cases: Iterable[Case], upstream: Target, mock: Target, upstream_session: aiohttp.ClientSession, mock_session: aiohttp.ClientSession
 ) -> list[Result]:
     results = []
+    answered = False
     for case in cases:
         if case.token == "user" and not (upstream.user_token and mock.user_token):
             results.append(Result(case, Verdict.SKIPPED, ("needs a logged-in user on both sides: give --upstream-token",)))
             continue
         theirs = await fetch(upstream_session, upstream, case)
+        if theirs.error and not answered:
+            # An upstream that has not answered once is unreachable, not different: one failure
+            # says it (`diff.unreachable`); every other case would say it again, each after a timeout.
+            return [*results, judge(case, theirs, Side(), upstream.origin, mock.origin)]
+        answered = True
         ours = await fetch(mock_session, mock, case)
         results.append(judge(case, theirs, ours, upstream.origin, mock.origin))
     return results
+
+
+async def differing_as(results: Sequence[Result], upstream: str, settings: Settings, timeout: float, serve: Serve) -> int:
+    """How many of the cases the upstream answered would differ from a mock with `settings`
+    (another profile): the upstream's answers are reused, not asked for again."""
+    limit = aiohttp.ClientTimeout(total=timeout)
+    session = aiohttp.ClientSession(timeout=limit, cookie_jar=aiohttp.DummyCookieJar())
+    answered = [r for r in results if r.verdict is not Verdict.SKIPPED and not r.upstream.error]
+    async with serve(settings, load_scenarios(settings.layers, settings.locale, max_bytes=settings.max_scenario_bytes)) as mock_url, session:
+        token = await login(session, mock_url) if any(r.case.token == "user" for r in answered) else ""
+        mock = Target(mock_url, token)
+        count = 0
+        for result in answered:
+            ours = await fetch(session, mock, result.case)
+            count += judge(result.case, result.upstream, ours, Target(upstream).origin, mock.origin).verdict in DIFFERING
+    return count
 
 
 async def fetch(session: aiohttp.ClientSession, target: Target, case: Case) -> Side:

@@ -85,7 +85,10 @@ class InThread:
         """The port it listens on, once it does; RuntimeError if it could not start."""
         self._thread.start()
         if not self._ready.wait(START_TIMEOUT) or self._failure:
-            raise RuntimeError(f"shopxo-mock did not start: {self._failure!r}")
+            if self._failure is not None:  # the thread has ended: its loop goes now, not at a later gc
+                self._thread.join(START_TIMEOUT)
+                self._loop.close()
+            raise RuntimeError(f"shopxo-mock did not start: {self._failure!r}") from self._failure
         return self.port
 
     def stop(self) -> None:
