@@ -114,3 +114,13 @@ def test_a_read_keeps_only_what_was_shown_over_the_server_s_settings() -> None:
     read = devices.last_read("a")
     assert read is not None and read.server is server and dict(read.over) == {BIND: 1, "extra": [1]}
     assert (read.get(BIND), read.get("other"), read.get("missing", "-")) == (1, "x", "-")
+
+
+async def test_settings_other_than_binding_are_named_without_the_bind_button(make_client: MakeClient) -> None:
+    client = await make_client(profile="current")
+    await call(client, "base/common", {"is_key": 1}, uuid="phone-1", client_type="weixin")
+    await call(client, "user/appminiuserauth", {"authcode": "new-user-review"}, uuid="phone-1", client_type="weixin")
+    journal = await (await client.get("/__mock/journal", params={"action": "user/appminiuserauth"})).json()
+    (entry,) = journal["requests"]
+    assert entry["scenario"] == "new-wechat-user-under-review"
+    assert "common_register_is_enable_audit=0" in entry["note"] and "bind button" not in entry["note"]

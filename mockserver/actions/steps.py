@@ -105,12 +105,13 @@ def launch_note(scenario: Scenario, call: Call, ctx: Context) -> str:
     got = ", ".join(f"{key}={_value(read.get(key, _ABSENT))}" for key in stale)
     now = ", ".join(_value(scenario.settings[key]) for key in stale)
     use = json.dumps({"scenario": scenario.name, "device": device}, ensure_ascii=False)
+    # What a newcomer met (issue 23): binding turned on by the login itself.
+    example = " (on Alipay and QQ the login page has no bind button)" if any("bind_mobile" in k for k in stale) else ""
     note = (
         f"{LAUNCH_NOTE}: the client read base/common before this request and keeps what it got "
         f"({got}) until it launches again; {scenario.name} puts {now} in force from now on, "
-        f"which the client's screens do not show yet (on Alipay and QQ the login page has no "
-        f"bind button). Bind the scenario before launching: POST /__mock/use {use}, or the "
-        f"pytest plugin's use(..., device=...)"
+        f"which the client's screens do not show yet{example}. Bind the scenario before "
+        f"launching: POST /__mock/use {use}, or the pytest plugin's use(..., device=...)"
     )
     if ctx.state.devices.first_warning(device, scenario.name):
         log.warning("device %s: %s", device or "(no uuid)", note)

@@ -8,16 +8,16 @@ what its devices see, and one that removes the scenario forgets them (`prune`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Final, Iterable, Mapping
 
+from ..support.records import per_request
 from .bounded import Bounded
 
 MAX_DEVICES = 5_000
 NOTHING: Final[Mapping[str, Any]] = {}
 
 
-@dataclass(frozen=True, slots=True)
+@per_request
 class Read:
     """The settings a device was last shown by `base/common`: the server's (the very mapping,
     shared by every device) and what was shown over them, only that (usually nothing), so a
