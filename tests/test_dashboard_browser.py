@@ -439,6 +439,7 @@ def test_a_runtime_scenario_shows_its_layer_and_is_used_like_any_other(mock: Cal
         route.fulfill(json=document)
 
     page.route("**/__mock/scenarios", with_runtime)
+    page.reload()  # the page may have asked for the listing before the route was in place
     page.wait_for_selector("#live[data-state=live]")
     login(base, "any-code", uuid=PHONE_A)
     page.click("#tab-scenarios")
