@@ -19,6 +19,7 @@ from aiohttp.typedefs import Handler
 from conftest import AiohttpClient, MakeClient
 from mockserver import Settings, create_app
 from mockserver.cli.announce import banner
+from mockserver.actions.steps import LAUNCH_NOTE
 from mockserver.dashboard.feed import DROPPED, NOT_KEPT, ROWS, Answers, Feed, detail, envelope_msg, row
 from mockserver.params import build_call
 from mockserver.routing import resolve
@@ -130,8 +131,33 @@ def test_a_row_says_who_answered_and_how() -> None:
     assert row(entry(7), None) == {
         "id": 7, "time": 100.0, "method": "POST", "action": "user/appminiuserauth", "client_type": "weixin",
         "device": "d", "authcode": "a", "scenario": None, "rule": "default user", "code": 0, "status": 200,
-        "latency_ms": 1.0, "note": False, "msg": "",
+        "latency_ms": 1.0, "note": False, "launch": False, "msg": None, "release": "", "release_reason": "",
     }  # fmt: skip
+
+
+def test_a_row_answered_before_any_dashboard_was_open_has_no_msg_rather_than_an_empty_one() -> None:
+    answers = Answers()
+    kept, older, dropped = entry(1), entry(2), entry(3, status=NO_ANSWER)
+    answers.keep(kept, "application/json", b'{"msg":"","code":0,"data":""}')
+    assert [row(e, answers.get(e))["msg"] for e in (kept, older, dropped)] == ["", None, ""]
+
+
+class Released(Served):
+    """A record with the journal's release fields, whichever module adds them (`Served.release`)."""
+
+
+def test_a_row_and_an_opened_request_show_which_release_answered_and_why() -> None:
+    served = entry(1)
+    released = Released(**{name: getattr(served, name) for name in Served.__dataclass_fields__})
+    released.release, released.release_reason = "current", "the client sent application_client_brand"  # type: ignore[attr-defined]
+    assert (row(released, None)["release"], row(released, None)["release_reason"]) == ("current", "the client sent application_client_brand")
+
+
+def test_a_launch_note_is_flagged_in_the_row_and_the_opened_request() -> None:
+    call = build_call(resolve("user/appminiuserauth"), {"application_client_type": "alipay", "uuid": "d"}, {"authcode": "bind-mobile"}, None, "")
+    served = Served(1, 100.0, "POST", "/api.php", call, Pick(None, Rule.AUTHCODE, note=f"{LAUNCH_NOTE}: the client read base/common"), 0, 200, 1.0)
+    assert (row(served, None)["launch"], row(served, None)["note"], detail(served, None)["launch"]) == (True, True, True)
+    assert (row(entry(2), None)["launch"], detail(entry(2), None)["launch"]) == (False, False)
 
 
 def test_an_opened_request_shows_its_answer_pretty_and_as_sent() -> None:
@@ -236,7 +262,7 @@ async def test_the_stream_starts_with_the_journals_rows_and_the_server(make_clie
         name, hello = await next_event(response)
     assert name == "hello"
     (first,) = hello["rows"]
-    assert (first["scenario"], first["rule"], first["code"], first["msg"]) == ("seed-example-user", "exact authcode", 0, "")
+    assert (first["scenario"], first["rule"], first["code"], first["msg"]) == ("seed-example-user", "exact authcode", 0, None)
     server = hello["server"]
     loaded = len(client.app[keys.RUNTIME].context.scenarios.scenarios)
     assert (server["profile"], server["scenarios"], server["reload"], server["journal"]["count"]) == ("documented", loaded, None, 1)
@@ -286,6 +312,15 @@ async def test_an_answer_served_while_nobody_watched_says_it_was_not_kept(make_c
     await login(client)
     opened = await (await client.get("/__mock/dashboard/requests/1")).json()
     assert opened["answer"] == {"kept": False, "why": NOT_KEPT}
+
+
+async def test_a_login_after_the_launch_read_opens_with_its_launch_note(make_client: MakeClient) -> None:
+    client = await make_client(profile="current")
+    await client.post(query("base/common", "alipay", uuid="phone"), json={"is_key": 1}, headers=HEADERS)
+    await client.post(query("user/appminiuserauth", "alipay", uuid="phone"), json={"authcode": "bind-mobile"}, headers=HEADERS)
+    opened = await (await client.get("/__mock/dashboard/requests/2")).json()
+    assert opened["launch"] is True and opened["entry"]["note"].startswith(LAUNCH_NOTE)
+    assert (await (await client.get("/__mock/dashboard/requests/1")).json())["launch"] is False
 
 
 @pytest.mark.parametrize(("name", "status"), [pytest.param("99", 404, id="not-in-the-journal"), pytest.param("x", 400, id="not-an-id")])

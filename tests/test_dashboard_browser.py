@@ -33,6 +33,8 @@ from aiohttp.typedefs import Handler
 
 from mockserver import Settings, create_app
 from mockserver.cli.announce import lan_addresses
+from mockserver.dashboard import feed
+from mockserver.web import dashboard
 from mockserver.web import serve
 from mockserver.web.serve import InThread
 
@@ -328,6 +330,129 @@ def test_reset_empties_the_list(mock: Callable[..., str], open_page: OpenPage) -
     assert admin(base, "GET", "journal")["count"] == 0
     login(base, SEED)  # and the list goes on from there
     until(page, "document.querySelectorAll('#rows .row').length === 1")
+
+
+OK_COLOUR: Final = "rgb(26, 127, 55)"  # style.css --ok
+BAD_COLOUR: Final = "rgb(198, 40, 40)"  # style.css --bad
+
+
+def colour(page: Page, selector: str) -> str:
+    return str(page.eval_on_selector(selector, "node => getComputedStyle(node).color"))
+
+
+def test_the_status_cell_is_coloured_by_http_status_and_the_code_cell_by_code(mock: Callable[..., str], open_page: OpenPage) -> None:
+    base = mock()
+    page = open_page(f"{base}__mock/").page
+    assert login(base, "status-2")["code"] == -110  # ShopXO's errors come with HTTP 200
+    page.locator("#rows .row").first.wait_for()
+    assert page.locator("#rows .row .status").first.text_content() == "200"
+    assert (colour(page, "#rows .row .status"), colour(page, "#rows .row .code")) == (OK_COLOUR, BAD_COLOUR)
+    login(base, SEED)
+    until(page, "document.querySelectorAll('#rows .row').length === 2")
+    assert (colour(page, "#rows .row .status"), colour(page, "#rows .row .code")) == (OK_COLOUR, OK_COLOUR)
+
+
+def test_a_row_from_before_the_page_was_opened_says_its_msg_was_not_kept(mock: Callable[..., str], open_page: OpenPage) -> None:
+    base = mock()
+    login(base, "status-2")  # nobody watching: its bytes are not kept
+    page = open_page(f"{base}__mock/").page
+    login(base, "status-2", uuid=PHONE_B)
+    until(page, "document.querySelectorAll('#rows .row').length === 2")
+    newer, older = page.locator("#rows .row .msg").all()
+    assert (newer.text_content(), older.text_content()) == ("用户被禁止登录", "—")
+    assert "before the dashboard was opened" in (older.get_attribute("title") or "")
+
+
+def base_common(base: str, uuid: str, client_type: str) -> None:
+    """The client's first request at launch, the site's settings."""
+    url = (
+        f"{base}api.php?s=base/common&system_type=default&application=app"
+        f"&application_client_type={client_type}&application_client_brand=devtools&token=&uuid={uuid}&lang=zh&ajax=ajax"
+    )
+    request = urllib.request.Request(url, data=b'{"is_key":1}', headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read())["code"] == 0
+
+
+def test_a_login_whose_settings_the_client_read_at_launch_says_so_and_binds_in_a_click(mock: Callable[..., str], open_page: OpenPage) -> None:
+    base = mock(profile="current")
+    opened = open_page(f"{base}__mock/")
+    page = opened.page
+    base_common(base, PHONE_A, "alipay")
+    assert login(base, "bind-mobile", PHONE_A, "alipay")["code"] == 0
+    until(page, "document.querySelectorAll('#rows .row').length === 2")
+    login_row = page.locator("#rows .row").first
+    assert login_row.get_attribute("data-launch") == "1"
+    login_row.click()
+    page.wait_for_selector("#d-launch:not([hidden])")
+    note = page.locator("#d-launch-note").text_content() or ""
+    assert "common_user_is_mandatory_bind_mobile=0" in note and "must-bind-mobile" in note
+    page.click("#d-launch-bind")
+    until(page, "!!document.querySelector('#bindings .binding')")
+    assert admin(base, "GET", "bindings")["devices"] == {PHONE_A: "must-bind-mobile"}
+    page.locator("#rows .row").nth(1).click()  # base/common itself: no such note
+    until(page, "document.getElementById('d-title').textContent.includes('base/common')")
+    assert page.locator("#d-launch").is_hidden() and opened.errors == []
+
+
+def test_the_release_that_answered_shows_in_the_row_and_the_opened_request(
+    mock: Callable[..., str], open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shown where the journal says it (`release`, `release_reason`); added here to what the
+    dashboard sends, so the page does not depend on which branch adds them to the journal."""
+    reason = "the client sent application_client_brand"
+
+    def row(entry: Any, kept: Any) -> dict[str, Any]:
+        return {**feed.row(entry, kept), "release": "current", "release_reason": reason}
+
+    def detail(entry: Any, kept: Any) -> dict[str, Any]:
+        document = feed.detail(entry, kept)
+        document["entry"].update(release="current", release_reason=reason)
+        return document
+
+    monkeypatch.setattr(dashboard, "row", row)
+    monkeypatch.setattr(dashboard, "detail", detail)
+    base = mock()
+    page = open_page(f"{base}__mock/").page
+    login(base, SEED)
+    cell = page.locator("#rows .row .release").first
+    assert (cell.text_content(), cell.get_attribute("title")) == ("current", f"current ({reason})")
+    page.locator("#rows .row").first.click()
+    page.wait_for_selector("#detail:not([hidden])")
+    assert f"current ({reason})" in (page.locator("#d-facts").text_content() or "")
+    assert "release" not in (page.locator("#d-more").text_content() or "")
+
+
+def test_a_runtime_scenario_shows_its_layer_and_is_used_like_any_other(mock: Callable[..., str], open_page: OpenPage) -> None:
+    """The listing's rows as a run-time scenario's will be (`layer: "runtime"`), the page's own
+    request answered here; the place shown is the listing's, whatever it says."""
+    base = mock()
+    page = open_page(f"{base}__mock/", live=False).page
+
+    def with_runtime(route: Any) -> None:
+        document = route.fetch().json()
+        for scenario in document["scenarios"]:
+            scenario["layer"] = "built-in"
+            scenario["file"] = "built-in:appminiuserauth.yaml"
+        runtime = dict(document["scenarios"][0], name="status-disabled", layer="runtime", file="", line=None)
+        document["scenarios"] = [s for s in document["scenarios"] if s["name"] != "status-disabled"] + [runtime]
+        route.fulfill(json=document)
+
+    page.route("**/__mock/scenarios", with_runtime)
+    page.reload()  # the page may have asked for the listing before the route was in place
+    page.wait_for_selector("#live[data-state=live]")
+    login(base, "any-code", uuid=PHONE_A)
+    page.click("#tab-scenarios")
+    card = page.locator('#sc-list .card[data-name="status-disabled"]')
+    assert card.locator(".chip.layer").text_content() == "runtime" and card.locator(".where").count() == 0
+    other = page.locator("#sc-list .card").first
+    assert (other.locator(".where").text_content() or "").startswith("built-in:appminiuserauth.yaml:")
+    page.fill("#sc-search", "runtime")
+    assert page.locator("#sc-list .card .name").all_text_contents() == ["status-disabled"]
+    until(page, f"document.getElementById('sc-device').value === '{PHONE_A}'")
+    card.locator(".use-device").click()
+    page.wait_for_selector("#bindings .binding")
+    assert login(base, "any-code", uuid=PHONE_A)["code"] == -110
 
 
 @contextlib.contextmanager

@@ -19,10 +19,13 @@ async def common(call: Call, ctx: Context) -> Answer:
     install's answer."""
     chosen = declared_answer(call, ctx)
     if chosen is None:
-        return Answer(_envelope(ctx.site_config(call), call, ctx))
+        config = ctx.site_config(call)
+        ctx.state.devices.read(call.device, ctx.config, config)  # the client keeps them (`steps`)
+        return Answer(_envelope(config, call, ctx))
     if not isinstance(chosen.body, SiteConfig):
         return chosen
     config = {**ctx.site_config(call), **chosen.body.values}
+    ctx.state.devices.read(call.device, ctx.config, config)
     return Answer(_envelope(config, call, ctx), chosen.delay, chosen.pick)
 
 

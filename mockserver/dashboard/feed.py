@@ -8,7 +8,9 @@ one loop over an empty list of such observers.
 The answers' bytes live here, in a table of the last few, and not in the journal's records: the
 journal keeps 1,000 requests whether or not anyone looks, and a home tab's answer alone is
 ~110 KB. A person opening a request wants the recent ones; the table is bounded by count and by
-bytes, and an answer served while no dashboard was open says so instead of being made up again.
+bytes, and an answer served while no dashboard was open says so instead of being made up again:
+its row's msg is None (the page shows "—", not an empty msg), since the journal keeps the
+envelope's code but not its msg, and a msg worked out again from the code would be a guess.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections import OrderedDict, deque
 from typing import Any, Final
 
 from .. import control
+from ..actions.steps import LAUNCH_NOTE
 from ..journal import Query
 from ..journal.cut import MARKER
 from ..journal.served import NO_ANSWER, Sent, Served
@@ -140,7 +143,12 @@ def row(entry: Served, kept: Kept | None) -> dict[str, Any]:
         "status": entry.status,
         "latency_ms": round(entry.latency_ms, 1),
         "note": bool(entry.note or entry.notice),
-        "msg": envelope_msg(kept.body) if kept else "",
+        "launch": LAUNCH_NOTE in entry.note,
+        # None: answered while no dashboard was open, its bytes not kept ("" when nothing was sent)
+        "msg": envelope_msg(kept.body) if kept else ("" if entry.status == NO_ANSWER else None),
+        # Which release answered and why, where the journal says (`Served.release`, when present).
+        "release": getattr(entry, "release", ""),
+        "release_reason": getattr(entry, "release_reason", ""),
     }
 
 
@@ -169,7 +177,8 @@ def detail(entry: Served, kept: Kept | None) -> dict[str, Any]:
         answer = {"kept": True, "content_type": kept.content_type, "bytes": len(kept.body), "raw": text, "pretty": pretty(text)}
     else:
         answer = {"kept": False, "why": DROPPED if entry.status == NO_ANSWER else NOT_KEPT}
-    return {"entry": entry.as_json(), "answer": answer}
+    # The note says the client read these settings at launch: the page offers to bind the scenario.
+    return {"entry": entry.as_json(), "answer": answer, "launch": LAUNCH_NOTE in entry.note}
 
 
 def pretty(text: str) -> str:

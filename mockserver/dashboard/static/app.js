@@ -12,6 +12,9 @@ const TOKEN_HEADER = "X-Mock-Admin-Token";
 const MAX_ROWS = 500; // as the server's feed.ROWS: the list never grows past it
 const RECONNECT_MS = 1000;
 const MAX_DEVICES = 50; // offered in the filters and for "use for this device"
+// A row answered while no dashboard was open: the journal keeps its code, not its msg.
+const NO_MSG = "—";
+const NO_MSG_WHY = "answered before the dashboard was opened: its answer was not kept (open it for the code)";
 
 const $ = (id) => document.getElementById(id);
 
@@ -321,7 +324,7 @@ function shown(row, wanted = filters()) {
   if (wanted.code && String(row.code) !== wanted.code) return false;
   if (wanted.text) {
     const haystack = [row.method, row.action, row.client_type, row.device, row.authcode, row.scenario,
-      row.rule, row.msg, row.code, row.status].join(" ").toLowerCase();
+      row.rule, row.msg, row.code, row.status, row.release].join(" ").toLowerCase();
     if (!haystack.includes(wanted.text)) return false;
   }
   return true;
@@ -350,28 +353,49 @@ function rowElement(row) {
   node.tabIndex = 0;
   node.dataset.id = row.id;
   if (row.id === state.selected) node.classList.add("selected");
-  const ok = row.code === 0 || (row.code === null && row.status === 200);
-  node.dataset.outcome = row.status === 0 ? "dropped" : ok ? "ok" : "error";
+  // Two facts, two colours: the status cell by the HTTP status (ShopXO answers its errors with
+  // 200), the code cell by the envelope's code.
+  node.dataset.outcome = row.status === 0 ? "dropped" : outcome(row.status, row.code);
+  const code = el("span", "code", row.code === null ? "–" : row.code);
+  code.dataset.verdict = row.code === null ? "none" : row.code === 0 ? "ok" : "bad";
+  const status = el("span", "status", row.status || "dropped");
+  status.dataset.verdict = !row.status ? "dropped" : row.status < 400 ? "ok" : "bad";
+  const msg = row.msg === null ? withTitle(el("span", "msg", NO_MSG), NO_MSG_WHY) : withTitle(el("span", "msg", row.msg), row.msg);
+  if (row.msg === null) msg.dataset.unknown = "1";
   node.append(
     el("span", "time", clockTime(row.time)),
     el("span", "method", row.method),
     el("span", "action", row.action),
-    el("span", "client", row.client_type),
+    withTitle(el("span", "client", row.client_type), row.release ? `answered as ${release(row)}` : ""),
     withTitle(el("span", "device", short(row.device)), row.device),
     withTitle(el("span", "authcode", short(row.authcode)), row.authcode),
     withTitle(el("span", "scenario", row.scenario || `[${row.rule}]`), row.scenario ? `${row.scenario} (${row.rule})` : row.rule),
     el("span", "rule", row.scenario ? row.rule : ""),
-    el("span", "code", row.code === null ? "–" : row.code),
-    el("span", "status", row.status || "dropped"),
+    code,
+    status,
     el("span", "latency", `${row.latency_ms} ms`),
-    el("span", "msg", row.msg),
+    withTitle(el("span", "release", row.release || ""), row.release ? release(row) : ""),
+    msg,
   );
   if (row.note) {
     node.dataset.note = "1"; // the stylesheet flags it: open the request to read the note
-    node.title = "this request has a note: open it";
+    node.title = row.launch
+      ? "the client had read these settings at launch: open it to see which, and to bind the scenario"
+      : "this request has a note: open it";
   }
+  if (row.launch) node.dataset.launch = "1";
   state.elements.set(row.id, node);
   return node;
+}
+
+function outcome(status, code) {
+  // The row as a whole (its flag for the eye): an HTTP error, else the envelope's code.
+  if (status >= 400) return "error";
+  return code === 0 || code === null ? "ok" : "error";
+}
+
+function release(row) {
+  return row.release_reason ? `${row.release} (${row.release_reason})` : row.release;
 }
 
 function withTitle(node, title) {
@@ -415,9 +439,10 @@ async function open(id) {
 }
 
 const SHOWN_FIELDS = new Set(["id", "time", "time_iso", "method", "url", "action", "params", "client_type", "device",
-  "authcode", "scenario", "rule", "near_misses", "note", "notice", "code", "status", "latency_ms", "upstream"]);
+  "authcode", "scenario", "rule", "near_misses", "note", "notice", "code", "status", "latency_ms", "upstream",
+  "release", "release_reason"]);
 
-function showDetail({ entry, answer }) {
+function showDetail({ entry, answer, launch }) {
   $("d-title").textContent = `#${entry.id} ${entry.method} ${entry.action}`;
   facts($("d-facts"), [
     ["time", `${entry.time_iso} (mock clock)`],
@@ -429,9 +454,11 @@ function showDetail({ entry, answer }) {
     ["code", entry.code === null ? "–" : entry.code],
     ["status", entry.status || "dropped"],
     ["latency", `${entry.latency_ms.toFixed(1)} ms`],
-    ["note", entry.note],
+    ["release", entry.release ? release(entry) : ""],
+    ["note", launch ? "" : entry.note],
     ["notice", entry.notice],
   ]);
+  showLaunch(launch ? entry : null);
   $("d-params").textContent = JSON.stringify(entry.params, null, 2);
   const pre = $("d-answer"), raw = $("d-raw");
   if (answer.kept) {
@@ -460,6 +487,20 @@ function showDetail({ entry, answer }) {
   facts($("d-more"), Object.keys(entry).filter((k) => !SHOWN_FIELDS.has(k)).map((k) => [k, JSON.stringify(entry[k])]));
   $("detail").hidden = false;
   document.body.classList.add("detail-open");
+}
+
+function showLaunch(entry) {
+  // The client read base/common at launch and keeps what it got: the note says which settings
+  // and the values it has; the way out is to bind the scenario to the device before launching.
+  const box = $("d-launch");
+  box.hidden = !entry;
+  if (!entry) return;
+  $("d-launch-note").textContent = entry.note;
+  const bind = $("d-launch-bind");
+  bind.textContent = `Bind ${entry.scenario} to ${short(entry.device) || "this device"}`;
+  bind.disabled = !entry.scenario || !entry.device;
+  bind.title = entry.device ? `POST /__mock/use {"scenario": "${entry.scenario}", "device": "${entry.device}"}; then launch the client again` : "the request has no uuid to bind";
+  bind.onclick = () => use(entry.scenario, { device: entry.device });
 }
 
 function facts(list, pairs) {
@@ -615,7 +656,8 @@ function showScenarios() {
   clear(list);
   for (const scenario of state.scenarios) {
     if (state.selectedTags.size && !scenario.tags.some((t) => state.selectedTags.has(t))) continue;
-    const haystack = [scenario.name, scenario.action, scenario.description, scenario.summary, scenario.file, ...scenario.tags].join(" ").toLowerCase();
+    const haystack = [scenario.name, scenario.action, scenario.description, scenario.summary, scenario.file,
+      scenario.layer, ...scenario.tags].join(" ").toLowerCase();
     if (text && !haystack.includes(text)) continue;
     list.append(scenarioCard(scenario, device));
   }
@@ -627,10 +669,19 @@ function scenarioCard(scenario, device) {
   card.dataset.name = scenario.name;
   const head = el("div", "card-head");
   head.append(el("strong", "name", scenario.name), el("span", "chip action", scenario.action));
+  if (scenario.layer) {
+    // Where it was loaded from, as the listing names it: a layer of files, or "runtime" for one
+    // a test posted (POST /__mock/scenarios), shown and used like any other.
+    const layer = el("span", "chip layer", scenario.layer);
+    layer.dataset.layer = scenario.layer;
+    head.append(layer);
+  }
   for (const tag of scenario.tags) head.append(el("span", "chip", tag));
   card.append(head);
   if (scenario.description) card.append(el("p", "description", scenario.description));
-  card.append(el("p", "what", scenario.summary), el("p", "where", `${scenario.file}:${scenario.line}`));
+  card.append(el("p", "what", scenario.summary));
+  const where = place(scenario);
+  if (where) card.append(el("p", "where", where));
   const bound = boundTo(scenario.name);
   const badges = [];
   if (bound.active) badges.push("used globally");
@@ -654,6 +705,12 @@ function scenarioCard(scenario, device) {
   buttons.append(forDevice, globally, unbind);
   card.append(buttons);
   return card;
+}
+
+function place(scenario) {
+  // The listing's own words (a built-in file is "built-in:errors.yaml"): never a path made here.
+  if (!scenario.file) return "";
+  return scenario.line ? `${scenario.file}:${scenario.line}` : scenario.file;
 }
 
 function fillDevicePicker() {
