@@ -48,8 +48,9 @@ def printable(text: str) -> str:
 
 
 def log_line(entry: Served, prefix: str = "") -> str:
-    """Method, action, client type, authcode and uuid (shortened), who answered, code, status and
-    latency: the message, after `prefix` (the time and logger name, which `logging` adds itself)."""
+    """Method, action, client type, authcode and uuid (shortened), who answered, as which release
+    (`as=current`), code, status and latency: the message, after `prefix` (the time and logger
+    name, which `logging` adds itself)."""
     call = entry.call  # action and client type read from the Call: two property calls less per line
     line = f"{prefix}{entry.method} {call.route.name} {printable(call.public['application_client_type'])}"
     authcode, device = entry.authcode, entry.device
@@ -59,6 +60,9 @@ def log_line(entry: Served, prefix: str = "") -> str:
         line += f" uuid={printable(shorten(device))}"
     scenario, rule = entry.scenario, entry.rule
     line += f" scenario={scenario} ({rule})" if scenario else f" [{rule}]"
+    release = entry.release
+    if release:
+        line += f" as={release}"
     if entry.code is not None:
         line += f" code={entry.code}"
     note = entry.note
