@@ -57,11 +57,11 @@ class Served:
     latency_ms: float
     notice: str = ""  # what the server says once, e.g. that this client needs another profile
     upstream: UpstreamVisit | None = None  # the request went to the upstream (None: the mock answered)
-    release: str = ""  # the profile that answered (`context.Releases`); "" when none did
-    release_reason: str = ""  # why that one: pinned, what the client sent, the device's first answer
     # Bytes this record holds beyond any record's own, as `cut.weight` estimates them: what the
     # journal counts against its budget. Not in `as_json`: it describes the record, not the request.
     weight: int = 0
+    release: str = ""  # the profile that answered (`context.Releases`); "" when none did
+    release_reason: str = ""  # why that one: pinned, what the client sent, the device's first answer
 
     @property
     def time_iso(self) -> str:
