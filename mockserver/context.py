@@ -14,7 +14,7 @@ from .rendering.payloads import Payloads
 from .scenarios.model import ExistingUser, NewUser, Reply, Scenario, ScenarioSet
 from .scenarios.selection import Rule, named_for
 from .settings import DEFAULT_SMS_CODE, DEFAULT_UNKNOWN_USERS
-from .state import State
+from .state import DeviceReleases, State
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +129,12 @@ class Releases:
     # The Context for what is not a client's request (the admin API, the dashboard): the pinned
     # one, else the published page's.
     primary: Context = field(init=False)
+    _devices: DeviceReleases = field(init=False, repr=False)  # the shared State's, looked up once
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "primary", self.pinned or self.contexts[DEFAULT_PROFILE])
+        primary = self.pinned or self.contexts[DEFAULT_PROFILE]
+        object.__setattr__(self, "primary", primary)
+        object.__setattr__(self, "_devices", primary.state.releases)
 
     def answering(self, call: Call) -> tuple[Context, str]:
         """The Context that answers `call`, and why (the journal's `release_reason`)."""
@@ -141,7 +144,7 @@ class Releases:
         profile, reason = clients.spoken_by(call.params)
         device = call.device
         if device:
-            before = self.primary.state.releases.keep(device, profile.name)
+            before = self._devices.keep(device, profile.name)
             if before != profile.name:
                 return self.contexts[before], clients.AS_BEFORE[before]
         return self.contexts[profile.name], reason

@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 
 from .context import UNKNOWN_USERS, CodePolicy, Context, Releases, SmsPolicy
 from .contract import site
+from .contract.clients import AUTO
 from .contract.profiles import PROFILES, LaterClient
 from .journal import Journal
 from .journal.served import Sent, Served
@@ -59,8 +60,10 @@ def create_releases(settings: Settings, scenarios: ScenarioSet) -> Releases:
         if settings.scenario not in scenarios.by_name:
             raise UnknownScenario(settings.scenario, scenarios)
         state.bindings.bind(settings.scenario)
-    fake_users = FakeUsers(settings.locale, settings.seed)
     pinned = settings.profile in PROFILES
+    if not pinned and settings.profile != AUTO:  # a misspelt pin must not serve as auto, unnoticed
+        raise KeyError(settings.profile)
+    fake_users = FakeUsers(settings.locale, settings.seed)
     contexts = {
         name: Context(
             profile=profile,

@@ -233,3 +233,11 @@ async def test_today_s_client_launches_clean_beside_a_v22_client(make_client: Ma
     await phone.launch()
     assert len(phone.logins) == 1 and [sent.action for sent in phone.sent if sent.code == -400] == []
     assert (phone.screen, phone.unread) == ("user tab", [])
+
+
+def test_a_misspelt_profile_is_refused_not_served_as_auto() -> None:
+    from mockserver import load_scenarios
+    from mockserver.runtime import create_releases
+
+    with pytest.raises(KeyError, match="curent"):
+        create_releases(Settings(profile="curent"), load_scenarios(()))
