@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application
 
-from conftest import DATA, MakeClient
+from conftest import DATA, MakeClient, reload_now
 from mockserver import Settings
 from mockserver.contract import clients
 from mockserver.contract.profiles import CURRENT, DOCUMENTED, PROFILES
@@ -241,3 +242,14 @@ def test_a_misspelt_profile_is_refused_not_served_as_auto() -> None:
 
     with pytest.raises(KeyError, match="curent"):
         create_releases(Settings(profile="curent"), load_scenarios(()))
+
+
+async def test_a_reload_keeps_each_client_s_release_and_the_devices(make_client: MakeClient, tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text("version: 1\nscenarios: []\n")
+    client = await make_client(fixtures=tmp_path)
+    await post(client, query(uuid="phone-1"), {"authcode": SEED_AUTHCODE})
+    assert await reload_now(client.app) == []
+    await post(client, v22_query(uuid="phone-1"), {"authcode": SEED_AUTHCODE})
+    assert last_release(client) == ("current", "device answered as current before")
+    await post(client, v22_query(uuid="phone-2"), {"authcode": SEED_AUTHCODE})
+    assert last_release(client) == ("documented", clients.V22_CLIENT)
