@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Final, Mapping
 
-from .profiles import CURRENT, DOCUMENTED, PROFILES, Profile
+from .profiles import CURRENT, DOCUMENTED, PROFILES, TODAYS_CLIENT_PARAMS, Profile
 
 AUTO: Final = "auto"  # the server's profile setting when no release is pinned: each client's own
-TODAYS_PARAMS: Final = ("application_client_brand", "theme")
+_BRAND, _THEME = TODAYS_CLIENT_PARAMS
 
 PINNED: Final = "pinned by --profile"
 TODAYS_CLIENT: Final = "client sends application_client_brand/theme (today's client)"
@@ -26,7 +26,7 @@ AS_BEFORE: Final = {name: f"device answered as {name} before" for name in PROFIL
 
 def spoken_by(params: Mapping[str, Any]) -> tuple[Profile, str]:
     """The release a request's parameters (merged: route < query < body) show, and why."""
-    if TODAYS_PARAMS[0] in params or TODAYS_PARAMS[1] in params:
+    if _BRAND in params or _THEME in params:
         return CURRENT, TODAYS_CLIENT
     if (
         params.get("application") == "app"
