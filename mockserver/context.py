@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
-from .contract import site
-from .contract.profiles import Profile
+from .contract import clients, site
+from .contract.profiles import DEFAULT_PROFILE, Profile
 from .params import Call
 from .people.fake_users import FakeUsers
 from .rendering.payloads import Payloads
 from .scenarios.model import ExistingUser, NewUser, Reply, Scenario, ScenarioSet
 from .scenarios.selection import Rule, named_for
 from .settings import DEFAULT_SMS_CODE, DEFAULT_UNKNOWN_USERS
-from .state import State
+from .state import DeviceReleases, State
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,8 @@ class Context:
         # do the rows rendered for it: forgetting the users forgets them, so the same devices get
         # the same people again.
         self.state.forget_with_users("made-up people", self.fake_users.forget)
-        self.state.forget_with_users("made-up rows", self.payloads.forget_rows)
+        # One Context per release shares the State (`Releases`): each has its own rendered rows.
+        self.state.forget_with_users(f"made-up rows ({self.profile.name})", self.payloads.forget_rows)
 
     def lang(self, call: Call) -> str:
         """The language this call is answered in, as the profile reads its `lang` parameter."""
@@ -112,3 +113,38 @@ class Context:
 def _over(config: Mapping[str, Any], scenario: Scenario | None) -> Mapping[str, Any]:
     settings = scenario.settings if scenario is not None else None
     return {**config, **settings} if settings else config
+
+
+@dataclass(frozen=True, slots=True)
+class Releases:
+    """The Contexts a server answers with: one per release, sharing one State, scenario set and
+    made-up people (built together, `runtime.create_releases`), and which one answers a call.
+    `pinned` (`--profile documented|current`): that one for everybody; else each request as the
+    release its client speaks (`contract.clients`), and a device as it was first answered, so its
+    state is never shown as two releases. A request with no uuid is no device: it is told by
+    what it sends alone (its token may be a device's, but a tool sending no uuid is not its phone)."""
+
+    contexts: Mapping[str, Context]  # by profile name
+    pinned: Context | None
+    # The Context for what is not a client's request (the admin API, the dashboard): the pinned
+    # one, else the published page's.
+    primary: Context = field(init=False)
+    _devices: DeviceReleases = field(init=False, repr=False)  # the shared State's, looked up once
+
+    def __post_init__(self) -> None:
+        primary = self.pinned or self.contexts[DEFAULT_PROFILE]
+        object.__setattr__(self, "primary", primary)
+        object.__setattr__(self, "_devices", primary.state.releases)
+
+    def answering(self, call: Call) -> tuple[Context, str]:
+        """The Context that answers `call`, and why (the journal's `release_reason`)."""
+        pinned = self.pinned
+        if pinned is not None:
+            return pinned, clients.PINNED
+        profile, reason = clients.spoken_by(call.params)
+        device = call.device
+        if device:
+            before = self._devices.keep(device, profile.name)
+            if before != profile.name:
+                return self.contexts[before], clients.AS_BEFORE[before]
+        return self.contexts[profile.name], reason

@@ -33,7 +33,7 @@ class TaskError(Exception):
 
 def health(runtime: Runtime) -> dict[str, Any]:
     ctx = runtime.context
-    return {"status": "ok", "version": __version__, "profile": ctx.profile.name, "scenarios": len(ctx.scenarios.scenarios)}
+    return {"status": "ok", "version": __version__, "profile": runtime.settings.profile, "scenarios": len(ctx.scenarios.scenarios)}
 
 
 def version() -> dict[str, Any]:

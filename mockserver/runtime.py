@@ -17,8 +17,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from .context import UNKNOWN_USERS, CodePolicy, Context, SmsPolicy
+from .context import UNKNOWN_USERS, CodePolicy, Context, Releases, SmsPolicy
 from .contract import site
+from .contract.clients import AUTO
 from .contract.profiles import PROFILES, LaterClient
 from .journal import Journal
 from .journal.served import Sent, Served
@@ -47,33 +48,49 @@ class Reloaded:
 
 
 def create_context(settings: Settings, scenarios: ScenarioSet) -> Context:
+    """The Context of the pinned release, or (no release pinned) of the published page's."""
+    return create_releases(settings, scenarios).primary
+
+
+def create_releases(settings: Settings, scenarios: ScenarioSet) -> Releases:
+    """One Context per release, sharing one State and made-up people; `settings.profile` pins one
+    when it names one (`Releases`)."""
     state = State()
     if settings.scenario is not None:
         if settings.scenario not in scenarios.by_name:
             raise UnknownScenario(settings.scenario, scenarios)
         state.bindings.bind(settings.scenario)
-    return Context(
-        profile=PROFILES[settings.profile],
-        scenarios=scenarios,
-        fake_users=FakeUsers(settings.locale, settings.seed),
-        state=state,
-        config=site.server_config(settings.profile, settings.config),
-        codes=CodePolicy(settings.single_use_codes, settings.code_ttl),
-        sms=SmsPolicy(settings.sms_code),
-        first_sight=UNKNOWN_USERS[settings.unknown_users],
-    )
+    pinned = settings.profile in PROFILES
+    if not pinned and settings.profile != AUTO:  # a misspelt pin must not serve as auto, unnoticed
+        raise KeyError(settings.profile)
+    fake_users = FakeUsers(settings.locale, settings.seed)
+    contexts = {
+        name: Context(
+            profile=profile,
+            scenarios=scenarios,
+            fake_users=fake_users,
+            state=state,
+            config=site.server_config(name, settings.config),
+            codes=CodePolicy(settings.single_use_codes, settings.code_ttl),
+            sms=SmsPolicy(settings.sms_code),
+            first_sight=UNKNOWN_USERS[settings.unknown_users],
+        )
+        for name, profile in PROFILES.items()
+        if not pinned or name == settings.profile
+    }
+    return Releases(contexts, contexts[settings.profile] if pinned else None)
 
 
 @dataclass(slots=True)
 class Runtime:
     settings: Settings
-    context: Context  # read once per request; a reload assigns a new one
+    releases: Releases  # read once per request; a reload assigns new ones
     journal: Journal
     stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set at shutdown
     observers: list[Observer] = field(default_factory=list)  # the journal first
     answer_observers: list[AnswerObserver] = field(default_factory=list)  # usually none
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))  # of served requests
-    # A client the profile does not fit, looked for until one is seen (then None: said once).
+    # A client the pinned profile does not fit, looked for until one is seen (then None: said once).
     later_client: LaterClient | None = None
     last_reload: Reloaded | None = None  # None: not reloaded since start
     # The process serves and nothing else (`serve.run`): a reload may pause and freeze the collector.
@@ -87,12 +104,20 @@ class Runtime:
     @classmethod
     def start(cls, settings: Settings, scenarios: ScenarioSet) -> Runtime:
         journal = Journal(settings.journal_size, settings.journal_bytes)
-        context = create_context(settings, scenarios)
-        return cls(settings, context, journal, observers=[journal.record], later_client=context.profile.later_client)
+        releases = create_releases(settings, scenarios)
+        pinned = releases.pinned
+        later_client = pinned.profile.later_client if pinned is not None else None
+        return cls(settings, releases, journal, observers=[journal.record], later_client=later_client)
+
+    @property
+    def context(self) -> Context:
+        """The Context of what is not a client's request (the admin API, the dashboard):
+        `Releases.primary`. A client's request is answered by `releases.answering(call)`."""
+        return self.releases.primary
 
     @property
     def state(self) -> State:
-        return self.context.state
+        return self.releases.primary.state
 
     def restart_ids(self) -> None:
         self.ids = itertools.count(1)
@@ -157,7 +182,7 @@ class Runtime:
             where = ", ".join(map(str, settings.layers)) or "fixtures"
             return self._failed([ScenarioError(Place(where, 1, 1), f"cannot load: {type(exc).__name__}: {exc}")])
         self.state.prune(scenarios.by_name)
-        self.context = dataclasses.replace(self.context, scenarios=scenarios, payloads=Payloads())
+        self.releases = reloaded(self.releases, scenarios)
         log.info("reloaded %d scenario(s) from %d file(s)", len(scenarios.scenarios), len(scenarios.files))
         self.last_reload = Reloaded(time.time(), ())
         return []
@@ -167,6 +192,13 @@ class Runtime:
         log.error("%d problem(s) in the scenario files; still serving the last good set:\n%s", len(errors), problems)
         self.last_reload = Reloaded(time.time(), tuple(errors))
         return errors
+
+
+def reloaded(releases: Releases, scenarios: ScenarioSet) -> Releases:
+    """The same releases over a new scenario set, each with fresh rendered payloads."""
+    fresh = {name: dataclasses.replace(ctx, scenarios=scenarios, payloads=Payloads()) for name, ctx in releases.contexts.items()}
+    pinned = releases.pinned
+    return Releases(fresh, fresh[pinned.profile.name] if pinned is not None else None)
 
 
 def _frozen(load: Callable[[], ScenarioSet]) -> ScenarioSet:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Mapping, Sequence
 
-from .contract.profiles import DEFAULT_PROFILE
+from .contract.clients import AUTO
 
 
 def _shipped() -> Path:
@@ -21,6 +21,9 @@ def _shipped() -> Path:
 
 
 SHIPPED_FIXTURES: Final = _shipped()
+# Each request answered as the release its client speaks (`context.Releases`); a profile's name
+# (`contract.profiles.PROFILES`) pins that release for everybody (`--profile`).
+DEFAULT_PROFILE: Final = AUTO
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8080
 DEFAULT_LOCALE: Final = "zh_CN"

@@ -63,7 +63,7 @@ async def test_bad_bodies_answer_in_the_envelope(make_client: MakeClient, body: 
     ],
 )
 async def test_authcode_of_any_json_type(make_client: MakeClient, authcode: Any, code: int) -> None:
-    client = await make_client()
+    client = await make_client(profile="documented")
     answer = await (await client.post(query(), json={"authcode": authcode}, headers=JSON)).json()
     assert answer["code"] == code
 

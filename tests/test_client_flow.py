@@ -136,7 +136,7 @@ async def test_the_forced_profile_popup_registers_through_userbasereg(make_clien
 
 
 async def test_today_s_client_under_the_documented_profile_is_warned_about_once(make_client: MakeClient, caplog: pytest.LogCaptureFixture) -> None:
-    client = await make_client()
+    client = await make_client(profile="documented")
     phone = Phone.of(client, SEED_AUTHCODE)
     uuid = phone.uuid
     with caplog.at_level(logging.WARNING, logger="mockserver.runtime"):

@@ -105,7 +105,7 @@ BAD_COMMAND_LINES = [
     ),
     pytest.param(
         ["--profile", "nope"],
-        "argument --profile: 'nope' is not a profile (current, documented)",
+        "argument --profile: 'nope' is not a profile (auto, current, documented)",
         id="profile-unknown",
     ),
     pytest.param(
@@ -168,7 +168,7 @@ BAD_ENVIRONMENTS = [
     ),
     pytest.param(
         {"SHOPXO_MOCK_PROFILE": "nope"},
-        "SHOPXO_MOCK_PROFILE: 'nope' is not a profile (current, documented)",
+        "SHOPXO_MOCK_PROFILE: 'nope' is not a profile (auto, current, documented)",
         id="profile",
     ),
     pytest.param(
@@ -501,7 +501,7 @@ def test_the_ready_document_says_where_to_reach_the_mock(host: str, url: str) ->
         "admin": f"{url}__mock/",
         "pid": 42,
         "version": __version__,
-        "profile": "documented",
+        "profile": "auto",
         "scenarios": 0,
     }
 
@@ -618,7 +618,7 @@ def test_ready_json_prints_one_json_line_and_nothing_else_on_stdout() -> None:
         assert set(ready) == {"url", "port", "api", "admin", "pid", "version", "profile", "scenarios"}
         port = ready["port"]
         assert port != 0 and ready["url"] == f"http://127.0.0.1:{port}/"
-        assert (ready["pid"], ready["version"], ready["profile"]) == (process.pid, __version__, "documented")
+        assert (ready["pid"], ready["version"], ready["profile"]) == (process.pid, __version__, "auto")
         assert ready["scenarios"] == len(load_scenarios(SHIPPED_FIXTURES).scenarios)
         answer = post(ready["api"] + query().split("user/appminiuserauth", 1)[1], {"authcode": SEED_AUTHCODE})
         assert answer["data"]["token"] == "58c717b1e8cfe430c8f021be4c5b7ed6"

@@ -5,6 +5,7 @@ request opened with its answer's bytes, and the admin guard in front of all the 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -142,15 +143,10 @@ def test_a_row_answered_before_any_dashboard_was_open_has_no_msg_rather_than_an_
     assert [row(e, answers.get(e))["msg"] for e in (kept, older, dropped)] == ["", None, ""]
 
 
-class Released(Served):
-    """A record with the journal's release fields, whichever module adds them (`Served.release`)."""
-
-
 def test_a_row_and_an_opened_request_show_which_release_answered_and_why() -> None:
-    served = entry(1)
-    released = Released(**{name: getattr(served, name) for name in Served.__dataclass_fields__})
-    released.release, released.release_reason = "current", "the client sent application_client_brand"  # type: ignore[attr-defined]
+    released = dataclasses.replace(entry(1), release="current", release_reason="the client sent application_client_brand")
     assert (row(released, None)["release"], row(released, None)["release_reason"]) == ("current", "the client sent application_client_brand")
+    assert detail(released, None)["entry"]["release"] == "current"
 
 
 def test_a_launch_note_is_flagged_in_the_row_and_the_opened_request() -> None:
@@ -265,7 +261,7 @@ async def test_the_stream_starts_with_the_journals_rows_and_the_server(make_clie
     assert (first["scenario"], first["rule"], first["code"], first["msg"]) == ("seed-example-user", "exact authcode", 0, None)
     server = hello["server"]
     loaded = len(client.app[keys.RUNTIME].context.scenarios.scenarios)
-    assert (server["profile"], server["scenarios"], server["reload"], server["journal"]["count"]) == ("documented", loaded, None, 1)
+    assert (server["profile"], server["scenarios"], server["reload"], server["journal"]["count"]) == ("auto", loaded, None, 1)
     assert server["devices"] == [{"device": "phone", "client_type": "weixin"}]
     assert "journal" in server["reset_scopes"] and server["reset_default"] == "clients"
 

@@ -72,7 +72,7 @@ async def test_validation_message(make_client: MakeClient, lang: str, action: st
 
 @pytest.mark.parametrize(("action", "body", "zh"), [pytest.param(c[0], c[2], c[4], id=f"{c[0]}-{c[4]}") for c in CASES if c[1] == "weixin" and c[0] not in V6_9_ONLY])
 async def test_documented_answers_in_chinese_whatever_lang_says(make_client: MakeClient, action: str, body: dict[str, Any], zh: str) -> None:
-    client = await make_client(fixtures=FLOW)
+    client = await make_client(fixtures=FLOW, profile="documented")
     assert (await call(client, action, body, lang="en"))["msg"] == zh
 
 
@@ -162,7 +162,7 @@ async def test_base_common_answers_the_steering_keys(make_client: MakeClient) ->
 
 
 async def test_v2_has_neither_bind_list_nor_the_wechat_profile_switch(make_client: MakeClient) -> None:
-    client = await make_client(fixtures=FLOW)
+    client = await make_client(fixtures=FLOW, profile="documented")
     config = (await call(client, "base/common", {"is_key": 1}))["data"]["config"]
     assert STEERING <= set(config) and not V6_STEERING & set(config)  # §4.4
 

@@ -187,7 +187,7 @@ async def test_codes_can_be_replayed_by_default(make_client: MakeClient) -> None
 
 
 async def test_the_server_flag_makes_every_code_single_use(make_client: MakeClient) -> None:
-    client = await make_client(fixtures=RULES, single_use_codes=True)
+    client = await make_client(fixtures=RULES, single_use_codes=True, profile="documented")
     assert [code_of(await login(client, "any")) for _ in range(2)] == [0, -10]
 
 
@@ -202,7 +202,7 @@ async def test_an_expired_code_answers_invalid_code_on_the_moved_clock(make_clie
 
 
 async def test_the_server_ttl_applies_to_every_code(make_client: MakeClient) -> None:
-    client = await make_client(fixtures=RULES, code_ttl=60)
+    client = await make_client(fixtures=RULES, code_ttl=60, profile="documented")
     await login(client, "ttl")
     client.app[keys.RUNTIME].state.clock.advance(61)
     assert code_of(await login(client, "ttl")) == -10

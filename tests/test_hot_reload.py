@@ -138,7 +138,7 @@ async def reload_failed(caplog: pytest.LogCaptureFixture, seconds: float = 10.0)
 
 async def test_the_watcher_keeps_the_old_set_on_a_broken_save(make_client: MakeClient, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / "s.yaml").write_text(ANSWER % "before")
-    client = await make_client(fixtures=tmp_path, watch=True)
+    client = await make_client(fixtures=tmp_path, watch=True, profile="documented")
     await asyncio.sleep(0.3)
     with caplog.at_level(logging.ERROR, logger="mockserver.runtime"):
         (tmp_path / "s.yaml").write_text("version: 1\nscenarios: [\n")

@@ -138,7 +138,7 @@ async def test_one_access_line_per_request_with_secrets_shortened(make_client: M
     with caplog.at_level(logging.INFO, logger="mockserver.access"):
         await login(client, SEED, uuid="0c6b0d5e-3f2a-4b7c-9d1e-2f3a4b5c6d7e")
     (line,) = [r.getMessage() for r in caplog.records if r.name == "mockserver.access"]
-    assert line.startswith("POST user/appminiuserauth weixin authcode=041K…IFlb uuid=0c6b…6d7e scenario=seed-example-user (exact authcode) code=0 200 ")
+    assert line.startswith("POST user/appminiuserauth weixin authcode=041K…IFlb uuid=0c6b…6d7e scenario=seed-example-user (exact authcode) as=current code=0 200 ")
     assert SEED not in line and line.endswith("ms")
 
 

@@ -51,7 +51,7 @@ async def test_a_login_rotates_the_token_and_only_the_newest_is_the_users(make_c
 
 
 async def test_documented_has_no_tokenuserinfo(make_client: MakeClient) -> None:
-    client = await make_client(fixtures=FLOW)
+    client = await make_client(fixtures=FLOW, profile="documented")
     assert await call(client, "user/tokenuserinfo", {}, token="x") == {"msg": "tokenuserinfo 非法访问", "code": -1000, "data": ""}
 
 

@@ -462,7 +462,7 @@ async def test_the_journal_says_what_went_upstream_and_how_long_it_took(make_cli
     await fetch(client, query("goods/detail"))
     await fetch(client, query("base/common"))
     passed, own = journal(client)
-    assert list(passed) == list(JSON_FIELDS) and JSON_FIELDS[-1] == "upstream"
+    assert list(passed) == list(JSON_FIELDS) and JSON_FIELDS[-3:] == ("upstream", "release", "release_reason")
     assert passed["upstream"]["url"] == f"{url_of(shop)}api.php" and passed["upstream"]["status"] == 200
     assert passed["upstream"]["ms"] >= 0 and passed["upstream"]["error"] == "" and passed["code"] == 0
     assert own["upstream"] is None and own["rule"] == "built-in"

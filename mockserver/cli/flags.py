@@ -10,7 +10,8 @@ from typing import Mapping
 
 from ..context import UNKNOWN_USERS
 from ..contract import site
-from ..contract.profiles import DEFAULT_PROFILE, PROFILES
+from ..contract.clients import AUTO
+from ..contract.profiles import PROFILES
 from ..settings import (
     DEFAULT_DASHBOARD_STREAMS,
     DEFAULT_FORWARD,
@@ -22,6 +23,7 @@ from ..settings import (
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_FIELDS,
     DEFAULT_MAX_SCENARIO_BYTES,
+    DEFAULT_PROFILE,
     DEFAULT_PORT,
     DEFAULT_SMS_CODE,
     DEFAULT_UNKNOWN_USERS,
@@ -45,7 +47,7 @@ from .values import (
     origin,
     port,
     positive_integer,
-    profile,
+    server_profile,
     seconds,
     unknown_users,
     upstream_url,
@@ -97,10 +99,12 @@ def _release_and_people(p: Parser, twins: Twins) -> None:
     """The release it answers as and the made-up users it answers with."""
     p.add_argument(
         "--profile",
-        type=profile,
-        metavar="{" + ",".join(sorted(PROFILES)) + "}",
-        default=twins.default("profile", DEFAULT_PROFILE, profile),
-        help="documented: the published page (ShopXO v2.2); current: ShopXO v6.9 (default %(default)s)",
+        type=server_profile,
+        metavar="{" + ",".join((AUTO, *sorted(PROFILES))) + "}",
+        default=twins.default("profile", DEFAULT_PROFILE, server_profile),
+        help="auto: each request as the release its client speaks (today's client: v6.9, the v2.2 "
+        "client and a bare request: v2.2); documented: the published page (ShopXO v2.2) for "
+        "everybody; current: ShopXO v6.9 for everybody (default %(default)s)",
     )
     p.add_argument(
         "--unknown-users",

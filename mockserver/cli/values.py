@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from urllib.parse import urlsplit
 
 from ..context import UNKNOWN_USERS
+from ..contract.clients import AUTO
 from ..contract.profiles import PROFILES
 from ..settings import DEFAULT_LOCALE
 from ..support.suggest import did_you_mean
@@ -82,6 +83,11 @@ def _choice(text: str, choices: Iterable[str], what: str) -> str:
 
 def profile(text: str) -> str:
     return _choice(text, PROFILES, "a profile")
+
+
+def server_profile(text: str) -> str:
+    """A profile, or `auto`: the server's own choice per client (`context.Releases`)."""
+    return _choice(text, (*PROFILES, AUTO), "a profile")
 
 
 def unknown_users(text: str) -> str:

@@ -213,9 +213,9 @@ NO_SCENARIO_MATCHED: Final = "shopxo-mock: " + NO_SCENARIO_MATCHED_NOTE
 # log and the journal entry's notice say it once per server life.
 LATER_CLIENT_ON_V2: Final = (
     "this request comes from today's uni-app client (v6.x: it sends {params}), but the mock answers "
-    "as ShopXO v2.2 (--profile documented): v2.2 answers user/center with -400 without a login, so "
-    "whenever this client opens 我的 not logged in (its first launch, after a logout, after the mock "
-    "forgot its token) it wipes its storage, its uuid with it, and logs in again; start the mock "
-    "with --profile current for today's client (documented fits the published page and v2.2-era "
-    "clients)"
+    "as ShopXO v2.2 (pinned: --profile documented): v2.2 answers user/center with -400 without a "
+    "login, so whenever this client opens 我的 not logged in (its first launch, after a logout, after "
+    "the mock forgot its token) it wipes its storage, its uuid with it, and logs in again; start the "
+    "mock with --profile current for today's client, or with no --profile to answer each client as "
+    "its own release (documented fits the published page and v2.2-era clients)"
 )

@@ -87,6 +87,9 @@ _CURRENT_FIELDS = (
 )  # fmt: skip
 
 _V2_PLATFORMS = frozenset(PLATFORMS) - {"kuaishou"}
+# The v6.3+ client adds these to every request (U/App.vue:371-410; §7.3: the v2.2-era client sent
+# neither): what tells today's client (`contract.clients`, and the warning of a pinned v2.2).
+TODAYS_CLIENT_PARAMS: Final = ("application_client_brand", "theme")
 
 DOCUMENTED: Final = Profile(
     name="documented",
@@ -115,9 +118,8 @@ DOCUMENTED: Final = Profile(
     user_name_view_order=("username", "nickname", "mobile_security", "email_security"),
     default_avatar_path="/static/index/default/images/default-user-avatar.jpg",
     unknown_route_text="{name} {message}",  # S@v2.2.2/app/api/controller/Common.php:212, Error.php:37
-    # The v6.3+ client adds application_client_brand and theme to every request (U/App.vue:371-410;
-    # §7.3: the v2.2-era client sent neither) and counts on v6.9's guest user/center (§4.4).
-    later_client=LaterClient(("application_client_brand", "theme"), m.LATER_CLIENT_ON_V2),
+    # Today's client counts on v6.9's guest user/center (§4.4).
+    later_client=LaterClient(TODAYS_CLIENT_PARAMS, m.LATER_CLIENT_ON_V2),
 )
 
 CURRENT: Final = Profile(

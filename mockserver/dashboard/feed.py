@@ -146,9 +146,9 @@ def row(entry: Served, kept: Kept | None) -> dict[str, Any]:
         "launch": LAUNCH_NOTE in entry.note,
         # None: answered while no dashboard was open, its bytes not kept ("" when nothing was sent)
         "msg": envelope_msg(kept.body) if kept else ("" if entry.status == NO_ANSWER else None),
-        # Which release answered and why, where the journal says (`Served.release`, when present).
-        "release": getattr(entry, "release", ""),
-        "release_reason": getattr(entry, "release_reason", ""),
+        # Which release answered and why (`Served.release`).
+        "release": entry.release,
+        "release_reason": entry.release_reason,
     }
 
 
@@ -196,7 +196,7 @@ def server(runtime: Runtime, feed: Feed) -> dict[str, Any]:
     entries = runtime.journal.find(Query())
     return {
         "version": __version__,
-        "profile": runtime.context.profile.name,
+        "profile": runtime.settings.profile,
         "uptime": time.monotonic() - feed.started,
         "scenarios": len(scenarios.scenarios),
         "files": len(scenarios.files),

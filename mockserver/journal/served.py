@@ -60,6 +60,8 @@ class Served:
     # Bytes this record holds beyond any record's own, as `cut.weight` estimates them: what the
     # journal counts against its budget. Not in `as_json`: it describes the record, not the request.
     weight: int = 0
+    release: str = ""  # the profile that answered (`context.Releases`); "" when none did
+    release_reason: str = ""  # why that one: pinned, what the client sent, the device's first answer
 
     @property
     def time_iso(self) -> str:
@@ -114,6 +116,7 @@ JSON_FIELDS: Final = (
     "id", "time", "time_iso", "method", "url", "action", "params", "client_type", "device", "authcode",
     "scenario", "rule", "near_misses", "note", "notice", "code", "status", "latency_ms",
     "upstream",  # added last: readers of the earlier keys see them unchanged
+    "release", "release_reason",  # likewise
 )  # fmt: skip
 
 

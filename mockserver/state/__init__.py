@@ -2,7 +2,7 @@
 
 One object per idea, each keeping its own indexes consistent: accounts (users and the tokens
 minted for them), bindings, the settings scenarios put in force per device, the devices that
-came back with a new uuid after a storage wipe, platform-code uses,
+came back with a new uuid after a storage wipe, the release each device speaks, platform-code uses,
 SMS verification codes, sequence positions, the clock, and what avatar uploads left (the pictures,
 how often each uploader uploaded; forgotten with the users). State is keyed by scenario *name*,
 so it survives a reload wherever the scenario still exists (`prune` drops the rest).
@@ -18,11 +18,12 @@ from .bindings import Bindings
 from .clock import Clock
 from .codes import CodeUse, CodeUses, VerifyCodes
 from .devices import DeviceSettings
+from .releases import DeviceReleases
 from .sequences import Sequences
 from .uploads import Pictures, UploadCounts
 from .wipes import Fingerprint, Wipes
 
-__all__ = ["Account", "Accounts", "Bindings", "Clock", "CodeUse", "DeviceSettings", "Fingerprint", "Scope", "State", "Wipes"]
+__all__ = ["Account", "Accounts", "Bindings", "Clock", "CodeUse", "DeviceReleases", "DeviceSettings", "Fingerprint", "Scope", "State", "Wipes"]
 
 
 class Scope(Enum):
@@ -48,6 +49,7 @@ class State:
         self.bindings = Bindings()
         self.devices = DeviceSettings()  # forgotten with the users: both are what clients did
         self.wipes = Wipes()  # which device a new uuid is: forgotten with the users too
+        self.releases = DeviceReleases()  # the release each device speaks (`--profile auto`): likewise
         self.codes = CodeUses(self.clock)
         self.verify_codes = VerifyCodes(self.clock)
         self.sequences = Sequences()
@@ -70,6 +72,7 @@ class State:
                     self.accounts.clear()
                     self.devices.clear()
                     self.wipes.clear()
+                    self.releases.clear()
                     self.pictures.clear()
                     self.uploads.clear()
                     for forget in self._with_users.values():

@@ -38,6 +38,8 @@ from typing import Any, Final, Mapping
 import yaml
 
 from ..contract import messages as m
+from ..contract.clients import spoken_by
+from ..contract.profiles import PROFILES
 from ..contract.routes import ActionKey, outcomes_for
 from ..params import Call, scalar_text
 from ..rendering.envelope import JSON_TYPE, Encoding, Envelope, encode
@@ -187,7 +189,9 @@ class Recording:
             document = _json(text)
         status, content_type = relayed.visit.status, relayed.content_type or ""
         key = call.route.key
-        match = match_of(call, key, self.profile, pairs)
+        # Not pinned (`--profile auto`): the release this request's client speaks.
+        profile = self.profile if self.profile in PROFILES else spoken_by(call.params)[0].name
+        match = match_of(call, key, profile, pairs)
         entry = self.entries.get(key_of(route, match))
         if entry is None:
             entry = Entry(self._name(route), route, match, description=f"{call.method} {route}, recorded from {self.source}")

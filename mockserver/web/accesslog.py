@@ -49,8 +49,9 @@ def printable(text: str) -> str:
 
 
 def log_line(entry: Served, prefix: str = "") -> str:
-    """Method, action, client type, authcode and uuid (shortened), who answered, code, status and
-    latency: the message, after `prefix` (the time and logger name, which `logging` adds itself)."""
+    """Method, action, client type, authcode and uuid (shortened), who answered, as which release
+    (`as=current`), code, status and latency: the message, after `prefix` (the time and logger
+    name, which `logging` adds itself)."""
     call = entry.call  # action and client type read from the Call: two property calls less per line
     line = f"{prefix}{entry.method} {call.route.name} {printable(call.public['application_client_type'])}"
     authcode, device = entry.authcode, entry.device
@@ -69,6 +70,9 @@ def log_line(entry: Served, prefix: str = "") -> str:
             line += f" [mock: not sent upstream, {visit.error.removeprefix(NOT_SENT)}]"
         else:
             line += f" [{entry.rule}]"
+    release = entry.release
+    if release:
+        line += f" as={release}"
     if entry.code is not None:
         line += f" code={entry.code}"
     note = entry.note

@@ -92,14 +92,16 @@ class Api:
         if url is None:
             return respond(Envelope(m.NOT_AN_API_PATH, m.UNKNOWN_ROUTE), status=404)
         call = await self._collect(request, url)
-        ctx = self.runtime.context  # read once the body is in: a reload meanwhile serves this request
+        # Read once the body is in (a reload meanwhile serves this request): the release's Context
+        # for this call's client, and why (`context.Releases`).
+        ctx, reason = self.runtime.releases.answering(call)
         relayed = await self._relay(request, call, ctx) if self.upstream is not None else None
         answer = relayed.answer if relayed is not None else await answering.answer(call, ctx, request)
         if relayed is not None and relayed.passed:
             response = passed_on(relayed)
         else:
             response = await deliver(request, answer, self.runtime.stopping, self.hang_seconds)
-        self._observe(request, call, ctx, answer, relayed, response, started)
+        self._observe(request, call, ctx, reason, answer, relayed, response, started)
         return response
 
     def _route(self, request: web.Request) -> UrlInputs | None:
@@ -142,7 +144,7 @@ class Api:
             raw_body=raw,
             files=files,
         )
-        return answering.continued(call, self.runtime.context, request)
+        return answering.continued(call, self.runtime.releases.primary, request)
 
     async def _relay(self, request: web.Request, call: Call, ctx: Context) -> Relayed | None:
         """The upstream's answer, when the call is one it takes (`upstream.policy`); what it
@@ -159,6 +161,7 @@ class Api:
         request: web.Request,
         call: Call,
         ctx: Context,
+        reason: str,
         answer: Answer,
         relayed: Relayed | None,
         response: web.Response,
@@ -181,6 +184,8 @@ class Api:
             status=NO_ANSWER if body in DROPPED else response.status,
             latency_ms=(time.perf_counter() - started) * 1000,
             notice=notice,
+            release=ctx.profile.name,
+            release_reason=reason,
             upstream=None if relayed is None else relayed.visit,
             weight=weight,
         )
