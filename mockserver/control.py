@@ -204,7 +204,7 @@ def reset(runtime: Runtime, scope: Any = "clients") -> dict[str, Any]:
         drop_posted(runtime)
         runtime.state.prune(runtime.context.scenarios.by_name)
     state = runtime.state
-    state.reset(Scope(name) for name in names if name != JOURNAL)
+    state.reset(Scope(name) for name in names if name not in (JOURNAL, POSTED))
     if JOURNAL in names:
         runtime.journal.clear()
         runtime.restart_ids()
