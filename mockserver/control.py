@@ -17,7 +17,7 @@ from .runtime import Runtime
 from .scenarios.listing import file_name, scenario_json
 from .scenarios.loader import provider_names
 from .scenarios.model import ScenarioSet
-from .scenarios.posted import RUNTIME, Posted, Refused, build
+from .scenarios.posted import RUNTIME, Posted, Problem, Refused, build
 from .state import CLIENT_STATE, Scope
 from .state.clock import RANGE, OutOfRange
 from .support.suggest import closest, did_you_mean
@@ -145,7 +145,7 @@ def add_scenario(runtime: Runtime, document: Mapping[str, Any]) -> dict[str, Any
         layered = posted.over(files, [*(s for s, _ in posted.scenarios.values()), scenario])
     except Refused as exc:
         first, more = exc.problems[0], exc.problems[1:]
-        raise TaskError(400, first.message, path=first.path, problems=[vars_of(p) for p in exc.problems] if more else None) from None
+        raise TaskError(400, first.message, path=first.path, problems=[_problem_json(p) for p in exc.problems] if more else None) from None
     posted.files = files
     posted.scenarios[scenario.name] = (scenario, size)
     _serve(runtime, layered)
@@ -157,10 +157,12 @@ def remove_scenario(runtime: Runtime, name: str) -> dict[str, Any]:
     scenario stays (edit its file), an unknown name is a 404 with the closest one."""
     posted = runtime.posted
     if name not in posted.scenarios:
-        known = runtime.context.scenarios.by_name
-        if name in known:
-            raise TaskError(400, f"'{name}' is a scenario of the files ({file_name(known[name].place.file, runtime.context.scenarios.origin(known[name]))}), "
-                            "not a posted one: only scenarios posted to /__mock/scenarios can be deleted")  # fmt: skip
+        serving = runtime.context.scenarios
+        found = serving.by_name.get(name)
+        if found is not None:
+            where = file_name(found.place.file, serving.origin(found))
+            raise TaskError(400, f"'{name}' is a scenario of the files ({where}), not a posted one: "
+                            "only scenarios posted to /__mock/scenarios can be deleted (edit its file)")  # fmt: skip
         raise TaskError(404, f"no posted scenario named '{name}'", did_you_mean=closest(name, posted.scenarios))
     del posted.scenarios[name]
     files = posted.files if posted.files is not None else runtime.context.scenarios
@@ -181,7 +183,7 @@ def _serve(runtime: Runtime, scenarios: ScenarioSet) -> None:
     runtime.context = dataclasses.replace(runtime.context, scenarios=scenarios)
 
 
-def vars_of(problem: Any) -> dict[str, Any]:
+def _problem_json(problem: Problem) -> dict[str, str]:
     return {"error": problem.message, "path": problem.path}
 
 

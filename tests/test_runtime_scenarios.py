@@ -234,3 +234,25 @@ async def test_the_routes_are_guarded_like_the_rest(make_client: MakeClient) -> 
     assert (await call(client, "POST", S, DISABLED))[0] == 401
     assert (await call(client, "DELETE", f"{S}/mine"))[0] == 401
     assert (await login(client, "mine"))["code"] == 0  # nothing was posted
+
+
+async def test_every_mistake_is_listed_with_its_path(make_client: MakeClient) -> None:
+    client = await make_client()
+    status, document = await call(client, "POST", S, {"name": "x", "tagz": [], "reply": {"erorr": "user_disabled"}})
+    assert status == 400 and (document["error"], document["path"]) == (document["problems"][0]["error"], document["problems"][0]["path"])
+    assert sorted(problem["path"] for problem in document["problems"]) == ["reply.erorr", "tagz"]
+
+
+async def test_a_scenario_with_no_reply_is_refused_at_the_scenario(make_client: MakeClient) -> None:
+    client = await make_client()
+    status, document = await call(client, "POST", S, {"name": "x"})
+    assert (status, document) == (400, {"error": "the scenario: give either reply (one answer) or replies (a sequence)", "path": ""})
+    await still_answers(client)
+
+
+async def test_templates_work_as_in_a_file(make_client: MakeClient) -> None:
+    client = await make_client()
+    await call(client, "POST", S, {"name": "t", "match": {"authcode": "t"}, "reply": {"user": {"nickname": "{{request.authcode}}-ok"}}})
+    assert (await login(client, "t"))["data"]["nickname"] == "t-ok"
+    status, document = await call(client, "POST", S, {"name": "u", "reply": {"user": {"nickname": "{{faker.nmae}}"}}})
+    assert (status, document) == (400, {"error": "reply.user.nickname: unknown Faker provider 'nmae'", "path": "reply.user.nickname"})
