@@ -189,9 +189,11 @@ async def test_a_reload_keeps_them_over_the_new_files(make_client: MakeClient, t
     (tmp_path / "s.yaml").write_text(VIP)
     client = await make_client(fixtures=tmp_path)
     await call(client, "POST", S, DISABLED)
+    await call(client, "POST", "/__mock/use", {"scenario": "mine", "device": "a"})
     (tmp_path / "s.yaml").write_text(VIP.replace("Vip", "Edited"))
     assert await reload_now(client.app) == []
     assert (await login(client, "mine"))["code"] == -110
+    assert (await login(client, "any", uuid="a"))["code"] == -110  # its binding too
     assert (await login(client, "vip"))["data"]["nickname"] == "Edited"
     assert await runtime_names(client) == ["mine"]
 
