@@ -109,6 +109,7 @@ async def test_override_of_nothing_is_refused(make_client: MakeClient) -> None:
     status, document = await call(client, "POST", S, {"name": "status-disabledd", "override": True, "reply": {"user": {}}})
     assert (status, document["path"]) == (400, "override")
     assert "no earlier layer has a scenario named 'status-disabledd' (did you mean status-disabled?)" in document["error"]
+    await still_answers(client)
 
 
 async def test_an_authcode_a_file_uses_is_refused(make_client: MakeClient) -> None:
