@@ -7,12 +7,17 @@ status and reason the caller answers with. Nothing here knows HTTP: the admin AP
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any, Final, Mapping
 
 from .journal import QUERY_FIELDS, Query
 from .journal.served import Served
 from .runtime import Runtime
 from .scenarios.listing import file_name, scenario_json
+from .scenarios.loader import provider_names
+from .scenarios.model import ScenarioSet
+from .scenarios.posted import RUNTIME, Posted, Problem, Refused, build
 from .state import CLIENT_STATE, Scope
 from .state.clock import RANGE, OutOfRange
 from .support.suggest import closest, did_you_mean
@@ -112,21 +117,96 @@ def unuse(runtime: Runtime, which: Mapping[str, Any]) -> dict[str, Any]:
     return bindings(runtime)
 
 
+def add_scenario(runtime: Runtime, document: Mapping[str, Any]) -> dict[str, Any]:
+    """One scenario in the file format, checked as a file's is, layered over the files' (the
+    `runtime` layer): a 400 naming the path of the first mistake, else it answers at once."""
+    posted, settings = runtime.posted, runtime.settings
+    name = document.get("name")
+    if isinstance(name, str) and name in posted.scenarios:
+        raise TaskError(
+            409, f"a scenario named '{name}' was posted already: DELETE /__mock/scenarios/{name} first, or choose another name", path="name"
+        )
+    if len(posted.scenarios) >= settings.max_runtime_scenarios:
+        raise TaskError(
+            409,
+            f"the mock holds {len(posted.scenarios)} posted scenario(s), its bound: delete some "
+            f"(DELETE /__mock/scenarios/<name>), or raise it with --max-runtime-scenarios (SHOPXO_MOCK_MAX_RUNTIME_SCENARIOS)",
+        )
+    size = len(json.dumps(document, ensure_ascii=False).encode())
+    if posted.bytes + size > settings.max_scenario_bytes:
+        raise TaskError(
+            413,
+            f"the posted scenarios would add up to {posted.bytes + size:,} bytes of JSON, and the mock holds at most "
+            f"{settings.max_scenario_bytes:,}: delete some, or raise it with --max-scenario-bytes (SHOPXO_MOCK_MAX_SCENARIO_BYTES)",
+        )
+    files = runtime.context.scenarios if posted.files is None else posted.files
+    try:
+        scenario = build(dict(document), lambda: provider_names(settings.locale))
+        layered = posted.over(files, [*(s for s, _ in posted.scenarios.values()), scenario])
+    except Refused as exc:
+        first, more = exc.problems[0], exc.problems[1:]
+        raise TaskError(400, first.message, path=first.path, problems=[_problem_json(p) for p in exc.problems] if more else None) from None
+    posted.files = files
+    posted.scenarios[scenario.name] = (scenario, size)
+    _serve(runtime, layered)
+    return {"scenario": scenario_json(scenario, RUNTIME), "posted": len(posted.scenarios)}
+
+
+def remove_scenario(runtime: Runtime, name: str) -> dict[str, Any]:
+    """Delete a posted scenario, and what clients did with it (bindings, sequences); a file's
+    scenario stays (edit its file), an unknown name is a 404 with the closest one."""
+    posted = runtime.posted
+    if name not in posted.scenarios:
+        serving = runtime.context.scenarios
+        found = serving.by_name.get(name)
+        if found is not None:
+            where = file_name(found.place.file, serving.origin(found))
+            raise TaskError(400, f"'{name}' is a scenario of the files ({where}), not a posted one: "
+                            "only scenarios posted to /__mock/scenarios can be deleted (edit its file)")  # fmt: skip
+        raise TaskError(404, f"no posted scenario named '{name}'", did_you_mean=closest(name, posted.scenarios))
+    del posted.scenarios[name]
+    files = posted.files if posted.files is not None else runtime.context.scenarios
+    _serve(runtime, posted.over(files))
+    runtime.state.prune(runtime.context.scenarios.by_name)
+    return {"deleted": name, "posted": len(posted.scenarios)}
+
+
+def drop_posted(runtime: Runtime) -> None:
+    """Every posted scenario gone (a reset of everything: the mock as it just started)."""
+    posted = runtime.posted
+    if posted.files is not None and posted.scenarios:
+        _serve(runtime, posted.files)
+    runtime.posted = Posted(files=posted.files)
+
+
+def _serve(runtime: Runtime, scenarios: ScenarioSet) -> None:
+    runtime.context = dataclasses.replace(runtime.context, scenarios=scenarios)
+
+
+def _problem_json(problem: Problem) -> dict[str, str]:
+    return {"error": problem.message, "path": problem.path}
+
+
 JOURNAL = "journal"
-# What a reset may name: the state's scopes, the journal, and two groups.
+POSTED = "posted"  # the scenarios posted at run time
+# What a reset may name: the state's scopes, the journal, the posted scenarios, and two groups.
 RESET_GROUPS: Final[Mapping[str, tuple[str, ...]]] = {
     "clients": tuple(scope.value for scope in CLIENT_STATE),  # what clients did (the default)
-    "all": (*(scope.value for scope in Scope), JOURNAL),  # back to the just-started mock
+    "all": (*(scope.value for scope in Scope), JOURNAL, POSTED),  # back to the just-started mock
 }
-RESET_SCOPES: Final = (*(scope.value for scope in Scope), JOURNAL, *RESET_GROUPS)
+RESET_SCOPES: Final = (*(scope.value for scope in Scope), JOURNAL, POSTED, *RESET_GROUPS)
 
 
 def reset(runtime: Runtime, scope: Any = "clients") -> dict[str, Any]:
     """Forget what `scope` names: a group ("clients", "all"), one scope, or a list of them.
-    "all" is the just-started mock: the `--scenario` chosen at start is active again."""
+    "all" is the just-started mock: the `--scenario` chosen at start is active again, and the
+    scenarios posted at run time are gone (a test that posted them starts from the files alone)."""
     names = reset_names(scope)
+    if POSTED in names:
+        drop_posted(runtime)
+        runtime.state.prune(runtime.context.scenarios.by_name)
     state = runtime.state
-    state.reset(Scope(name) for name in names if name != JOURNAL)
+    state.reset(Scope(name) for name in names if name not in (JOURNAL, POSTED))
     if JOURNAL in names:
         runtime.journal.clear()
         runtime.restart_ids()

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Final, Iterable, Iterator
+from types import TracebackType
+from typing import Any, ClassVar, Final, Iterable, Iterator, Mapping
 
 import pytest
 
@@ -39,17 +41,24 @@ MARKER = "shopxo_mock"
 class MockServer:
     """A running mock: its address, and the calls a test needs."""
 
+    # The mocks serving now: the scenarios a test posted go at its end (`_inline_scenarios_go`).
+    running: ClassVar[set[MockServer]] = set()
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._server = InThread(settings)
         self.port = 0
+        self._inline: dict[str, None] = {}  # names posted by `scenario`, in order, not yet removed
+        self._names = itertools.count(1)
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> MockServer:
         self.port = self._server.start()
+        MockServer.running.add(self)
         return self
 
     def stop(self) -> None:
+        MockServer.running.discard(self)
         self._server.stop()
 
     # -- addresses -----------------------------------------------------------------------
@@ -72,14 +81,55 @@ class MockServer:
             document["token"] = token
         self._admin("POST", "use", document)
 
+    def scenario(
+        self,
+        definition: Mapping[str, Any] | None = None,
+        *,
+        device: str | None = None,
+        token: str | None = None,
+        everybody: bool = False,
+        **fields: Any,
+    ) -> InlineScenario:
+        """A scenario made here, as a scenario file's `scenarios:` item (a dict, keywords, or
+        both): `scenario(reply={"error": "user_disabled"}, device="e2e-phone")`. Active for one
+        `device` or `token`, for `everybody`, or (none of them) where its `match` selects it.
+        It is checked as a file's (a mistake raises ValueError naming where it is), named
+        `inline-<n>` unless it says, and gone when the test ends, passed or failed; or before,
+        with `remove()` or at the end of its `with` block."""
+        if everybody and (device is not None or token is not None):
+            raise ValueError("shopxo-mock: a scenario is for everybody or for one device or token, not both")
+        document = {**(definition or {}), **fields}
+        name = document.setdefault("name", f"inline-{next(self._names)}")
+        self._admin("POST", "scenarios", document)
+        self._inline[name] = None
+        handle = InlineScenario(self, name)
+        if everybody or device is not None or token is not None:
+            try:
+                self.use(name, device=device, token=token)
+            except ValueError:
+                handle.remove()
+                raise
+        return handle
+
+    def remove_scenarios(self) -> None:
+        """Delete every scenario `scenario` posted and the test has not removed (with its
+        bindings); one gone already (a reset of "all") is no matter."""
+        for name in list(self._inline):
+            self._remove(name)
+
+    def _remove(self, name: str) -> None:
+        if name in self._inline:
+            del self._inline[name]
+            self._admin("DELETE", f"scenarios/{urllib.parse.quote(name, safe='')}", missing_ok=True)
+
     def clear(self) -> None:
         """Drop every binding made with `use`."""
         self._admin("DELETE", "use")
 
     def reset(self, scope: str | list[str] = "clients") -> list[str]:
         """Forget what clients did ("clients": users, tokens, used codes, sequences, SMS codes),
-        or everything ("all": bindings, clock and journal too, as just started), or the scopes
-        named. Returns the scopes cleared."""
+        or everything ("all": bindings, clock, journal and the scenarios posted with `scenario`
+        too, as just started), or the scopes named. Returns the scopes cleared."""
         cleared: list[str] = self._admin("POST", "reset", {"scope": scope})["reset"]
         return cleared
 
@@ -125,7 +175,7 @@ class MockServer:
         parts = [f"action={action!r}"] if action else []
         return ", ".join(parts + [f"{k}={v!r}" for k, v in filters.items()]) or "anything"
 
-    def _admin(self, method: str, call: str, document: dict[str, Any] | None = None) -> Any:
+    def _admin(self, method: str, call: str, document: dict[str, Any] | None = None, *, missing_ok: bool = False) -> Any:
         data = json.dumps(document).encode() if document is not None else None
         # With an admin token the mock asks it of every caller, this one too.
         token = self.settings.admin_token
@@ -135,11 +185,35 @@ class MockServer:
             with urllib.request.urlopen(request, timeout=START_TIMEOUT) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
+            if missing_ok and exc.code == 404:
+                return None
             answer = json.loads(exc.read())
             reason = answer.get("error", exc.reason)
             # The admin API's suggestion for a mistyped name (a scenario, a scope), as it words it.
             hint = f" (did you mean {answer['did_you_mean']}?)" if answer.get("did_you_mean") else ""
-            raise ValueError(f"shopxo-mock: {reason}{hint}") from None
+            # Where in a posted scenario the mistake is (`reply.error`).
+            at = f" (at {answer['path']})" if answer.get("path") else ""
+            raise ValueError(f"shopxo-mock: {reason}{hint}{at}") from None
+
+
+class InlineScenario:
+    """A scenario a test posted (`MockServer.scenario`): its name, for `use()` and the journal;
+    `remove()` deletes it now, as leaving its `with` block does (else the test's end does)."""
+
+    def __init__(self, server: MockServer, name: str) -> None:
+        self.server, self.name = server, name
+
+    def remove(self) -> None:
+        self.server._remove(self.name)
+
+    def __enter__(self) -> InlineScenario:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.remove()
+
+    def __repr__(self) -> str:
+        return f"InlineScenario({self.name!r})"
 
 
 # ini options (pytest.ini, pyproject's [tool.pytest.ini_options], ...) -> Settings fields.
@@ -295,6 +369,15 @@ def shopxo_mock_session(pytestconfig: pytest.Config) -> Iterator[MockServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _shopxo_mock_inline_scenarios() -> Iterator[None]:
+    """The scenarios a test posted with `scenario()` go when it ends, passed or failed: a
+    session's mock serves the next test as the files alone (a test's own mock stops anyway)."""
+    yield
+    for server in list(MockServer.running):
+        server.remove_scenarios()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -28,6 +28,7 @@ from .people.fake_users import FakeUsers
 from .rendering.payloads import Payloads
 from .scenarios.loader import ScenarioError, ScenarioLoadError, load_scenarios
 from .scenarios.model import Place, ScenarioSet
+from .scenarios.posted import Posted
 from .scenarios.selection import UnknownScenario
 from .settings import Settings
 from .state import State
@@ -93,6 +94,7 @@ class Runtime:
     # A client the pinned profile does not fit, looked for until one is seen (then None: said once).
     later_client: LaterClient | None = None
     last_reload: Reloaded | None = None  # None: not reloaded since start
+    posted: Posted = field(default_factory=Posted)  # `POST /__mock/scenarios`: kept over each reload
     # The process serves and nothing else (`serve.run`): a reload may pause and freeze the collector.
     owns_collector: bool = False
     # Reloads run one at a time (`reload`): how many were asked for, how many the loads so far cover.
@@ -181,6 +183,9 @@ class Runtime:
             log.exception("reloading the scenario files failed")
             where = ", ".join(map(str, settings.layers)) or "fixtures"
             return self._failed([ScenarioError(Place(where, 1, 1), f"cannot load: {type(exc).__name__}: {exc}")])
+        scenarios, clashes = self.posted.relayered(scenarios)
+        if clashes:  # a file now uses a posted scenario's name or match: as any clash, not served
+            return self._failed(clashes)
         self.state.prune(scenarios.by_name)
         self.releases = reloaded(self.releases, scenarios)
         log.info("reloaded %d scenario(s) from %d file(s)", len(scenarios.scenarios), len(scenarios.files))

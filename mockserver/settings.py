@@ -61,6 +61,10 @@ DEFAULT_STREAM_WRITE_SECONDS: Final = 10.0
 # (113,000) reload in some 10 s and take the server from 150 to 290 MB; the bound keeps a load
 # within about twice that.
 DEFAULT_MAX_SCENARIO_BYTES: Final = 16 * 1024**2
+# Scenarios posted at run time (`POST /__mock/scenarios`) held at once; their JSON adds up to at
+# most `max_scenario_bytes` too. A test posts a few and its teardown deletes them: a thousand
+# alive means a loop that never deletes, and each post re-indexes the whole table.
+DEFAULT_MAX_RUNTIME_SCENARIOS: Final = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,7 @@ class Settings:
     dashboard_streams: int = DEFAULT_DASHBOARD_STREAMS  # the next stream is refused (429)
     stream_write_seconds: float = DEFAULT_STREAM_WRITE_SECONDS
     max_scenario_bytes: int = DEFAULT_MAX_SCENARIO_BYTES  # the scenario files' sizes added up, all layers
+    max_runtime_scenarios: int = DEFAULT_MAX_RUNTIME_SCENARIOS  # posted ones held at once
     cors: bool = True  # answer browsers' preflights and tag responses for H5 front-ends
     cors_origins: tuple[str, ...] = ()  # empty: any origin
     admin_token: str | None = None  # when set, required from every admin caller (loopback too)

@@ -243,7 +243,7 @@ async def test_reset_all_returns_to_the_just_started_mock(make_client: MakeClien
     await admin(client, "POST", "/clock", {"advance": 60})
     await login(client)
     status, document = await admin(client, "POST", "/reset", {"scope": "all"})
-    assert (status, document["reset"]) == (200, ["users", "tokens", "codes", "sequences", "verify codes", "bindings", "clock", "journal"])
+    assert (status, document["reset"]) == (200, ["users", "tokens", "codes", "sequences", "verify codes", "bindings", "clock", "journal", "posted"])
     assert (await admin(client, "GET", "/bindings"))[1] == {"active": "status-disabled", "devices": {}, "tokens": {}}
     assert (await admin(client, "GET", "/clock"))[1]["offset"] == 0
     assert (await admin(client, "GET", "/journal"))[1]["count"] == 0

@@ -250,6 +250,7 @@ TWINS = [
     ("SHOPXO_MOCK_MAX_FIELDS", "--max-fields", "5000", 5000),
     ("SHOPXO_MOCK_HEADER_TIMEOUT", "--header-timeout", "2.5", 2.5),
     ("SHOPXO_MOCK_MAX_SCENARIO_BYTES", "--max-scenario-bytes", "1024", 1024),
+    ("SHOPXO_MOCK_MAX_RUNTIME_SCENARIOS", "--max-runtime-scenarios", "7", 7),
 ]
 
 
@@ -261,6 +262,11 @@ PARSED_TWINS = [twin for twin in TWINS if twin[0] != "SHOPXO_MOCK_FIXTURES"]
 def test_a_variable_sets_its_flag_checked_and_converted(variable: str, flag: str, text: str, value: object) -> None:
     dest = flag.removeprefix("--").replace("-", "_")
     assert getattr(parser({variable: text}).parse_args([]), dest) == value
+
+
+def test_the_bound_on_posted_scenarios_reaches_the_settings() -> None:
+    p = parser({})
+    assert settings_from(p, p.parse_args(["--max-runtime-scenarios", "3"]), {}).max_runtime_scenarios == 3
 
 
 def test_the_connection_and_parsing_bounds_reach_the_settings() -> None:

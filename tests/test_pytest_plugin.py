@@ -103,3 +103,64 @@ def test_with_an_admin_token_the_helpers_send_it(shopxo_mock: MockServer) -> Non
         urllib.request.urlopen(f"{shopxo_mock.url}__mock/journal", timeout=10)
     refused.value.close()
     assert refused.value.code == 401
+
+
+# -- scenarios made in the test ----------------------------------------------------------
+
+
+def posted(server: MockServer) -> list[str]:
+    with urllib.request.urlopen(server.url + "__mock/scenarios", timeout=10) as response:
+        rows = json.loads(response.read())["scenarios"]
+    return [row["name"] for row in rows if row["layer"] == "runtime"]
+
+
+def test_an_inline_scenario_for_one_device(shopxo_mock: MockServer) -> None:
+    made = shopxo_mock.scenario(reply={"error": {"code": -9, "msg": "only you"}}, device="phone-1")
+    assert made.name == "inline-1"
+    assert (login(shopxo_mock, "any", uuid="phone-1")["code"], login(shopxo_mock, "any", uuid="phone-2")["code"]) == (-9, 0)
+
+
+def test_an_inline_scenario_for_everybody(shopxo_mock: MockServer) -> None:
+    shopxo_mock.scenario({"name": "closed", "reply": {"error": "user_disabled"}}, everybody=True)
+    assert login(shopxo_mock, "any", uuid="phone-2")["code"] == -110
+
+
+def test_an_inline_scenario_selected_by_its_match(shopxo_mock: MockServer) -> None:
+    shopxo_mock.scenario(match={"authcode": "vip"}, reply={"user": {"nickname": "Vip"}})
+    assert (login(shopxo_mock, "vip")["data"]["nickname"], login(shopxo_mock, "other")["code"]) == ("Vip", 0)
+
+
+def test_a_bad_inline_scenario_raises_naming_where(shopxo_mock: MockServer) -> None:
+    with pytest.raises(ValueError, match=r"unknown error 'user_disabld' \(did you mean user_disabled\?\).* \(at reply.error\)$"):
+        shopxo_mock.scenario(reply={"error": "user_disabld"}, device="phone-1")
+    assert posted(shopxo_mock) == [] and login(shopxo_mock, "any", uuid="phone-1")["code"] == 0
+
+
+def test_everybody_and_one_device_at_once_is_refused(shopxo_mock: MockServer) -> None:
+    with pytest.raises(ValueError, match="for everybody or for one device or token, not both"):
+        shopxo_mock.scenario(reply={"user": {}}, device="phone-1", everybody=True)
+    assert posted(shopxo_mock) == []
+
+
+def test_a_with_block_removes_it_and_its_binding(shopxo_mock: MockServer) -> None:
+    with shopxo_mock.scenario(reply={"error": "user_disabled"}, device="phone-1"):
+        assert login(shopxo_mock, "any")["code"] == -110
+    assert posted(shopxo_mock) == [] and login(shopxo_mock, "any")["code"] == 0
+
+
+def test_the_tests_end_removes_it_from_a_session_mock(shopxo_mock_session: MockServer) -> None:
+    shopxo_mock_session.scenario({"name": "left-behind", "reply": {"user": {}}}, everybody=True)
+    assert posted(shopxo_mock_session) == ["left-behind"]
+
+
+def test_the_next_test_sees_the_session_mock_without_it(shopxo_mock_session: MockServer) -> None:
+    """Runs after the one above (file order): its scenario and binding went at its end."""
+    assert posted(shopxo_mock_session) == []
+    assert shopxo_mock_session._admin("GET", "bindings")["active"] is None
+
+
+def test_removing_after_a_reset_of_everything_is_no_matter(shopxo_mock: MockServer) -> None:
+    made = shopxo_mock.scenario(reply={"user": {}})
+    shopxo_mock.reset("all")
+    made.remove()
+    assert posted(shopxo_mock) == []

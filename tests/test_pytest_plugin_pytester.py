@@ -143,7 +143,7 @@ def test_reset(shopxo_mock):
     shopxo_mock.use("status-disabled", device="phone")
     shopxo_mock.advance_clock(60)
     login(shopxo_mock, "x")
-    assert shopxo_mock.reset("all")[-1] == "journal"
+    assert shopxo_mock.reset("all")[-2:] == ["journal", "posted"]
     assert shopxo_mock.requests() == []
     assert shopxo_mock._admin("GET", "bindings")["devices"] == {}
     assert shopxo_mock._admin("GET", "clock")["offset"] == 0
@@ -294,3 +294,32 @@ def test_a_bad_boolean_ini_option_is_a_usage_error_naming_it(pytester: pytest.Py
     result = run_with_ini(pytester, "shopxo_mock_single_use_codes = maybe\n")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: shopxo_mock_single_use_codes: *maybe*"])
+
+
+INLINE_TESTS = LOGIN_TEST + """
+import pytest
+
+def posted(server):
+    with urllib.request.urlopen(server.url + "__mock/scenarios", timeout=10) as response:
+        return [row["name"] for row in json.loads(response.read())["scenarios"] if row["layer"] == "runtime"]
+
+def test_one_fails_with_a_scenario_for_everybody(shopxo_mock_session):
+    shopxo_mock_session.scenario(name="mine", reply={"error": {"code": -7, "msg": "inline"}}, everybody=True)
+    assert login(shopxo_mock_session, "any")["code"] == -7
+    assert False, "this test fails with its scenario posted"
+
+def test_the_next_one_sees_the_files_alone(shopxo_mock_session):
+    assert posted(shopxo_mock_session) == []
+    assert login(shopxo_mock_session, "any")["code"] == 0
+
+def test_a_mistake_names_where(shopxo_mock):
+    with pytest.raises(ValueError, match=r"unknown key 'replyy' in the scenario \\(did you mean reply\\?\\).*\\(at replyy\\)"):
+        shopxo_mock.scenario(replyy={"user": {}})
+"""
+
+
+def test_an_inline_scenario_goes_when_its_test_fails(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(INLINE_TESTS)
+    result = pytester.runpytest_inprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*this test fails with its scenario posted*"])

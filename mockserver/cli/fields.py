@@ -56,6 +56,7 @@ SINGLE: Final[Mapping[str, TextCheck]] = {
     "dashboard_streams": positive_integer,
     "stream_write_seconds": seconds,
     "max_scenario_bytes": positive_integer,
+    "max_runtime_scenarios": positive_integer,
     "cors": boolean,
     "admin_token": nonempty,
     "watch": boolean,

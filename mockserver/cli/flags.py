@@ -22,6 +22,7 @@ from ..settings import (
     DEFAULT_LOCALE,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_FIELDS,
+    DEFAULT_MAX_RUNTIME_SCENARIOS,
     DEFAULT_MAX_SCENARIO_BYTES,
     DEFAULT_PROFILE,
     DEFAULT_PORT,
@@ -299,7 +300,14 @@ def _bounds(p: Parser, twins: Twins) -> None:
         default=twins.default("max_scenario_bytes", DEFAULT_MAX_SCENARIO_BYTES, positive_integer),
         metavar="BYTES",
         help="the scenario files of every layer may add up to this many bytes, at start and at each reload "
-        "(default %(default)s)",
+        "(default %(default)s); so may the scenarios posted at run time, as JSON",
+    )
+    p.add_argument(
+        "--max-runtime-scenarios",
+        type=positive_integer,
+        default=twins.default("max_runtime_scenarios", DEFAULT_MAX_RUNTIME_SCENARIOS, positive_integer),
+        metavar="N",
+        help="scenarios posted at run time (POST /__mock/scenarios) held at once (default %(default)s)",
     )
     p.add_argument(
         "--sms-code", type=nonempty, default=DEFAULT_SMS_CODE, metavar="CODE", help="the verification code every 'SMS' carries"
@@ -359,6 +367,7 @@ def settings_from(p: Parser, args: argparse.Namespace, environ: Mapping[str, str
         max_fields=int(args.max_fields),
         header_timeout=float(args.header_timeout),
         max_scenario_bytes=int(args.max_scenario_bytes),
+        max_runtime_scenarios=int(args.max_runtime_scenarios),
         sms_code=args.sms_code,
         unknown_users=args.unknown_users,
         upstream=args.upstream,

@@ -82,7 +82,7 @@ class Twins:
         self.lines: list[str] = []
 
     def mention(self, variable: str, flag: str, note: str = "") -> None:
-        self.lines.append(f"  {variable:<32}{flag}{note}")
+        self.lines.append(f"  {variable:<31} {flag}{note}")  # a space even after a long name
 
     def default(self, name: str, value: object, check: Callable[[str], object] | None = None, flag: str = "", note: str = "") -> object:
         """The default of the flag `name`: its variable's value, checked, or else `value`."""

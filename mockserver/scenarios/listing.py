@@ -99,4 +99,5 @@ def scenario_json(scenario: Scenario, origin: str = "") -> dict[str, Any]:
         "file": file_name(scenario.place.file, origin),
         "line": scenario.place.line,
         "summary": summary(scenario),
+        "layer": origin,
     }

@@ -38,6 +38,7 @@ __all__ = [
     "display_path",
     "layer_name",
     "load_scenarios",
+    "provider_names",
     "scenario_files",
 ]
 
@@ -225,6 +226,11 @@ def _over_total(files: Sequence[tuple[Path, int]], max_bytes: int) -> ScenarioEr
 
 def _size(size: int) -> str:
     return f"{size:,} bytes" + (f" ({size / 1024**2:.1f} MB)" if size >= 1024**2 else "")
+
+
+def provider_names(locale: str) -> frozenset[str]:
+    """The Faker providers `{{faker.<provider>}}` may name in this locale (made once a locale)."""
+    return _provider_names(locale)
 
 
 @cache

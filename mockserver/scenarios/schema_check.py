@@ -41,13 +41,26 @@ def _validator() -> Any:
 
 
 @cache
-def _fast_check() -> Callable[[Any], Any]:
+def _fast_check() -> Callable[[Any], bool]:
+    """Is a document valid? A yes/no answer, fast."""
     import fastjsonschema  # compiles the schema to Python: the valid files, most of them, load fast
 
     # Only a yes/no gate (jsonschema explains the errors), so no detailed exceptions: they embed
     # the schema in the generated code four times over, 230 KB of source and 12 MB of RSS.
-    check: Callable[[Any], Any] = fastjsonschema.compile(_const_as_enum(schema()), detailed_exceptions=False)
-    return check
+    check = fastjsonschema.compile(_const_as_enum(schema()), detailed_exceptions=False)
+    # The exception class of the module that compiled the check, kept with it: a module imported
+    # again later (pytester's in-process runs restore sys.modules) has classes of its own, which
+    # this check's exceptions are not instances of.
+    failure = fastjsonschema.JsonSchemaException
+
+    def valid(document: Any) -> bool:
+        try:
+            check(document)
+        except failure:
+            return False
+        return True
+
+    return valid
 
 
 def _const_as_enum(node: Any) -> Any:
@@ -65,13 +78,8 @@ def _const_as_enum(node: Any) -> Any:
 
 def schema_errors(file: str, document: Any) -> Iterator[ScenarioError]:
     """Nothing for a valid document (the fast check); else every error, explained (jsonschema)."""
-    import fastjsonschema
-
-    try:
-        _fast_check()(document)
+    if _fast_check()(document):
         return
-    except fastjsonschema.JsonSchemaException:
-        pass
     for error in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         yield from _explain(file, document, error)
 

@@ -93,6 +93,15 @@ async def scenarios(request: web.Request, runtime: Runtime) -> Any:
     return control.scenarios(runtime, request.query.get("tag"))
 
 
+async def add_scenario(request: web.Request, runtime: Runtime) -> web.Response:
+    """One scenario as a file's `scenarios:` item, as JSON: 201 with it as listed."""
+    return reply(control.add_scenario(runtime, await body(request)), status=201)
+
+
+async def remove_scenario(request: web.Request, runtime: Runtime) -> Any:
+    return control.remove_scenario(runtime, request.match_info["name"])
+
+
 async def bindings(request: web.Request, runtime: Runtime) -> Any:
     return control.bindings(runtime)
 
@@ -180,6 +189,8 @@ ROUTES: Final[tuple[tuple[str, str, Route], ...]] = (
     ("GET", "/health", health),
     ("GET", "/version", version),
     ("GET", "/scenarios", scenarios),
+    ("POST", "/scenarios", add_scenario),
+    ("DELETE", "/scenarios/{name}", remove_scenario),
     ("GET", "/bindings", bindings),
     ("POST", "/use", use),
     ("DELETE", "/use", unuse),
