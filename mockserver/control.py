@@ -7,13 +7,12 @@ status and reason the caller answers with. Nothing here knows HTTP: the admin AP
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any, Final, Mapping
 
 from .journal import QUERY_FIELDS, Query
 from .journal.served import Served
-from .runtime import Runtime
+from .runtime import Runtime, reloaded
 from .scenarios.listing import file_name, scenario_json
 from .scenarios.loader import provider_names
 from .scenarios.model import ScenarioSet
@@ -180,7 +179,8 @@ def drop_posted(runtime: Runtime) -> None:
 
 
 def _serve(runtime: Runtime, scenarios: ScenarioSet) -> None:
-    runtime.context = dataclasses.replace(runtime.context, scenarios=scenarios)
+    """Every release's Context over `scenarios`, swapped in one assignment (as a reload does)."""
+    runtime.releases = reloaded(runtime.releases, scenarios)
 
 
 def _problem_json(problem: Problem) -> dict[str, str]:
