@@ -46,6 +46,10 @@ OFFLINE: Final = (
     "Connection refused",
 )
 
+PAGE_QUERY = (
+    "api.php?s=user/appminiuserauth&application=app&application_client_type=weixin&token=&ajax=ajax"
+    "&uuid=0c6b0d5e-3f2a-4b7c-9d1e-2f3a4b5c6d7e"
+)
 USER_TEST = '''\
 import json
 import urllib.request
@@ -158,14 +162,19 @@ def test_a_wheel_installed_in_a_new_environment_serves_and_tests_from_anywhere(t
     )  # fmt: skip
     try:
         ready = json.loads(first_line(server, START_LIMIT))
-        url = ready["url"] + query().lstrip("/")
         body = json.dumps({"authcode": SEED_AUTHCODE}, separators=(",", ":")).encode()
-        request = urllib.request.Request(url, data=body, headers=HEADERS, method="POST")
-        with urllib.request.urlopen(request, timeout=10) as response:
+        # The README's first example: the published page's request, answered as the page shows it.
+        page = ready["url"] + PAGE_QUERY
+        with urllib.request.urlopen(urllib.request.Request(page, data=body, headers=HEADERS), timeout=10) as response:
             answer = response.read()
+        # Today's client's request from another phone, by the same server: v6.9's user, ints.
+        today = ready["url"] + query(uuid="another-phone").lstrip("/")
+        with urllib.request.urlopen(urllib.request.Request(today, data=body, headers=HEADERS), timeout=10) as response:
+            todays = json.loads(response.read())
     finally:
         code = stop(server)
     assert answer == (GOLDEN / "seed-example.documented.json").read_bytes()  # the page's example, byte for byte
+    assert (todays["code"], todays["data"]["id"]) == (0, 1)
     assert code == 0
 
     project = tmp_path / "project"
