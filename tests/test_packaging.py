@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Final
 
 import pytest
+from openapi_spec_validator import validate
 
 from mockserver.scenarios.loader import scenario_files
 from mockserver.settings import SHIPPED_FIXTURES
@@ -188,3 +189,9 @@ def test_a_wheel_installed_in_a_new_environment_serves_and_tests_from_anywhere(t
     installed = Path(schema.stdout.strip())
     assert schema.returncode == 0 and installed.is_file() and venv in installed.parents, schema.stdout + schema.stderr
     assert installed.read_bytes() == (ROOT / "mockserver" / "scenarios" / "schema.json").read_bytes()
+
+    # The contract exported by the installed mock, as an API tool would import it.
+    document = elsewhere / "shopxo.json"
+    exported = run(venv / "bin" / "shopxo-mock", "openapi", "--profile", "current", "--out", document, cwd=elsewhere)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    validate(json.loads(document.read_text(encoding="utf-8")))  # raises on an invalid document
