@@ -13,7 +13,7 @@ import yaml
 
 from ..contract.profiles import DEFAULT_PROFILE, PROFILES
 from ..openapi import document
-from .parsing import RUNTIME_ERROR, Parser, UsageError, usage_error
+from .parsing import RUNTIME_ERROR, Parser, parsed
 from .values import profile
 
 FORMATS = ("json", "yaml")
@@ -49,12 +49,9 @@ def render(doc: Mapping[str, Any], form: str) -> str:
 def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     p = parser()
     p.help_out = out
-    try:
-        args = p.parse_args(argv)
-    except UsageError as exc:
-        return usage_error(err, str(exc))
-    except SystemExit as exit_:  # --help
-        return int(exit_.code or 0)
+    args = parsed(p, argv, err)
+    if isinstance(args, int):
+        return args
     form = args.format or ("yaml" if args.out is not None and args.out.suffix in (".yaml", ".yml") else "json")
     doc = document(args.profile)
     text = render(doc, form)

@@ -108,3 +108,14 @@ class Twins:
 def usage_error(err: TextIO, message: str) -> int:
     print(f"shopxo-mock: error: {message}", file=err)
     return USAGE_ERROR
+
+
+def parsed(p: Parser, argv: list[str], err: TextIO) -> argparse.Namespace | int:
+    """A subcommand's arguments, or its exit code: 0 once argparse printed --help, 2 after a usage
+    error said in one line."""
+    try:
+        return p.parse_args(argv)
+    except UsageError as exc:
+        return usage_error(err, str(exc))
+    except SystemExit as exit_:  # --help
+        return int(exit_.code or 0)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping, TextIO
 
 from ..scenarios.schema_check import SCHEMA_RESOURCE
-from .parsing import Parser, UsageError, usage_error
+from .parsing import Parser, parsed, usage_error
 
 EDITOR_LINE = "# yaml-language-server: $schema="  # what a scenario file's first line starts with
 
@@ -31,12 +31,9 @@ def main(argv: list[str], environ: Mapping[str, str], out: TextIO, err: TextIO) 
     )
     p.help_out = out
     p.add_argument("--out", type=Path, metavar="FILE", help="write the schema to FILE (replaced when it exists)")
-    try:
-        args = p.parse_args(argv)
-    except UsageError as exc:
-        return usage_error(err, str(exc))
-    except SystemExit as exit_:  # --help
-        return int(exit_.code or 0)
+    args = parsed(p, argv, err)
+    if isinstance(args, int):
+        return args
     if args.out is None:
         print(installed(), file=out)
         return 0
