@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from itertools import chain
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
@@ -48,7 +49,9 @@ NOT_JSON: Final = "…[cut: a value that cannot be written as JSON]"
 def weight(path: str, call: Call, body_bytes: int) -> int:
     """What an entry holds beyond `ENTRY_BYTES`, estimated from what the request arrived with:
     its URL, headers and body (`body_bytes`: as read off the wire), and its parameters' count."""
-    arrived = len(path) + sum([len(name) + len(value) for name, value in call.headers]) + body_bytes
+    # The headers' bytes added up by map() and sum() themselves: a Python loop over them cost a
+    # login more than the rest of the weighing (~130 bytecodes of ~1,900 in the mock's code).
+    arrived = len(path) + sum(map(len, chain.from_iterable(call.headers))) + body_bytes
     return PER_BYTE * (arrived + JSON_WEIGHT * len(call.raw_body)) + PARAM_BYTES * len(call.params)
 
 
