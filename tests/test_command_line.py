@@ -575,7 +575,7 @@ def test_python_dash_m_mockserver_runs_the_same_command() -> None:
     assert result.stdout.startswith("shopxo-mock ")
 
 
-def first_line(process: subprocess.Popen[str], limit: float = STARTUP_LIMIT) -> str:
+def first_line(process: subprocess.Popen[str] | subprocess.Popen[bytes], limit: float = STARTUP_LIMIT) -> str:
     """The first line the process writes to stdout, waiting at most `limit` seconds. Read a byte
     at a time from the pipe itself, so whatever follows stays in the pipe for `communicate`."""
     assert process.stdout is not None

@@ -8,7 +8,6 @@ import asyncio
 import gc
 import json
 import os
-import selectors
 import socket
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from mockserver.runtime import Runtime
 from mockserver.journal.served import Served
 from mockserver.settings import MAX_LINE
 from mockserver.web import keys
+from test_command_line import first_line
 from test_dashboard import event_named, next_event
 from uniapp import HEADERS, SEED_AUTHCODE, query
 
@@ -226,7 +226,7 @@ def test_the_budget_flag_bounds_a_running_server() -> None:
     argv = [sys.executable, "run.py", "--port", "0", "--no-watch", "--ready-json", "--quiet", "--journal-bytes", "100000"]
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        base = json.loads(first_line(process))["url"].rstrip("/")
+        base = json.loads(first_line(process, WAIT))["url"].rstrip("/")
         for number in range(40):
             post(f"{base}{query(uuid='phone')}", {"authcode": f"code-{number}", "pad": "x" * 200_000})
         with urllib.request.urlopen(f"{base}/__mock/journal", timeout=WAIT) as response:
@@ -246,22 +246,6 @@ def post(url: str, body: dict[str, Any]) -> dict[str, Any]:
     with urllib.request.urlopen(request, timeout=WAIT) as response:
         document: dict[str, Any] = json.loads(response.read())
     return document
-
-
-def first_line(process: subprocess.Popen[bytes]) -> str:
-    assert process.stdout is not None
-    fd, line = process.stdout.fileno(), b""
-    deadline = time.monotonic() + WAIT
-    with selectors.DefaultSelector() as selector:
-        selector.register(fd, selectors.EVENT_READ)
-        while not line.endswith(b"\n"):
-            if not selector.select(max(0.0, deadline - time.monotonic())):
-                raise AssertionError(f"no line on stdout in {WAIT} s")
-            byte = os.read(fd, 1)
-            if not byte:
-                raise AssertionError(f"stdout closed after {line!r}; exit code {process.wait(WAIT)}")
-            line += byte
-    return line.decode()
 
 
 # -- reading it back --------------------------------------------------------------------------------

@@ -183,13 +183,18 @@ async def test_recording_twice_merges_without_duplicates(aiohttp_client: Aiohttp
     assert merged.document() == first.document()
 
 
-async def test_a_secret_met_once_is_masked_wherever_it_comes_back(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> None:
+async def recorder(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> tuple[Recording, Any]:
+    """A mock passing everything to the shop stand-in, its answers going into a recording."""
     shop = await aiohttp_server(shop_app())
     settings = Settings(profile="current", upstream=str(shop.make_url("/")), forward="unmatched", builtin=False)
     recording = Recording(Masker(KEY), "shop", "current")
     upstream = Upstream(settings)
     upstream.listeners.append(recording.add)
-    client = await aiohttp_client(create_app(settings, upstream=upstream))
+    return recording, await aiohttp_client(create_app(settings, upstream=upstream))
+
+
+async def test_a_secret_met_once_is_masked_wherever_it_comes_back(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> None:
+    recording, client = await recorder(aiohttp_client, aiohttp_server)
     await client.post(query(uuid="phone-1"), json={"authcode": "code"})
     await client.get(query("share/index", uuid="phone-1"))
     stand_in = json.loads(recording.exchanges[0].answer)["data"]["weixin_openid"]
@@ -215,12 +220,7 @@ REQUEST_SECRETS = {"code": "0a1B2c3D4e5F6g7H8i9J", "encrypted_data": "Zm9vYmFyYm
 
 async def recorded_secrets(aiohttp_client: AiohttpClient, aiohttp_server: AiohttpServer) -> Recording:
     """A session that meets secrets everywhere a shop puts them, and sends its own."""
-    shop = await aiohttp_server(shop_app())
-    settings = Settings(profile="current", upstream=str(shop.make_url("/")), forward="unmatched", builtin=False)
-    recording = Recording(Masker(KEY), "shop", "current")
-    upstream = Upstream(settings)
-    upstream.listeners.append(recording.add)
-    client = await aiohttp_client(create_app(settings, upstream=upstream))
+    recording, client = await recorder(aiohttp_client, aiohttp_server)
     phone_body = {"openid": OPENID, **{k: REQUEST_SECRETS[k] for k in ("code", "encrypted_data", "iv")}}
     assert (await client.post(query("user/onekeyusermobiledecrypt", uuid="phone-1"), json=phone_body)).status == 200
     await client.get(query("user/secrets", uuid="phone-1") + "&keywords=" + MOBILE)
