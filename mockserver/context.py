@@ -89,12 +89,12 @@ class Context:
         bindings = state.bindings
         # Usually none of them: asked once on every request (the door), so the sources are tested
         # here first, in the order below.
-        if not (bindings.active or call.mock_scenario or bindings.per_client or state.devices):
+        if not (bindings.active or call.mock_scenario or bindings.per_client or state.devices.any):
             return config
         if bindings.active:
             config = _over(config, self.scenarios.by_name.get(bindings.active))
         named = named_for(call, bindings)
-        if named or state.devices:
+        if named or state.devices.any:
             config = _over(config, self._device_scenario(named, call.device if last_answer else None))
         return config
 

@@ -112,7 +112,21 @@ def test_device_settings_are_bounded_and_reset_with_the_users() -> None:
     state.reset([Scope.BINDINGS])
     assert state.devices.scenario("a") == "s"
     state.reset([Scope.USERS])
-    assert not state.devices
+    assert not state.devices.any and len(state.devices) == 0
+
+
+def test_device_settings_say_whether_any_device_has_some() -> None:
+    devices = DeviceSettings()
+    assert not devices.any
+    devices.record("a", "s")
+    devices.record("b", "t")
+    devices.forget("a")
+    assert devices.any
+    devices.prune({"s"})
+    assert not devices.any
+    devices.record("a", "s")
+    devices.clear()
+    assert not devices.any
 
 
 def test_a_file_says_where_its_config_is_wrong_and_the_catalogue_lists_the_keys(tmp_path: Path) -> None:

@@ -84,6 +84,12 @@ def test_bindings_bind_one_device_one_token_or_everyone() -> None:
     assert (bindings.for_device("d"), bindings.for_token("t"), bindings.active, bindings.for_device("other")) == ("s1", "s2", "s3", "")
     bindings.prune({"s2"})
     assert bindings.as_json() == {"active": None, "devices": {}, "tokens": {"t": "s2"}}
+    assert bindings.per_client
+    bindings.unbind(token="t")
+    assert not bindings.per_client
+    bindings.bind("s1", device="d")
+    bindings.clear()
+    assert not bindings.per_client
 
 
 def test_code_uses_count_and_remember_when_first_seen() -> None:

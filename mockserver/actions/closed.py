@@ -44,7 +44,7 @@ async def site_then_action(action: Action, call: Call, ctx: Context) -> Answer:
     config = ctx.site_config(call)
     if config is ctx.config and not ctx.site_shut:  # the usual case: the server's settings alone, closing nothing
         return await action(call, ctx)
-    deferred = bool(ctx.state.devices) and _settled_here(call, ctx)
+    deferred = ctx.state.devices.any and _settled_here(call, ctx)
     if deferred:
         config = ctx.site_config(call, last_answer=False)
     closed = refusal(call, ctx, config)
@@ -66,7 +66,7 @@ def after_pick(call: Call, ctx: Context, pick: Pick) -> Answer | None:
     close the site, given before the action does anything more (no sequence advanced, no code
     used, no user); else None. This answer included: a scenario whose settings close it closes
     it at once."""
-    if not ctx.state.devices:  # no device holds settings: the door saw every setting there is
+    if not ctx.state.devices.any:  # no device holds settings: the door saw every setting there is
         return None
     closed = refusal(call, ctx, ctx.site_config(call))
     return None if closed is None else Answer(closed, pick=pick)

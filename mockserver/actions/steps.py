@@ -66,7 +66,7 @@ def settle_settings(scenario: Scenario | None, call: Call, ctx: Context) -> None
     devices = ctx.state.devices
     if scenario is not None and scenario.settings:
         devices.record(call.device, scenario.name)
-    elif devices:  # usually no device has settings: nothing to forget
+    elif devices.any:  # usually no device has settings: nothing to forget
         device = call.device
         recorded = ctx.scenarios.by_name.get(devices.scenario(device))
         if recorded is not None and recorded.action == call.route.key:

@@ -18,13 +18,11 @@ class Bindings:
         self._devices: Bounded[str, str] = Bounded(limit)  # uuid -> scenario name
         self._tokens: Bounded[str, str] = Bounded(limit)  # token -> scenario name
         self.active: str | None = None  # the scenario for every client (--scenario)
+        # Is any device or token bound? Usually not: then selection skips both lookups. (An
+        # attribute, not a property: every request asks, twice, and a call costs more.)
+        self.per_client = False
 
     # -- what selection asks, on every request --------------------------------------------
-    @property
-    def per_client(self) -> bool:
-        """Is any device or token bound? (Usually not: then selection skips both lookups.)"""
-        return bool(self._devices or self._tokens)
-
     def for_device(self, device: str) -> str:
         return self._devices.get(device, "")
 
@@ -40,6 +38,7 @@ class Bindings:
             self._tokens[token] = scenario
         else:
             self.active = scenario
+        self._counted()
 
     def unbind(self, *, device: str | None = None, token: str | None = None, active: bool = False) -> None:
         if device is not None:
@@ -48,11 +47,13 @@ class Bindings:
             self._tokens.pop(token, None)
         if active:
             self.active = None
+        self._counted()
 
     def clear(self) -> None:
         self._devices.clear()
         self._tokens.clear()
         self.active = None
+        self.per_client = False
 
     def prune(self, keep: Iterable[str]) -> None:
         """After a reload: forget the bindings of scenarios that no longer exist."""
@@ -62,6 +63,10 @@ class Bindings:
                 del table[key]
         if self.active not in names:
             self.active = None
+        self._counted()
+
+    def _counted(self) -> None:
+        self.per_client = bool(self._devices or self._tokens)
 
     def as_json(self) -> dict[str, Any]:
         return {"active": self.active, "devices": dict(self._devices), "tokens": dict(self._tokens)}

@@ -35,10 +35,9 @@ class DeviceSettings:
         self._scenarios: Bounded[str, str] = Bounded(limit)  # uuid -> scenario name
         self._read: Bounded[str, Read] = Bounded(limit)  # uuid -> what base/common showed it last
         self._warned: Bounded[tuple[str, str], None] = Bounded(limit)  # (uuid, scenario) logged
-
-    def __bool__(self) -> bool:
-        """Has any device settings? (Usually not: then nobody looks a device up.)"""
-        return bool(self._scenarios)
+        # Has any device settings? Usually not: then nobody looks a device up. (An attribute, not
+        # `__bool__`: the door and every pick ask, and a method call costs more.)
+        self.any = False
 
     def __len__(self) -> int:
         return len(self._scenarios)
@@ -49,9 +48,11 @@ class DeviceSettings:
 
     def record(self, device: str, scenario: str) -> None:
         self._scenarios[device] = scenario
+        self.any = True
 
     def forget(self, device: str) -> None:
         self._scenarios.pop(device, None)
+        self.any = bool(self._scenarios)
 
     def read(self, device: str, server: Mapping[str, Any], shown: Mapping[str, Any]) -> None:
         """`base/common` showed this device `shown`, the server's settings `server` under any
@@ -77,12 +78,14 @@ class DeviceSettings:
         self._scenarios.clear()
         self._read.clear()
         self._warned.clear()
+        self.any = False
 
     def prune(self, keep: Iterable[str]) -> None:
         """After a reload: forget the devices whose scenario no longer exists."""
         names = set(keep)
         for device in [device for device, name in self._scenarios.items() if name not in names]:
             del self._scenarios[device]
+        self.any = bool(self._scenarios)
 
     def as_json(self) -> dict[str, Any]:
         return dict(self._scenarios)

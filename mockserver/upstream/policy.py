@@ -58,7 +58,7 @@ def goes_upstream(call: Call, ctx: Context, mode: Forward, configured_token: str
             return False
         return key not in ctx.scenarios.actions or not _scenario_applies(call, ctx, key)
     # The settings a scenario put in force for this device come with the mock's base/common.
-    if key == BASE_COMMON and ctx.state.devices and ctx.state.devices.scenario(call.device):
+    if key == BASE_COMMON and ctx.state.devices.any and ctx.state.devices.scenario(call.device):
         return False
     return not _scenario_applies(call, ctx, key)
 

@@ -181,7 +181,8 @@ class Api:
             call=call if call.files is NO_UPLOADS else call.without_file_bytes(),  # no file kept
             pick=answer.pick,
             code=body.code if isinstance(body, Envelope) else None,
-            status=NO_ANSWER if body in DROPPED else response.status,
+            # isinstance first: `in` would ask the Envelope's __eq__ (Python) of each fault.
+            status=NO_ANSWER if isinstance(body, Fault) and body in DROPPED else response.status,
             latency_ms=(time.perf_counter() - started) * 1000,
             notice=notice,
             release=ctx.profile.name,
