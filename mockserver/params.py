@@ -18,7 +18,7 @@ from typing import Any, Final, Iterable, Iterator, Mapping, NamedTuple
 
 from .contract.platforms import DEFAULT_CLIENT_TYPE
 from .routing import Route, entry_path_info, resolve
-from .support.records import per_request
+from .support.records import keyword_builder, per_request
 
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MULTIPART_TYPE: Final = "multipart/form-data"
@@ -114,6 +114,9 @@ class Call:
         """This call with its uploads' bytes dropped, for records that outlive the request."""
         files = MappingProxyType({name: upload._replace(data=b"") for name, upload in self.files.items()})
         return replace(self, files=files)
+
+
+make_call = keyword_builder(Call)  # Call(...) with keywords, for less: support.records says why
 
 
 def is_empty(value: Any) -> bool:
@@ -306,7 +309,7 @@ def complete_call(
     """Merge route < query < body; read the public parameters from query < form only."""
     public = url.public if not form else public_params({**url.query, **form})
     params = {**url.route.params, **url.query, **body}
-    return Call(
+    return make_call(
         route=url.route,
         params=MappingProxyType(params),
         body=MappingProxyType(body),

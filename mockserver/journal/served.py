@@ -13,7 +13,7 @@ from typing import Any, Final, Mapping, Protocol
 
 from ..params import Call
 from ..scenarios.selection import Pick
-from ..support.records import per_request
+from ..support.records import keyword_builder, per_request
 
 NO_ANSWER: Final = 0  # the status of a dropped connection (reset, empty reply, hang)
 
@@ -110,6 +110,9 @@ class Served:
 
     def as_json(self) -> dict[str, Any]:
         return {name: _plain(getattr(self, name)) for name in JSON_FIELDS}
+
+
+make_served = keyword_builder(Served)  # Served(...) with keywords, for less: support.records says why
 
 
 JSON_FIELDS: Final = (

@@ -21,7 +21,7 @@ from ..answers import Answer
 from ..context import Context
 from ..contract import messages as m
 from ..journal import cut
-from ..journal.served import NO_ANSWER, Served
+from ..journal.served import NO_ANSWER, make_served
 from ..params import NO_UPLOADS, Call, Uploads, UrlInputs
 from ..rendering.envelope import Encoding, Envelope
 from ..runtime import Runtime
@@ -173,7 +173,7 @@ class Api:
         body = answer.body
         raw_path = request.raw_path
         weight = cut.weight(raw_path, call, request.content.total_bytes)
-        served = Served(
+        served = make_served(
             id=next(runtime.ids),
             time=ctx.state.clock.now(),
             method=request.method,
