@@ -37,6 +37,20 @@ def test_instructions_per_request_are_counted(tmp_path: Path) -> None:
 
 
 @pytest.mark.bench
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed (apt-get install valgrind)")
+def test_two_trees_are_compared_load_by_load(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import compare
+
+    before, after = (compare.benchmark_of(ROOT, f"benchmark_tree_{index}") for index in range(2))
+    head, rule, row = compare.rows(before, after, "baseline", ["canned seed login"], tmp_path, counts=(2, 12))
+    assert (head, rule) == ("| baseline | before | after | change |", "|---|---:|---:|---:|")
+    load, old, new, change = row.strip("| ").split(" | ")
+    assert load == "canned seed login" and old.endswith("k") and new.endswith("k") and change.endswith("%")
+    assert abs(float(change.rstrip("%"))) < 5  # the same tree twice: what the count's noise allows
+
+
+@pytest.mark.bench
 def test_the_hostile_mix_runs_and_stays_bounded() -> None:
     """A short run of bench/hostile.py: every client kind meets its bound and the logins go on."""
     run = subprocess.run([sys.executable, "bench/hostile.py", "--seconds", "4", "--max-p99-ms", "2000"], cwd=ROOT,
